@@ -1,0 +1,69 @@
+# Two commands that work on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+export OMBUDSFLOW_CLOCK_ADJUSTABLE ?= 1
+export OMBUDSFLOW_SCHEDULER ?= 1
+
+.PHONY: run test install install-test frontend db demo lint format bench chromium clean
+
+run: install frontend db demo
+	$(BIN)/ombudsflow serve --host 127.0.0.1 --port 5000
+
+test: install-test frontend chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+install-test: $(TEST_STAMP)
+
+# Front-end packages (bpmn-js, htmx) come from the npm registry through package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend: node_modules/.package-lock.json
+
+db: install
+	$(BIN)/ombudsflow db upgrade
+	$(BIN)/ombudsflow deploy bpmn/
+
+demo: db
+	$(BIN)/ombudsflow demo load
+
+# Browser tests drive Debian's Chromium; install it when missing and we may (root with apt).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "note: /usr/bin/chromium is missing; browser tests will be skipped (apt-get install chromium)"; \
+		fi; \
+	fi
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-test
+	$(BIN)/python bench/engine.py
+
+clean:
+	rm -rf $(VENV) node_modules instance/ombudsflow.sqlite3*

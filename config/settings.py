@@ -1,0 +1,88 @@
+"""Settings from environment variables, with defaults that are safe for a laptop.
+
+Every setting has one name, used both as the environment variable and as the Flask config key, so
+that the README's table, `flask config` and the code all say the same thing.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("OMBUDSFLOW_INSTANCE_DIR", PROJECT_ROOT / "instance")).resolve()
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _secret_key() -> str:
+    """A stable secret for the embedded set-up: sessions survive a restart of `make run`."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs name the dialect "postgres"; SQLAlchemy wants "postgresql".
+        return url.replace("postgres://", "postgresql://", 1)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'ombudsflow.sqlite3'}"
+
+
+def load_settings() -> dict:
+    env = os.environ.get
+    return {
+        "SECRET_KEY": _secret_key(),
+        "SQLALCHEMY_DATABASE_URI": database_url(),
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "OMBUDSFLOW_INSTANCE_DIR": str(INSTANCE_DIR),
+        # Public address used in e-mails (reply links) and webhooks.
+        "OMBUDSFLOW_BASE_URL": env("OMBUDSFLOW_BASE_URL", "http://127.0.0.1:5000"),
+        # Background jobs (timer sweep, outbox delivery, digests) in this process.
+        "OMBUDSFLOW_SCHEDULER": _bool(env("OMBUDSFLOW_SCHEDULER"), False),
+        "OMBUDSFLOW_SWEEP_INTERVAL": _int("OMBUDSFLOW_SWEEP_INTERVAL", 30),
+        "OMBUDSFLOW_SWEEP_BATCH": _int("OMBUDSFLOW_SWEEP_BATCH", 100),
+        "OMBUDSFLOW_TIMER_RETRIES": _int("OMBUDSFLOW_TIMER_RETRIES", 3),
+        "OMBUDSFLOW_OUTBOX_INTERVAL": _int("OMBUDSFLOW_OUTBOX_INTERVAL", 15),
+        "OMBUDSFLOW_SCRIPT_TIMEOUT_MS": _int("OMBUDSFLOW_SCRIPT_TIMEOUT_MS", 200),
+        # Lets the CLI and admins move the clock (demo, acceptance tests); off in production.
+        "OMBUDSFLOW_CLOCK_ADJUSTABLE": _bool(env("OMBUDSFLOW_CLOCK_ADJUSTABLE"), False),
+        "OMBUDSFLOW_BPMN_DIR": env("OMBUDSFLOW_BPMN_DIR", str(PROJECT_ROOT / "bpmn")),
+        "OMBUDSFLOW_DEPLOY_ON_START": _bool(env("OMBUDSFLOW_DEPLOY_ON_START"), False),
+        "OMBUDSFLOW_SESSION_HOURS": _int("OMBUDSFLOW_SESSION_HOURS", 8),
+        # Mail: without a host, messages go to files under OMBUDSFLOW_MAIL_SINK_DIR.
+        "OMBUDSFLOW_SMTP_HOST": env("OMBUDSFLOW_SMTP_HOST", ""),
+        "OMBUDSFLOW_SMTP_PORT": _int("OMBUDSFLOW_SMTP_PORT", 25),
+        "OMBUDSFLOW_SMTP_USER": env("OMBUDSFLOW_SMTP_USER", ""),
+        "OMBUDSFLOW_SMTP_PASSWORD": env("OMBUDSFLOW_SMTP_PASSWORD", ""),
+        "OMBUDSFLOW_SMTP_SECURITY": env("OMBUDSFLOW_SMTP_SECURITY", "none"),
+        "OMBUDSFLOW_SMTP_TIMEOUT": _int("OMBUDSFLOW_SMTP_TIMEOUT", 20),
+        "OMBUDSFLOW_MAIL_FROM": env("OMBUDSFLOW_MAIL_FROM", "Ombudsflow <npm@ombudsflow.localhost>"),
+        "OMBUDSFLOW_MAIL_SINK_DIR": env("OMBUDSFLOW_MAIL_SINK_DIR", str(INSTANCE_DIR / "mail")),
+        "OMBUDSFLOW_WEBHOOK_TIMEOUT": _int("OMBUDSFLOW_WEBHOOK_TIMEOUT", 10),
+        "OMBUDSFLOW_DELIVERY_RETRIES": _int("OMBUDSFLOW_DELIVERY_RETRIES", 6),
+        "OMBUDSFLOW_DIGEST_HOUR": _int("OMBUDSFLOW_DIGEST_HOUR", 8),
+        "OMBUDSFLOW_LOG_LEVEL": env("OMBUDSFLOW_LOG_LEVEL", "INFO"),
+    }

@@ -1,0 +1,32 @@
+"""The BPM host: deployments, instances, projections, clock, sweep, sandbox, audit and outbox.
+
+It knows nothing of the NPM. Other packages plug in through registries: service-task handlers
+(`services.register`), script helpers (`scripting.script_helper`), change listeners
+(`instances.on_change`) and scheduled jobs (`scheduler.register_job`).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import clock as _clock
+from .db import db
+
+
+def init_app(app: Flask) -> None:
+    db.init_app(app)
+    _clock.install_spiff_clock()
+    from . import cli, scheduler
+
+    app.cli.add_command(cli.deploy_command)
+    app.cli.add_command(cli.timers_group)
+    app.cli.add_command(cli.instances_group)
+    app.cli.add_command(cli.incidents_group)
+    app.cli.add_command(cli.clock_group)
+    scheduler.register_job("timer-sweep", _sweep_job, seconds_setting="OMBUDSFLOW_SWEEP_INTERVAL")
+
+
+def _sweep_job() -> None:
+    from . import timers
+
+    timers.sweep()

@@ -1,0 +1,436 @@
+"""Deploying BPMN, DMN and form files, and the per-deployment cache of parsed specs.
+
+A deployment is all-or-nothing: every file is parsed, every process built, every expression
+compiled in the sandbox and every form reference checked before a single row is written. Problems
+come back together, each naming its file, element and reason, because a designer fixing a diagram
+wants the whole list, not one error per attempt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import sqlalchemy as sa
+from flask import current_app
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent, ThrowingEvent
+from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from . import audit, scripting, services
+from .clock import clock
+from .db import db
+from .models import Deployment, DeploymentFile, ProcessDefinition
+
+BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
+DMN_SUFFIXES = (".dmn",)
+FORM_SUFFIXES = (".json",)
+
+# Properties of a user task that the engine reads (SpiffArena's names, so diagrams move between them).
+FORM_PROPERTY = "formJsonSchemaFilename"
+UI_FORM_PROPERTY = "formUiSchemaFilename"
+
+
+@dataclass
+class Problem:
+    file: str
+    element_id: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}" + (f" [{self.element_id}]" if self.element_id else "")
+        return f"{where}: {self.reason}"
+
+
+class DeploymentError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass
+class DeployResult:
+    deployment: Deployment
+    created: bool
+    versions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ParsedDeployment:
+    """What a deployment becomes in memory: process specs ready to run, and its forms."""
+
+    specs: dict[str, tuple[Any, dict[str, Any]]]
+    forms: dict[str, dict[str, Any]]
+    names: dict[str, str | None]
+
+
+def kind_of(filename: str) -> str | None:
+    lower = filename.lower()
+    if lower.endswith(BPMN_SUFFIXES):
+        return "bpmn"
+    if lower.endswith(DMN_SUFFIXES):
+        return "dmn"
+    if lower.endswith(FORM_SUFFIXES):
+        return "form"
+    return None
+
+
+def collect_files(paths: Iterable[str | Path]) -> dict[str, str]:
+    """Files to deploy from paths: a directory contributes its BPMN/DMN and `forms/**/*.json`,
+    named relative to it; a single file keeps its own name."""
+    files: dict[str, str] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path).as_posix()
+                if child.is_file() and kind_of(rel) and (kind_of(rel) != "form" or rel.startswith("forms/")):
+                    files[rel] = child.read_text(encoding="utf-8")
+        elif path.is_file():
+            if kind_of(path.name) is None:
+                raise DeploymentError([Problem(str(path), None, "not a .bpmn, .dmn or .json file")])
+            name = f"forms/{path.name}" if kind_of(path.name) == "form" else path.name
+            files[name] = path.read_text(encoding="utf-8")
+        else:
+            raise DeploymentError([Problem(str(path), None, "no such file or directory")])
+    if not files:
+        raise DeploymentError([Problem(", ".join(map(str, paths)) or "-", None, "no BPMN or DMN files found")])
+    return files
+
+
+def content_hash(files: dict[str, str]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update(hashlib.sha256(files[name].encode()).hexdigest().encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+# --- parsing and validation -----------------------------------------------------------------------
+
+
+def parse(files: dict[str, str], *, validate_schema: bool = True) -> ParsedDeployment:
+    """Parse and check a set of files; raise DeploymentError listing every problem found."""
+    problems: list[Problem] = []
+    parser = SpiffBpmnParser(validator=VALIDATOR if validate_schema else None)
+    forms: dict[str, dict[str, Any]] = {}
+
+    for name in sorted(files):
+        kind = kind_of(name)
+        text = files[name]
+        if kind == "form":
+            try:
+                schema = json.loads(text)
+                jsonschema.Draft202012Validator.check_schema(schema)
+                forms[name] = schema
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(name, None, f"invalid JSON at line {exc.lineno}: {exc.msg}"))
+            except jsonschema.SchemaError as exc:
+                problems.append(Problem(name, None, f"not a valid JSON Schema: {exc.message}"))
+            continue
+        try:
+            xml = etree.fromstring(text.encode("utf-8"))
+        except etree.XMLSyntaxError as exc:
+            problems.append(Problem(name, None, f"invalid XML at line {exc.lineno}: {exc.msg}"))
+            continue
+        try:
+            if kind == "bpmn":
+                parser.add_bpmn_xml(xml, filename=name)
+            elif kind == "dmn":
+                parser.add_dmn_xml(xml, filename=name)
+        except ValidationException as exc:
+            problems.append(_problem_from(exc, name))
+        except (SpiffWorkflowException, etree.LxmlError, ValueError, KeyError) as exc:
+            problems.append(Problem(name, None, _reason(exc)))
+
+    specs: dict[str, tuple[Any, dict[str, Any]]] = {}
+    names: dict[str, str | None] = {}
+    if not problems:
+        process_ids = parser.get_process_ids()
+        if not process_ids:
+            problems.append(Problem(", ".join(sorted(files)), None, "no executable process (isExecutable=\"true\")"))
+        for process_id in process_ids:
+            process_file = parser.get_process_parser(process_id).filename or "?"
+            try:
+                spec = parser.get_spec(process_id)
+                subprocess_specs = parser.get_subprocess_specs(process_id)
+            except ValidationException as exc:
+                problems.append(_problem_from(exc, process_file))
+                continue
+            except (SpiffWorkflowException, KeyError, ValueError, TypeError) as exc:
+                problems.append(Problem(process_file, process_id, _reason(exc)))
+                continue
+            specs[process_id] = (spec, subprocess_specs)
+            names[process_id] = parser.get_process_parser(process_id).get_name()
+            for sub in [spec, *subprocess_specs.values()]:
+                if sub is not None:
+                    problems.extend(lint_spec(sub, forms))
+    if problems:
+        raise DeploymentError(_unique(problems))
+    return ParsedDeployment(specs=specs, forms=forms, names=names)
+
+
+def _problem_from(exc: ValidationException, default_file: str) -> Problem:
+    element = getattr(exc, "id", "") or None
+    file = getattr(exc, "file_name", "") or default_file
+    reason = _readable(str(exc.args[0]) if exc.args else str(exc))
+    line = getattr(exc, "line_number", "")
+    if line:
+        reason = f"{reason} (line {line})"
+    return Problem(file, element, reason)
+
+
+_LXML_REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
+
+
+def _readable(text: str) -> str:
+    """lxml element reprs (with memory addresses) say nothing to a designer; keep the tag name."""
+    return _LXML_REPR.sub(lambda m: f"<{m.group(1)}>", " ".join(text.split()))
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc.args[0]) if getattr(exc, "args", None) else str(exc)
+    return _readable(text) or exc.__class__.__name__
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen, result = set(), []
+    for problem in problems:
+        key = (problem.file, problem.element_id, problem.reason)
+        if key not in seen:
+            seen.add(key)
+            result.append(problem)
+    return result
+
+
+_BARE_ISO = re.compile(r"^\s*(R\d*/)?P[\dYMWDTHS.,]+\s*$|^\s*\d{4}-\d{2}-\d{2}(T[\d:.]+)?(Z|[+-]\d{2}:?\d{2})?\s*$")
+
+
+def _expressions_of(task_spec) -> Iterator[tuple[str, str, str]]:
+    """(kind, mode, text) of every diagram expression a task spec will hand to the script engine."""
+    for attr in ("prescript", "postscript"):
+        text = getattr(task_spec, attr, None)
+        if text:
+            yield attr, "exec", text
+    script = getattr(task_spec, "script", None)
+    if isinstance(script, str) and script.strip():
+        yield "script", "exec", script
+    for condition, _target in getattr(task_spec, "cond_task_specs", None) or []:
+        text = condition.args[0] if hasattr(condition, "args") else condition  # SpiffWorkflow's _BpmnCondition
+        if isinstance(text, str) and text.strip():
+            yield "condition", "eval", text
+    event_definition = getattr(task_spec, "event_definition", None)
+    if event_definition is not None:
+        if isinstance(event_definition, TimerEventDefinition):
+            yield "timer", "eval", event_definition.expression
+        expression = getattr(event_definition, "expression", None)
+        if isinstance(expression, str) and not isinstance(event_definition, TimerEventDefinition):
+            yield "message payload", "eval", expression
+    for param in (getattr(task_spec, "operation_params", None) or {}).values():
+        if isinstance(param, dict) and param.get("value"):
+            yield "service parameter", "eval", param["value"]
+    for attr in ("condition", "cardinality", "data_input_expression"):
+        text = getattr(task_spec, attr, None)
+        if isinstance(text, str) and text.strip():
+            yield attr, "eval", text
+    if isinstance(task_spec, BusinessRuleTaskMixin):
+        table = task_spec.dmnEngine.decision_table
+        for decision_input in table.inputs:
+            if decision_input.expression:
+                yield "decision input", "eval", decision_input.expression
+        for rule in table.rules:
+            for entry in rule.inputEntries:
+                for lhs in entry.lhs:
+                    if lhs and lhs.strip() and lhs.strip() != "-":
+                        text = lhs.replace("?", "dmninputexpr")
+                        if scripting.check_expression(text) is not None:
+                            text = f"dmninputexpr {text}"
+                        yield f"decision rule {rule.row_number}", "eval", text
+            for entry in rule.outputEntries:
+                if entry.text and entry.text.strip():
+                    yield f"decision rule {rule.row_number} output", "eval", entry.text
+
+
+def lint_spec(spec, forms: dict[str, dict[str, Any]]) -> list[Problem]:
+    problems: list[Problem] = []
+    file = getattr(spec, "file", None) or spec.name
+    for task_spec in spec.task_specs.values():
+        element = getattr(task_spec, "bpmn_id", None) or task_spec.name
+        for kind, mode, text in _expressions_of(task_spec):
+            check = scripting.check_script if mode == "exec" else scripting.check_expression
+            reason = check(text)
+            if kind == "timer" and reason is None and _BARE_ISO.match(text):
+                reason = f"timer expression {text.strip()!r} is not quoted; write \"{text.strip()}\""
+            elif kind == "timer" and reason is not None and _BARE_ISO.match(text):
+                reason = f"timer expression {text.strip()!r} is not quoted; write \"{text.strip()}\""
+            if reason:
+                problems.append(Problem(file, element, f"{kind}: {reason}"))
+            elif kind == "timer":
+                problems.extend(_check_timer_literal(file, element, text))
+        operation = getattr(task_spec, "operation_name", None)
+        if operation:
+            try:
+                services.get(operation)
+            except services.UnknownService:
+                known = ", ".join(services.names()) or "none registered"
+                problems.append(Problem(file, element, f"unknown service operation {operation!r} (known: {known})"))
+        if getattr(task_spec, "manual", False) and not isinstance(task_spec, CatchingEvent | ThrowingEvent):
+            properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+            for prop in (FORM_PROPERTY, UI_FORM_PROPERTY):
+                ref = properties.get(prop)
+                if ref and f"forms/{ref}" not in forms and ref not in forms:
+                    problems.append(Problem(file, element, f"form {ref!r} is not among the deployed files"))
+    return problems
+
+
+def _check_timer_literal(file: str, element: str, text: str) -> list[Problem]:
+    """A quoted literal can be checked now; an expression over task data only at run time."""
+    try:
+        value = scripting.SandboxEnvironment().evaluate(text, {}, None)
+    except Exception:  # noqa: BLE001 - depends on task data; checked when the timer starts
+        return []
+    if not isinstance(value, str):
+        return [Problem(file, element, f"timer expression {text!r} gives {type(value).__name__}, not text")]
+    try:
+        if value.upper().startswith("R"):
+            TimerEventDefinition.parse_iso_recurring_interval(value)
+        else:
+            TimerEventDefinition.parse_time_or_duration(value)
+    except Exception:  # noqa: BLE001 - SpiffWorkflow raises bare Exception for bad ISO text
+        return [Problem(file, element, f"timer value {value!r} is not an ISO 8601 date, duration or cycle")]
+    return []
+
+
+# --- deploying and loading ------------------------------------------------------------------------
+
+
+def deploy(files: dict[str, str], *, actor: str, name: str = "") -> DeployResult:
+    """Store a new deployment unless identical content is already deployed (then a no-op)."""
+    sha = content_hash(files)
+    session = db.session
+    existing = session.scalar(sa.select(Deployment).where(Deployment.sha256 == sha))
+    if existing is not None:
+        versions = {d.process_id: d.version for d in existing.definitions}
+        return DeployResult(existing, created=False, versions=versions)
+
+    parsed = parse(files)
+    now = clock.now()
+    deployment = Deployment(
+        name=(name or ", ".join(sorted(f for f in files if kind_of(f) != "form")))[:200],
+        sha256=sha,
+        process_ids=sorted(parsed.specs),
+        created_at=now,
+        created_by=actor,
+    )
+    for filename, content in sorted(files.items()):
+        deployment.files.append(
+            DeploymentFile(
+                filename=filename,
+                kind=kind_of(filename),
+                sha256=hashlib.sha256(content.encode()).hexdigest(),
+                content=content,
+            )
+        )
+    session.add(deployment)
+    session.flush()
+    versions: dict[str, int] = {}
+    for process_id in sorted(parsed.specs):
+        latest = session.scalar(
+            sa.select(sa.func.max(ProcessDefinition.version)).where(ProcessDefinition.process_id == process_id)
+        )
+        version = (latest or 0) + 1
+        versions[process_id] = version
+        session.add(
+            ProcessDefinition(
+                deployment_id=deployment.id,
+                process_id=process_id,
+                name=parsed.names.get(process_id),
+                version=version,
+                created_at=now,
+            )
+        )
+    session.flush()
+    # Not cached here: if the caller rolls back, SQLite may hand this id to another deployment.
+    audit.record(
+        "deployed",
+        actor=actor,
+        subject=f"deployment:{deployment.id}",
+        details={"sha256": sha, "files": sorted(files), "versions": versions},
+    )
+    return DeployResult(deployment, created=True, versions=versions)
+
+
+def latest_definition(process_id: str) -> ProcessDefinition | None:
+    return db.session.scalar(
+        sa.select(ProcessDefinition)
+        .where(ProcessDefinition.process_id == process_id)
+        .order_by(ProcessDefinition.version.desc())
+        .limit(1)
+    )
+
+
+_cache_lock = threading.Lock()
+
+
+def _cache() -> dict[int, ParsedDeployment]:
+    """Parsed deployments of this app (per app, so tests with fresh databases never share ids)."""
+    return current_app.extensions.setdefault("ombudsflow_specs", {})
+
+
+def _cache_put(deployment_id: int, parsed: ParsedDeployment) -> None:
+    with _cache_lock:
+        _cache()[deployment_id] = parsed
+
+
+def loaded(deployment_id: int) -> ParsedDeployment:
+    """The parsed deployment, from this process's cache or parsed once from the stored files.
+
+    Deployments never change after they are written, so a cache entry is valid forever; a worker
+    that starts later parses on first use.
+    """
+    parsed = _cache().get(deployment_id)
+    if parsed is not None:
+        return parsed
+    rows = db.session.execute(
+        sa.select(DeploymentFile.filename, DeploymentFile.content).where(
+            DeploymentFile.deployment_id == deployment_id
+        )
+    ).all()
+    if not rows:
+        raise LookupError(f"deployment {deployment_id} has no files")
+    # Stored deployments were validated when deployed; skipping the XSD check saves start-up time.
+    parsed = parse({name: content for name, content in rows}, validate_schema=False)
+    _cache_put(deployment_id, parsed)
+    return parsed
+
+
+def spec_for(deployment_id: int, process_id: str):
+    try:
+        return loaded(deployment_id).specs[process_id]
+    except KeyError:
+        raise LookupError(f"process {process_id!r} is not in deployment {deployment_id}") from None
+
+
+def form(deployment_id: int, ref: str | None) -> dict[str, Any] | None:
+    if not ref:
+        return None
+    forms = loaded(deployment_id).forms
+    return forms.get(f"forms/{ref}") or forms.get(ref)
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache().clear()

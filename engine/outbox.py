@@ -1,0 +1,78 @@
+"""Writing side effects as rows in the caller's transaction (rule 6 of DESIGN.md).
+
+The engine and the domain only ever *enqueue*; `notifications/` claims, delivers and marks rows.
+A row commits or rolls back with the state change that caused it, so a reminder is never sent for
+a step that did not happen, and never lost for one that did.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from .clock import clock
+from .db import db
+from .models import OutboxMessage
+
+
+def enqueue(
+    *,
+    channel: str,
+    topic: str,
+    recipient: str,
+    payload: dict[str, Any] | None = None,
+    language: str | None = None,
+    instance_id: int | None = None,
+    business_key: str | None = None,
+    dedupe_key: str | None = None,
+    not_before: datetime | None = None,
+) -> OutboxMessage | None:
+    """Add one message; with a `dedupe_key` already used, add nothing and return the earlier row."""
+    session = db.session
+    if dedupe_key is not None:
+        existing = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+        if existing is not None:
+            return existing
+    now = clock.now()
+    row = OutboxMessage(
+        created_at=now,
+        channel=channel,
+        topic=topic,
+        recipient=recipient,
+        payload=payload or {},
+        language=language,
+        instance_id=instance_id,
+        business_key=business_key,
+        dedupe_key=dedupe_key,
+        status="pending",
+        attempts=0,
+        next_attempt_at=not_before or now,
+    )
+    if dedupe_key is None:
+        session.add(row)
+        session.flush()
+        return row
+    # Two workers may race to enqueue the same digest: the unique key decides, the loser keeps going.
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+    return row
+
+
+class InstanceOutbox:
+    """The outbox as a service handler sees it: rows are tagged with the instance they belong to."""
+
+    def __init__(self, instance_id: int, business_key: str | None) -> None:
+        self.instance_id = instance_id
+        self.business_key = business_key
+
+    def enqueue(self, **kwargs: Any) -> OutboxMessage | None:
+        kwargs.setdefault("instance_id", self.instance_id)
+        kwargs.setdefault("business_key", self.business_key)
+        return enqueue(**kwargs)

@@ -1,0 +1,311 @@
+"""Reading what a workflow says about people and time, and writing it to `human_task` and `timer`.
+
+`snapshot(workflow)` is the single definition of "what the projections should hold"; `rewrite`
+makes the tables say exactly that for one instance. The property tests compare the two after random
+walks, so a list never disagrees with the workflow it summarizes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    LOCALTZ,
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.util.task import TaskState
+
+from .db import db
+from .deployments import FORM_PROPERTY
+from .models import HumanTask, Timer
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: str
+    element_id: str
+    name: str | None
+    lane: str | None
+    role: str | None
+    candidate_group: str | None
+    assignee: str | None
+    due_at: datetime | None
+    form_ref: str | None
+    properties: dict[str, Any] = field(hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class TimerView:
+    id: str
+    element_id: str
+    name: str | None
+    kind: str
+    placement: str
+    interrupting: bool | None
+    attached_to: str | None
+    due_at: datetime
+
+
+@dataclass
+class Snapshot:
+    tasks: list[TaskView]
+    timers: list[TimerView]
+    completed: bool
+
+    @property
+    def next_due_at(self) -> datetime | None:
+        return min((t.due_at for t in self.timers), default=None)
+
+
+def _timer_due(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):  # a cycle that has not computed its next firing
+        value = value.get("next")
+    if isinstance(value, datetime):
+        due = value
+    else:
+        try:
+            due = datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+    if due.tzinfo is None:
+        # SpiffWorkflow reads a time without an offset as the server's local time; so do we.
+        due = due.replace(tzinfo=LOCALTZ)
+    # A plain datetime, whatever class SpiffWorkflow's patched module produced.
+    return datetime.fromtimestamp(due.timestamp(), UTC)
+
+
+def _timer_kind(definition) -> str:
+    if isinstance(definition, CycleTimerEventDefinition):
+        return "cycle"
+    if isinstance(definition, DurationTimerEventDefinition):
+        return "duration"
+    return "date"
+
+
+def timers_of(workflow) -> list[TimerView]:
+    views = []
+    for task in workflow.event_manager.tasks.values():
+        spec = task.task_spec
+        definition = getattr(spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition) or not task.has_state(TaskState.WAITING):
+            continue
+        due = _timer_due(definition.details(task).value)
+        if due is None:
+            continue
+        if isinstance(spec, BoundaryEvent):
+            placement, interrupting = "boundary", bool(spec.cancel_activity)
+            split = task.parent
+            attached = next((c for c in split.children if not isinstance(c.task_spec, BoundaryEvent)), None)
+            attached_to = attached.task_spec.bpmn_id if attached is not None else None
+        else:
+            placement = "start" if isinstance(spec, StartEvent) else "intermediate"
+            interrupting, attached_to = None, None
+        views.append(
+            TimerView(
+                id=str(task.id),
+                element_id=spec.bpmn_id or spec.name,
+                name=spec.bpmn_name,
+                kind=_timer_kind(definition),
+                placement=placement,
+                interrupting=interrupting,
+                attached_to=attached_to,
+                due_at=due,
+            )
+        )
+    return sorted(views, key=lambda v: (v.due_at, v.id))
+
+
+def _deadline_of(task) -> datetime | None:
+    """The earliest interrupting boundary timer on the task or on any subprocess around it."""
+    top = task.workflow.top_workflow
+    deadlines = []
+    current = task
+    while current is not None:
+        parent = current.parent
+        if parent is not None and isinstance(parent.task_spec, BoundaryEventSplit):
+            for sibling in parent.children:
+                spec = sibling.task_spec
+                if (
+                    isinstance(spec, BoundaryEvent)
+                    and spec.cancel_activity
+                    and isinstance(spec.event_definition, TimerEventDefinition)
+                    and sibling.has_state(TaskState.WAITING)
+                ):
+                    due = _timer_due(spec.event_definition.details(sibling).value)
+                    if due is not None:
+                        deadlines.append(due)
+        parent_task_id = current.workflow.parent_task_id
+        current = top.get_task_from_id(parent_task_id) if parent_task_id is not None else None
+    return min(deadlines, default=None)
+
+
+def _evaluate(task, expression: str | None):
+    if not expression:
+        return None
+    try:
+        return task.workflow.script_engine.evaluate(task, expression)
+    except Exception:  # noqa: BLE001 - a bad optional property must not block the process
+        return None
+
+
+def _as_instant(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, str) and value:
+        try:
+            return _timer_due(value)
+        except (ValueError, TypeError):
+            return None
+    return None
+
+
+def tasks_of(workflow) -> list[TaskView]:
+    """READY user and manual tasks, with who may do them and by when.
+
+    A task's properties may say `candidateGroup`, `assignee` and `dueAt` as expressions over its
+    data (`"authority:" + str(authority_id)`); without them the group is the lane and the due time
+    is the earliest interrupting boundary timer around the task.
+    """
+    views = []
+    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        spec = task.task_spec
+        properties = dict((getattr(spec, "extensions", None) or {}).get("properties", {}))
+        lane = spec.lane
+        group = _evaluate(task, properties.get("candidateGroup"))
+        assignee = _evaluate(task, properties.get("assignee"))
+        due = _as_instant(_evaluate(task, properties.get("dueAt"))) or _deadline_of(task)
+        views.append(
+            TaskView(
+                id=str(task.id),
+                element_id=spec.bpmn_id or spec.name,
+                name=spec.bpmn_name,
+                lane=lane,
+                role=lane.strip().lower() if lane else None,
+                candidate_group=str(group) if group else (lane.strip().lower() if lane else None),
+                assignee=str(assignee) if assignee else None,
+                due_at=due,
+                form_ref=properties.get(FORM_PROPERTY),
+                properties=properties,
+            )
+        )
+    return views
+
+
+def snapshot(workflow) -> Snapshot:
+    return Snapshot(tasks=tasks_of(workflow), timers=timers_of(workflow), completed=workflow.completed)
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class RewriteResult:
+    created: list[TaskView]
+    cancelled: list[str]
+
+
+def rewrite(instance, snap: Snapshot, *, now: datetime, done_task_id: str | None = None) -> RewriteResult:
+    """Make `human_task` and `timer` for one instance say what `snap` says.
+
+    Open task rows keep their claim, draft and version while the task stays READY; rows for tasks
+    that left READY other than `done_task_id` (completed by this command) become cancelled.
+    """
+    session = db.session
+    ht = HumanTask.__table__
+    open_rows = {
+        row.id: row
+        for row in session.execute(
+            sa.select(ht.c.id, ht.c.due_at, ht.c.candidate_group, ht.c.assignee).where(
+                ht.c.instance_id == instance.id, ht.c.status == "open"
+            )
+        )
+    }
+    wanted = {t.id: t for t in snap.tasks}
+    created = [t for t in snap.tasks if t.id not in open_rows]
+    gone = [tid for tid in open_rows if tid not in wanted and tid != done_task_id]
+    if created:
+        session.execute(
+            ht.insert(),
+            [
+                {
+                    "id": t.id,
+                    "instance_id": instance.id,
+                    "process_id": instance.process_id,
+                    "element_id": t.element_id,
+                    "name": t.name,
+                    "lane": t.lane,
+                    "role": t.role,
+                    "candidate_group": t.candidate_group,
+                    "assignee": t.assignee,
+                    "claimed_at": now if t.assignee else None,
+                    "due_at": t.due_at,
+                    "business_key": instance.business_key,
+                    "deployment_id": instance.deployment_id,
+                    "form_ref": t.form_ref,
+                    "properties": t.properties,
+                    "status": "open",
+                    "version": 1,
+                    "created_at": now,
+                }
+                for t in created
+            ],
+        )
+    if gone:
+        session.execute(
+            ht.update()
+            .where(ht.c.id.in_(gone), ht.c.status == "open")
+            .values(status="cancelled", completed_at=now, version=ht.c.version + 1)
+        )
+    for tid, row in open_rows.items():
+        view = wanted.get(tid)
+        if view is not None and (row.due_at != view.due_at or row.candidate_group != view.candidate_group):
+            session.execute(
+                ht.update()
+                .where(ht.c.id == tid)
+                .values(due_at=view.due_at, candidate_group=view.candidate_group, version=ht.c.version + 1)
+            )
+
+    tt = Timer.__table__
+    existing = {
+        row.id: row
+        for row in session.execute(
+            sa.select(tt.c.id, tt.c.due_at, tt.c.status).where(tt.c.instance_id == instance.id)
+        )
+    }
+    wanted_timers = {t.id: t for t in snap.timers}
+    stale = [tid for tid, row in existing.items() if tid not in wanted_timers or row.due_at != wanted_timers[tid].due_at]
+    if stale:
+        session.execute(tt.delete().where(tt.c.id.in_(stale)))
+    fresh = [t for t in snap.timers if t.id not in existing or t.id in stale]
+    if fresh:
+        session.execute(
+            tt.insert(),
+            [
+                {
+                    "id": t.id,
+                    "instance_id": instance.id,
+                    "element_id": t.element_id,
+                    "name": t.name,
+                    "kind": t.kind,
+                    "placement": t.placement,
+                    "interrupting": t.interrupting,
+                    "attached_to": t.attached_to,
+                    "due_at": t.due_at,
+                    "fire_at": t.due_at,
+                    "status": "waiting",
+                    "attempts": 0,
+                }
+                for t in fresh
+            ],
+        )
+    return RewriteResult(created=created, cancelled=gone)

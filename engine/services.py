@@ -1,0 +1,72 @@
+"""Service-task handlers by name: how a domain package plugs actions into diagrams.
+
+A BPMN service task names an operation (`spiffworkflow:serviceTaskOperator id="send_act"`); the
+engine looks it up here and calls the handler inside the command's transaction. A handler that
+must reach the outside world does not do so itself: it writes an outbox row through `ctx.outbox`
+and the row is delivered after commit. `register_outbox` covers the common case with no code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class UnknownService(LookupError):
+    pass
+
+
+@dataclass
+class ServiceContext:
+    """What a handler may see and do: the instance it runs for, and the command's outbox."""
+
+    instance_id: int
+    business_key: str | None
+    process_id: str
+    element_id: str
+    task_data: dict[str, Any]
+    actor: str
+    outbox: Any = field(repr=False)
+
+
+Handler = Callable[[ServiceContext, dict[str, Any]], Any]
+
+_handlers: dict[str, Handler] = {}
+
+
+def register(name: str) -> Callable[[Handler], Handler]:
+    """Decorator: `@services.register("send_act")` on `def handler(ctx, params) -> result`."""
+
+    def decorate(func: Handler) -> Handler:
+        _handlers[name] = func
+        return func
+
+    return decorate
+
+
+def register_outbox(name: str, channel: str, topic: str | None = None) -> None:
+    """A service task whose whole effect is one outbox row; params: recipient, payload, language."""
+
+    def handler(ctx: ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
+        row = ctx.outbox.enqueue(
+            channel=channel,
+            topic=topic or name,
+            recipient=str(params["recipient"]),
+            payload=params.get("payload") or {},
+            language=params.get("language"),
+        )
+        return {"outbox_id": row.id}
+
+    _handlers[name] = handler
+
+
+def get(name: str) -> Handler:
+    try:
+        return _handlers[name]
+    except KeyError:
+        raise UnknownService(name) from None
+
+
+def names() -> list[str]:
+    return sorted(_handlers)

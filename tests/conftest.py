@@ -1,0 +1,141 @@
+"""Fixtures: an app per test on a real database — SQLite always, PostgreSQL too when
+TEST_DATABASE_URL is set — with the schema built by the Alembic migrations, and a frozen clock.
+
+SQLite tests copy a template file migrated once per session; PostgreSQL tests share one migrated
+database and truncate it before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from engine.clock import clock as engine_clock
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+
+# Monday 23 November 2026, 09:00 in Kyiv.
+T0 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+
+
+def base_config(database_url: str, tmp_path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "OMBUDSFLOW_SCHEDULER": False,
+        "OMBUDSFLOW_DEPLOY_ON_START": False,
+        "OMBUDSFLOW_MAIL_SINK_DIR": str(tmp_path / "mail"),
+        "OMBUDSFLOW_INSTANCE_DIR": str(tmp_path),
+        "WTF_CSRF_ENABLED": True,
+    }
+
+
+def _migrate(url: str, tmp_path) -> None:
+    from flask_migrate import upgrade
+
+    from web import create_app
+
+    app = create_app(base_config(url, tmp_path))
+    with app.app_context():
+        upgrade()
+        from engine.db import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.sqlite3"
+    _migrate(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgresql_url(tmp_path_factory):
+    if not TEST_DATABASE_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    engine = sa.create_engine(TEST_DATABASE_URL)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {exc.orig}")
+    finally:
+        engine.dispose()
+    _migrate(TEST_DATABASE_URL, tmp_path_factory.mktemp("pg"))
+    return TEST_DATABASE_URL
+
+
+def _truncate(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
+        ]
+        if tables:
+            conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgresql_url")
+    _truncate(url)
+    return url
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The engine clock, frozen at T0 for every test; tests move it with `clock.advance(days=…)`."""
+    engine_clock.freeze(T0)
+    yield engine_clock
+    engine_clock.reset()
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path) -> dict:
+    return base_config(database_url, tmp_path)
+
+
+@pytest.fixture
+def app(app_config):
+    from engine.db import db
+    from web import create_app
+
+    application = create_app(app_config)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    from engine.db import db as database
+
+    return database
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
