@@ -42,11 +42,19 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def normalize_database_url(url: str) -> str:
+    """`postgres://` and `postgresql://` mean psycopg2 here (SQLAlchemy 2.1 would pick psycopg 3,
+    which we do not install)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
+    return url
+
+
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
-        # Heroku-style URLs name the dialect "postgres"; SQLAlchemy wants "postgresql".
-        return url.replace("postgres://", "postgresql://", 1)
+        return normalize_database_url(url)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{INSTANCE_DIR / 'ombudsflow.sqlite3'}"
 

@@ -43,7 +43,7 @@ def _json_object(text: str | None, what: str) -> dict:
     except json.JSONDecodeError as exc:
         raise click.UsageError(f"{what} is not valid JSON: {exc.msg} at column {exc.colno}") from None
     if not isinstance(value, dict):
-        raise click.UsageError(f"{what} must be a JSON object, like '{{\"key\": \"value\"}}'")
+        raise click.UsageError(f'{what} must be a JSON object, like \'{{"key": "value"}}\'')
     return value
 
 
@@ -101,8 +101,10 @@ def sweep_command(now, batch):
         with clock.frozen_at(now):
             result = timers.sweep(batch=batch, actor=cli_actor())
     for fired in result.fired:
-        click.echo(f"fired {fired.element_id} ({fired.name or '-'}) of instance {fired.instance_id}"
-                   f" [{fired.business_key or '-'}], due {fired.due_at.isoformat()}")
+        click.echo(
+            f"fired {fired.element_id} ({fired.name or '-'}) of instance {fired.instance_id}"
+            f" [{fired.business_key or '-'}], due {fired.due_at.isoformat()}"
+        )
     for incident_id in result.incidents:
         click.echo(f"incident {incident_id} recorded (see `ombudsflow incidents list`)")
     click.echo(result.summary())
@@ -115,8 +117,10 @@ def timers_list_command(limit):
     """Waiting timers, soonest first."""
     rows = db.session.scalars(sa.select(Timer).order_by(Timer.fire_at).limit(limit))
     for t in rows:
-        click.echo(f"{t.due_at.isoformat()}  instance {t.instance_id}  {t.element_id}  {t.kind}/{t.placement}"
-                   f"{'' if t.status == 'waiting' else '  ' + t.status.upper()}")
+        click.echo(
+            f"{t.due_at.isoformat()}  instance {t.instance_id}  {t.element_id}  {t.kind}/{t.placement}"
+            f"{'' if t.status == 'waiting' else '  ' + t.status.upper()}"
+        )
 
 
 # --- instances ----------------------------------------------------------------------------------
@@ -135,8 +139,9 @@ def instances_group():
 def start_command(process_id, data, business_key):
     """Start the newest deployed version of PROCESS_ID."""
     _sync_clock()
-    result = instances.start(process_id, data=_json_object(data, "--data"), business_key=business_key,
-                             actor=cli_actor())
+    result = instances.start(
+        process_id, data=_json_object(data, "--data"), business_key=business_key, actor=cli_actor()
+    )
     db.session.commit()
     click.echo(json.dumps(_describe(result.instance_id), ensure_ascii=False, indent=2))
 
@@ -157,8 +162,9 @@ def show_command(instance_id):
 def complete_command(task_id, data, expected_version):
     """Complete a user task (as the CLI user)."""
     _sync_clock()
-    result = instances.complete(task_id, actor=cli_actor(), data=_json_object(data, "--data"),
-                                expected_version=expected_version)
+    result = instances.complete(
+        task_id, actor=cli_actor(), data=_json_object(data, "--data"), expected_version=expected_version
+    )
     db.session.commit()
     click.echo(json.dumps(_describe(result.instance_id), ensure_ascii=False, indent=2))
 
@@ -193,7 +199,9 @@ def _describe(instance_id: int, history: bool = False) -> dict:
     tasks = db.session.scalars(
         sa.select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
     )
-    waiting = db.session.scalars(sa.select(Timer).where(Timer.instance_id == instance_id).order_by(Timer.due_at))
+    waiting = db.session.scalars(
+        sa.select(Timer).where(Timer.instance_id == instance_id).order_by(Timer.due_at)
+    )
     out = {
         "id": instance.id,
         "process_id": instance.process_id,
@@ -206,29 +214,57 @@ def _describe(instance_id: int, history: bool = False) -> dict:
         "ended_at": _iso(instance.ended_at),
         "next_due_at": _iso(instance.next_due_at),
         "open_tasks": [
-            {"id": t.id, "element_id": t.element_id, "name": t.name, "lane": t.lane,
-             "candidate_group": t.candidate_group, "assignee": t.assignee, "due_at": _iso(t.due_at),
-             "form": t.form_ref, "version": t.version}
+            {
+                "id": t.id,
+                "element_id": t.element_id,
+                "name": t.name,
+                "lane": t.lane,
+                "candidate_group": t.candidate_group,
+                "assignee": t.assignee,
+                "due_at": _iso(t.due_at),
+                "form": t.form_ref,
+                "version": t.version,
+            }
             for t in tasks
         ],
         "timers": [
-            {"id": t.id, "element_id": t.element_id, "name": t.name, "kind": t.kind, "placement": t.placement,
-             "interrupting": t.interrupting, "due_at": _iso(t.due_at), "status": t.status}
+            {
+                "id": t.id,
+                "element_id": t.element_id,
+                "name": t.name,
+                "kind": t.kind,
+                "placement": t.placement,
+                "interrupting": t.interrupting,
+                "due_at": _iso(t.due_at),
+                "status": t.status,
+            }
             for t in waiting
         ],
     }
     if history:
         incidents = db.session.scalars(sa.select(Incident).where(Incident.instance_id == instance_id))
         out["incidents"] = [
-            {"id": i.id, "element_id": i.element_id, "message": i.message, "retries_left": i.retries_left,
-             "created_at": _iso(i.created_at), "resolved_at": _iso(i.resolved_at)}
+            {
+                "id": i.id,
+                "element_id": i.element_id,
+                "message": i.message,
+                "retries_left": i.retries_left,
+                "created_at": _iso(i.created_at),
+                "resolved_at": _iso(i.resolved_at),
+            }
             for i in incidents
         ]
         events = db.session.scalars(
             sa.select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
         )
         out["history"] = [
-            {"at": _iso(e.at), "event": e.event, "actor": e.actor, "element_id": e.element_id, "subject": e.subject}
+            {
+                "at": _iso(e.at),
+                "event": e.event,
+                "actor": e.actor,
+                "element_id": e.element_id,
+                "subject": e.subject,
+            }
             for e in events
         ]
     return out
@@ -250,8 +286,10 @@ def incidents_list_command():
     if not rows:
         click.echo("no open incidents")
     for i in rows:
-        click.echo(f"#{i.id}  instance {i.instance_id}  {i.element_id or '-'}  retries left {i.retries_left}"
-                   f"  {i.created_at.isoformat()}  {i.message.splitlines()[0][:160]}")
+        click.echo(
+            f"#{i.id}  instance {i.instance_id}  {i.element_id or '-'}  retries left {i.retries_left}"
+            f"  {i.created_at.isoformat()}  {i.message.splitlines()[0][:160]}"
+        )
 
 
 @incidents_group.command("retry")

@@ -105,7 +105,9 @@ def collect_files(paths: Iterable[str | Path]) -> dict[str, str]:
         else:
             raise DeploymentError([Problem(str(path), None, "no such file or directory")])
     if not files:
-        raise DeploymentError([Problem(", ".join(map(str, paths)) or "-", None, "no BPMN or DMN files found")])
+        raise DeploymentError(
+            [Problem(", ".join(map(str, paths)) or "-", None, "no BPMN or DMN files found")]
+        )
     return files
 
 
@@ -161,7 +163,9 @@ def parse(files: dict[str, str], *, validate_schema: bool = True) -> ParsedDeplo
     if not problems:
         process_ids = parser.get_process_ids()
         if not process_ids:
-            problems.append(Problem(", ".join(sorted(files)), None, "no executable process (isExecutable=\"true\")"))
+            problems.append(
+                Problem(", ".join(sorted(files)), None, 'no executable process (isExecutable="true")')
+            )
         for process_id in process_ids:
             process_file = parser.get_process_parser(process_id).filename or "?"
             try:
@@ -216,7 +220,9 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return result
 
 
-_BARE_ISO = re.compile(r"^\s*(R\d*/)?P[\dYMWDTHS.,]+\s*$|^\s*\d{4}-\d{2}-\d{2}(T[\d:.]+)?(Z|[+-]\d{2}:?\d{2})?\s*$")
+_BARE_ISO = re.compile(
+    r"^\s*(R\d*/)?P[\dYMWDTHS.,]+\s*$|^\s*\d{4}-\d{2}-\d{2}(T[\d:.]+)?(Z|[+-]\d{2}:?\d{2})?\s*$"
+)
 
 
 def _expressions_of(task_spec) -> Iterator[tuple[str, str, str]]:
@@ -229,7 +235,9 @@ def _expressions_of(task_spec) -> Iterator[tuple[str, str, str]]:
     if isinstance(script, str) and script.strip():
         yield "script", "exec", script
     for condition, _target in getattr(task_spec, "cond_task_specs", None) or []:
-        text = condition.args[0] if hasattr(condition, "args") else condition  # SpiffWorkflow's _BpmnCondition
+        text = (
+            condition.args[0] if hasattr(condition, "args") else condition
+        )  # SpiffWorkflow's _BpmnCondition
         if isinstance(text, str) and text.strip():
             yield "condition", "eval", text
     event_definition = getattr(task_spec, "event_definition", None)
@@ -272,10 +280,10 @@ def lint_spec(spec, forms: dict[str, dict[str, Any]]) -> list[Problem]:
         for kind, mode, text in _expressions_of(task_spec):
             check = scripting.check_script if mode == "exec" else scripting.check_expression
             reason = check(text)
-            if kind == "timer" and reason is None and _BARE_ISO.match(text):
-                reason = f"timer expression {text.strip()!r} is not quoted; write \"{text.strip()}\""
-            elif kind == "timer" and reason is not None and _BARE_ISO.match(text):
-                reason = f"timer expression {text.strip()!r} is not quoted; write \"{text.strip()}\""
+            if (kind == "timer" and reason is None and _BARE_ISO.match(text)) or (
+                kind == "timer" and reason is not None and _BARE_ISO.match(text)
+            ):
+                reason = f'timer expression {text.strip()!r} is not quoted; write "{text.strip()}"'
             if reason:
                 problems.append(Problem(file, element, f"{kind}: {reason}"))
             elif kind == "timer":
@@ -286,7 +294,9 @@ def lint_spec(spec, forms: dict[str, dict[str, Any]]) -> list[Problem]:
                 services.get(operation)
             except services.UnknownService:
                 known = ", ".join(services.names()) or "none registered"
-                problems.append(Problem(file, element, f"unknown service operation {operation!r} (known: {known})"))
+                problems.append(
+                    Problem(file, element, f"unknown service operation {operation!r} (known: {known})")
+                )
         if getattr(task_spec, "manual", False) and not isinstance(task_spec, CatchingEvent | ThrowingEvent):
             properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
             for prop in (FORM_PROPERTY, UI_FORM_PROPERTY):
@@ -300,7 +310,7 @@ def _check_timer_literal(file: str, element: str, text: str) -> list[Problem]:
     """A quoted literal can be checked now; an expression over task data only at run time."""
     try:
         value = scripting.SandboxEnvironment().evaluate(text, {}, None)
-    except Exception:  # noqa: BLE001 - depends on task data; checked when the timer starts
+    except Exception:
         return []
     if not isinstance(value, str):
         return [Problem(file, element, f"timer expression {text!r} gives {type(value).__name__}, not text")]
@@ -309,7 +319,7 @@ def _check_timer_literal(file: str, element: str, text: str) -> list[Problem]:
             TimerEventDefinition.parse_iso_recurring_interval(value)
         else:
             TimerEventDefinition.parse_time_or_duration(value)
-    except Exception:  # noqa: BLE001 - SpiffWorkflow raises bare Exception for bad ISO text
+    except Exception:
         return [Problem(file, element, f"timer value {value!r} is not an ISO 8601 date, duration or cycle")]
     return []
 
@@ -349,7 +359,9 @@ def deploy(files: dict[str, str], *, actor: str, name: str = "") -> DeployResult
     versions: dict[str, int] = {}
     for process_id in sorted(parsed.specs):
         latest = session.scalar(
-            sa.select(sa.func.max(ProcessDefinition.version)).where(ProcessDefinition.process_id == process_id)
+            sa.select(sa.func.max(ProcessDefinition.version)).where(
+                ProcessDefinition.process_id == process_id
+            )
         )
         version = (latest or 0) + 1
         versions[process_id] = version

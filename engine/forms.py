@@ -18,7 +18,9 @@ from .errors import FormInvalid
 @lru_cache(maxsize=256)
 def _validator(schema_json: bytes) -> jsonschema.Draft202012Validator:
     schema = orjson.loads(schema_json)
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def field_errors(schema: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -36,12 +38,27 @@ def field_errors(schema: dict[str, Any] | None, data: dict[str, Any]) -> dict[st
                     {"rule": "required", "params": {}, "message": f"'{name}' is a required property"}
                 )
             continue
-        if error.validator in {"minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-                               "exclusiveMaximum", "minItems", "maxItems", "pattern", "format", "type",
-                               "enum", "const", "multipleOf"}:
+        if error.validator in {
+            "minLength",
+            "maxLength",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "minItems",
+            "maxItems",
+            "pattern",
+            "format",
+            "type",
+            "enum",
+            "const",
+            "multipleOf",
+        }:
             params["limit"] = error.validator_value
         key = ".".join(path) or "_form"
-        fields.setdefault(key, []).append({"rule": error.validator, "params": params, "message": error.message})
+        fields.setdefault(key, []).append(
+            {"rule": error.validator, "params": params, "message": error.message}
+        )
     return fields
 
 

@@ -19,9 +19,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
-from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -128,7 +128,9 @@ class _Command:
         except (SpiffWorkflowException, SandboxError, services.UnknownService) as exc:
             raise _process_error(exc) from exc
 
-    def save(self, *, done_task_id: str | None = None) -> tuple[projections.Snapshot, projections.RewriteResult, str]:
+    def save(
+        self, *, done_task_id: str | None = None
+    ) -> tuple[projections.Snapshot, projections.RewriteResult, str]:
         workflow = self.workflow
         snap = projections.snapshot(workflow)
         state = serialization.dump(workflow)
@@ -148,8 +150,9 @@ class _Command:
             )
         )
         if updated.rowcount != 1:
-            raise Conflict("the process instance changed meanwhile; reload and try again",
-                           instance_id=self.row.id)
+            raise Conflict(
+                "the process instance changed meanwhile; reload and try again", instance_id=self.row.id
+            )
         result = projections.rewrite(self.row, snap, now=now, done_task_id=done_task_id)
         return snap, result, status
 
@@ -228,15 +231,21 @@ def _result(cmd: _Command, snap, rewrite, status: str, fired=()) -> CommandResul
 
 def _audit_end(cmd: _Command, status: str) -> None:
     if status == "completed":
-        audit.record("instance_completed", actor=cmd.actor, instance_id=cmd.row.id,
-                     business_key=cmd.row.business_key, details={"steps": cmd.steps[-5:]})
+        audit.record(
+            "instance_completed",
+            actor=cmd.actor,
+            instance_id=cmd.row.id,
+            business_key=cmd.row.business_key,
+            details={"steps": cmd.steps[-5:]},
+        )
 
 
 # --- commands ----------------------------------------------------------------------------------
 
 
-def start(process_id: str, *, data: dict[str, Any] | None = None, business_key: str | None = None,
-          actor: str) -> CommandResult:
+def start(
+    process_id: str, *, data: dict[str, Any] | None = None, business_key: str | None = None, actor: str
+) -> CommandResult:
     """Start the newest version of `process_id` with `data` as its initial task data."""
     definition = deployments.latest_definition(process_id)
     if definition is None:
@@ -266,9 +275,17 @@ def start(process_id: str, *, data: dict[str, Any] | None = None, business_key: 
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(copy.deepcopy(initial))
     cmd.workflow = workflow
-    audit.record("instance_started", actor=actor, instance_id=instance.id, business_key=business_key,
-                 details={"process_id": process_id, "version": definition.version,
-                          "data": audit.data_diff({}, initial)})
+    audit.record(
+        "instance_started",
+        actor=actor,
+        instance_id=instance.id,
+        business_key=business_key,
+        details={
+            "process_id": process_id,
+            "version": definition.version,
+            "data": audit.data_diff({}, initial),
+        },
+    )
     cmd.advance()
     snap, rewrite, status = cmd.save()
     _audit_end(cmd, status)
@@ -277,14 +294,32 @@ def start(process_id: str, *, data: dict[str, Any] | None = None, business_key: 
     return _result(cmd, snap, rewrite, status)
 
 
-def complete(task_id: str, *, actor: str, data: dict[str, Any] | None = None,
-             expected_version: int | None = None, validate_form: bool = True) -> CommandResult:
+def complete(
+    task_id: str,
+    *,
+    actor: str,
+    data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    validate_form: bool = True,
+) -> CommandResult:
     """Complete a READY user task with the submitted form data."""
     ht = HumanTask.__table__
     task_row = db.session.execute(
-        sa.select(ht.c.id, ht.c.instance_id, ht.c.status, ht.c.version, ht.c.deployment_id, ht.c.form_ref,
-                  ht.c.element_id, ht.c.name, ht.c.lane, ht.c.role, ht.c.candidate_group, ht.c.assignee,
-                  ht.c.due_at).where(ht.c.id == task_id)
+        sa.select(
+            ht.c.id,
+            ht.c.instance_id,
+            ht.c.status,
+            ht.c.version,
+            ht.c.deployment_id,
+            ht.c.form_ref,
+            ht.c.element_id,
+            ht.c.name,
+            ht.c.lane,
+            ht.c.role,
+            ht.c.candidate_group,
+            ht.c.assignee,
+            ht.c.due_at,
+        ).where(ht.c.id == task_id)
     ).first()
     if task_row is None:
         raise NotFound(f"task {task_id} does not exist", task_id=task_id)
@@ -300,16 +335,29 @@ def complete(task_id: str, *, actor: str, data: dict[str, Any] | None = None,
     claimed = db.session.execute(
         ht.update()
         .where(ht.c.id == task_id, guard)
-        .values(status="completed", completed_at=clock.now(), completed_by=actor,
-                version=ht.c.version + 1, draft=None)
+        .values(
+            status="completed",
+            completed_at=clock.now(),
+            completed_by=actor,
+            version=ht.c.version + 1,
+            draft=None,
+        )
     )
     if claimed.rowcount != 1:
         current = db.session.execute(sa.select(ht.c.status, ht.c.version).where(ht.c.id == task_id)).first()
         if current.status != "open":
-            raise Conflict(f"task {task_id} is already {current.status}", task_id=task_id,
-                           status=current.status, version=current.version)
-        raise Conflict(f"task {task_id} changed (version {current.version}, you sent {expected_version})",
-                       task_id=task_id, status=current.status, version=current.version)
+            raise Conflict(
+                f"task {task_id} is already {current.status}",
+                task_id=task_id,
+                status=current.status,
+                version=current.version,
+            )
+        raise Conflict(
+            f"task {task_id} changed (version {current.version}, you sent {expected_version})",
+            task_id=task_id,
+            status=current.status,
+            version=current.version,
+        )
     cmd = _Command(row, actor)
     workflow = cmd.restore()
     task = workflow.get_task_from_id(_uuid(task_id))
@@ -325,20 +373,35 @@ def complete(task_id: str, *, actor: str, data: dict[str, Any] | None = None,
     cmd.advance()
     snap, rewrite, status = cmd.save(done_task_id=task_id)
     done = projections.TaskView(
-        id=task_id, element_id=task_row.element_id, name=task_row.name, lane=task_row.lane,
-        role=task_row.role, candidate_group=task_row.candidate_group, assignee=task_row.assignee,
-        due_at=task_row.due_at, form_ref=task_row.form_ref, properties={},
+        id=task_id,
+        element_id=task_row.element_id,
+        name=task_row.name,
+        lane=task_row.lane,
+        role=task_row.role,
+        candidate_group=task_row.candidate_group,
+        assignee=task_row.assignee,
+        due_at=task_row.due_at,
+        form_ref=task_row.form_ref,
+        properties={},
     )
-    audit.record("task_completed", actor=actor, instance_id=row.id, business_key=row.business_key,
-                 task_id=task_id, element_id=task_row.element_id, subject=task_row.name,
-                 details={"data": audit.data_diff(before, task.data), "steps": cmd.steps[1:]})
+    audit.record(
+        "task_completed",
+        actor=actor,
+        instance_id=row.id,
+        business_key=row.business_key,
+        task_id=task_id,
+        element_id=task_row.element_id,
+        subject=task_row.name,
+        details={"data": audit.data_diff(before, task.data), "steps": cmd.steps[1:]},
+    )
     _audit_end(cmd, status)
     _notify(cmd, "complete", snap, status, completed_task=done)
     return _result(cmd, snap, rewrite, status)
 
 
-def send_message(instance_id: int, name: str, *, payload: dict[str, Any] | None = None,
-                 actor: str) -> CommandResult:
+def send_message(
+    instance_id: int, name: str, *, payload: dict[str, Any] | None = None, actor: str
+) -> CommandResult:
     """Deliver a BPMN message to a waiting catch event, receive task or event subprocess."""
     row = _lock(instance_id)
     _require_running(row)
@@ -347,22 +410,32 @@ def send_message(instance_id: int, name: str, *, payload: dict[str, Any] | None 
     data = copy.deepcopy(payload or {})
     _check_json(data)
     waiting = [
-        t for t in workflow.get_tasks(state=TaskState.WAITING)
+        t
+        for t in workflow.get_tasks(state=TaskState.WAITING)
         if isinstance(t.task_spec, CatchingEvent)
         and isinstance(t.task_spec.event_definition, MessageEventDefinition)
         and t.task_spec.event_definition.name == name
     ]
     if not waiting:
-        raise Conflict(f"instance {instance_id} is not waiting for message {name!r}",
-                       instance_id=instance_id, message=name)
+        raise Conflict(
+            f"instance {instance_id} is not waiting for message {name!r}",
+            instance_id=instance_id,
+            message_name=name,
+        )
     try:
         workflow.catch(BpmnEvent(MessageEventDefinition(name), data))
     except (SpiffWorkflowException, SandboxError) as exc:
         raise _process_error(exc) from exc
     cmd.advance()
     snap, rewrite, status = cmd.save()
-    audit.record("message_received", actor=actor, instance_id=row.id, business_key=row.business_key,
-                 subject=name, details={"data": audit.data_diff({}, data), "steps": cmd.steps})
+    audit.record(
+        "message_received",
+        actor=actor,
+        instance_id=row.id,
+        business_key=row.business_key,
+        subject=name,
+        details={"data": audit.data_diff({}, data), "steps": cmd.steps},
+    )
     _audit_end(cmd, status)
     _notify(cmd, "message", snap, status)
     return _result(cmd, snap, rewrite, status)
@@ -380,11 +453,22 @@ def fire_timers(instance_id: int, *, actor: str = "timer") -> CommandResult:
     remaining = {t.id for t in snap.timers}
     fired = [t for t in before if t.id not in remaining and t.due_at <= now]
     for timer in fired:
-        audit.record("timer_fired", actor=actor, instance_id=row.id, business_key=row.business_key,
-                     task_id=timer.id, element_id=timer.element_id, subject=timer.name,
-                     details={"due_at": timer.due_at.isoformat(), "kind": timer.kind,
-                              "placement": timer.placement, "interrupting": timer.interrupting,
-                              "steps": cmd.steps})
+        audit.record(
+            "timer_fired",
+            actor=actor,
+            instance_id=row.id,
+            business_key=row.business_key,
+            task_id=timer.id,
+            element_id=timer.element_id,
+            subject=timer.name,
+            details={
+                "due_at": timer.due_at.isoformat(),
+                "kind": timer.kind,
+                "placement": timer.placement,
+                "interrupting": timer.interrupting,
+                "steps": cmd.steps,
+            },
+        )
     _audit_end(cmd, status)
     _notify(cmd, "timer", snap, status, fired=fired)
     return _result(cmd, snap, rewrite, status, fired=fired)
@@ -401,15 +485,27 @@ def cancel(instance_id: int, *, actor: str, reason: str = "") -> CommandResult:
     now = clock.now()
     pi = ProcessInstance.__table__
     updated = db.session.execute(
-        pi.update().where(pi.c.id == row.id, pi.c.version == row.version)
-        .values(state=state, version=row.version + 1, status="cancelled", next_due_at=None,
-                updated_at=now, ended_at=now)
+        pi.update()
+        .where(pi.c.id == row.id, pi.c.version == row.version)
+        .values(
+            state=state,
+            version=row.version + 1,
+            status="cancelled",
+            next_due_at=None,
+            updated_at=now,
+            ended_at=now,
+        )
     )
     if updated.rowcount != 1:
         raise Conflict("the process instance changed meanwhile; reload and try again", instance_id=row.id)
     rewrite = projections.rewrite(row, snap, now=now)
-    audit.record("instance_cancelled", actor=actor, instance_id=row.id, business_key=row.business_key,
-                 details={"reason": reason})
+    audit.record(
+        "instance_cancelled",
+        actor=actor,
+        instance_id=row.id,
+        business_key=row.business_key,
+        details={"reason": reason},
+    )
     _notify(cmd, "cancel", snap, "cancelled")
     return _result(cmd, snap, rewrite, "cancelled")
 

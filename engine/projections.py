@@ -154,7 +154,7 @@ def _evaluate(task, expression: str | None):
         return None
     try:
         return task.workflow.script_engine.evaluate(task, expression)
-    except Exception:  # noqa: BLE001 - a bad optional property must not block the process
+    except Exception:
         return None
 
 
@@ -169,6 +169,27 @@ def _as_instant(value) -> datetime | None:
     return None
 
 
+_ASSIGNMENT_KEY = "ombudsflow_assignment"
+
+
+def _assignment(task, properties: dict[str, str]) -> dict[str, str | None]:
+    """Group, assignee and due time, evaluated once when the task becomes ready and kept in the
+    task's internal data: `dueAt` may read the clock (`add_days(now(), 10)`), and a projection
+    must say the same thing however often it is rewritten."""
+    kept = task.internal_data.get(_ASSIGNMENT_KEY)
+    if kept is None:
+        group = _evaluate(task, properties.get("candidateGroup"))
+        assignee = _evaluate(task, properties.get("assignee"))
+        due = _as_instant(_evaluate(task, properties.get("dueAt")))
+        kept = {
+            "candidate_group": str(group) if group else None,
+            "assignee": str(assignee) if assignee else None,
+            "due_at": due.isoformat() if due else None,
+        }
+        task.internal_data[_ASSIGNMENT_KEY] = kept
+    return kept
+
+
 def tasks_of(workflow) -> list[TaskView]:
     """READY user and manual tasks, with who may do them and by when.
 
@@ -181,18 +202,18 @@ def tasks_of(workflow) -> list[TaskView]:
         spec = task.task_spec
         properties = dict((getattr(spec, "extensions", None) or {}).get("properties", {}))
         lane = spec.lane
-        group = _evaluate(task, properties.get("candidateGroup"))
-        assignee = _evaluate(task, properties.get("assignee"))
-        due = _as_instant(_evaluate(task, properties.get("dueAt"))) or _deadline_of(task)
+        role = lane.strip().lower() if lane else None
+        kept = _assignment(task, properties)
+        due = datetime.fromisoformat(kept["due_at"]) if kept["due_at"] else _deadline_of(task)
         views.append(
             TaskView(
                 id=str(task.id),
                 element_id=spec.bpmn_id or spec.name,
                 name=spec.bpmn_name,
                 lane=lane,
-                role=lane.strip().lower() if lane else None,
-                candidate_group=str(group) if group else (lane.strip().lower() if lane else None),
-                assignee=str(assignee) if assignee else None,
+                role=role,
+                candidate_group=kept["candidate_group"] or role,
+                assignee=kept["assignee"],
                 due_at=due,
                 form_ref=properties.get(FORM_PROPERTY),
                 properties=properties,
@@ -283,7 +304,11 @@ def rewrite(instance, snap: Snapshot, *, now: datetime, done_task_id: str | None
         )
     }
     wanted_timers = {t.id: t for t in snap.timers}
-    stale = [tid for tid, row in existing.items() if tid not in wanted_timers or row.due_at != wanted_timers[tid].due_at]
+    stale = [
+        tid
+        for tid, row in existing.items()
+        if tid not in wanted_timers or row.due_at != wanted_timers[tid].due_at
+    ]
     if stale:
         session.execute(tt.delete().where(tt.c.id.in_(stale)))
     fresh = [t for t in snap.timers if t.id not in existing or t.id in stale]

@@ -33,8 +33,13 @@ class Job:
 _jobs: dict[str, Job] = {}
 
 
-def register_job(name: str, func: Callable[[], object], *, seconds_setting: str | None = None,
-                 cron_hour_setting: str | None = None) -> None:
+def register_job(
+    name: str,
+    func: Callable[[], object],
+    *,
+    seconds_setting: str | None = None,
+    cron_hour_setting: str | None = None,
+) -> None:
     _jobs[name] = Job(name, func, seconds_setting, cron_hour_setting)
 
 
@@ -48,7 +53,7 @@ def run_job(app: Flask, job: Job) -> None:
         try:
             sync_clock(app)
             job.func()
-        except Exception:  # noqa: BLE001 - a scheduler thread must survive a failing run
+        except Exception:
             db.session.rollback()
             log.exception("job %s failed", job.name)
         finally:

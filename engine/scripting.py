@@ -44,17 +44,23 @@ class ScriptTimeout(SandboxError):
 
 
 def _guarded_pow(base, exponent, modulo=None):
-    if isinstance(base, int) and isinstance(exponent, int) and modulo is None:
-        if exponent > 0 and abs(base) > 1 and exponent * max(abs(base).bit_length(), 1) > MAX_INT_BITS:
-            raise SandboxError("number too large")
+    if (
+        isinstance(base, int)
+        and isinstance(exponent, int)
+        and modulo is None
+        and exponent > 0
+        and abs(base) > 1
+        and exponent * max(abs(base).bit_length(), 1) > MAX_INT_BITS
+    ):
+        raise SandboxError("number too large")
     return pow(base, exponent) if modulo is None else pow(base, exponent, modulo)
 
 
 def _guarded_mul(left, right):
     for seq, count in ((left, right), (right, left)):
-        if isinstance(seq, str | bytes | list | tuple) and isinstance(count, int):
-            if len(seq) * count > MAX_SEQUENCE * 10:
-                raise SandboxError("sequence too large")
+        sized = isinstance(seq, str | bytes | list | tuple) and isinstance(count, int)
+        if sized and len(seq) * count > MAX_SEQUENCE * 10:
+            raise SandboxError("sequence too large")
     return left * right
 
 
@@ -114,16 +120,41 @@ class _Policy(RestrictingNodeTransformer):
         guard = self._GUARDED.get(type(node.op))
         if guard is None:
             return node
-        return ast.copy_location(
-            ast.Call(func=ast.Name(id=guard, ctx=ast.Load()), args=[node.left, node.right], keywords=[]),
-            node,
-        )
+        func = ast.copy_location(ast.Name(id=guard, ctx=ast.Load()), node)
+        call = ast.Call(func=func, args=[node.left, node.right], keywords=[])
+        return ast.fix_missing_locations(ast.copy_location(call, node))
 
 
-SAFE_NAMES = (
-    "abs all any bool dict divmod enumerate filter float frozenset int isinstance len list map max min "
-    "reversed round set sorted str sum tuple zip chr ord repr"
-).split()
+SAFE_NAMES = [
+    "abs",
+    "all",
+    "any",
+    "bool",
+    "dict",
+    "divmod",
+    "enumerate",
+    "filter",
+    "float",
+    "frozenset",
+    "int",
+    "isinstance",
+    "len",
+    "list",
+    "map",
+    "max",
+    "min",
+    "reversed",
+    "round",
+    "set",
+    "sorted",
+    "str",
+    "sum",
+    "tuple",
+    "zip",
+    "chr",
+    "ord",
+    "repr",
+]
 
 
 def _base_builtins() -> dict[str, Any]:
@@ -243,8 +274,19 @@ class _Deadline:
 class SandboxEnvironment(TaskDataEnvironment):
     """A `TaskDataEnvironment` whose eval/exec go through RestrictedPython and a time limit."""
 
-    GUARD_NAMES = ("_getattr_", "_getitem_", "_getiter_", "_write_", "_iter_unpack_sequence_",
-                   "_unpack_sequence_", "_inplacevar_", "_pow_", "_mul_", "_lshift_", "__builtins__")
+    GUARD_NAMES = (
+        "_getattr_",
+        "_getitem_",
+        "_getiter_",
+        "_write_",
+        "_iter_unpack_sequence_",
+        "_unpack_sequence_",
+        "_inplacevar_",
+        "_pow_",
+        "_mul_",
+        "_lshift_",
+        "__builtins__",
+    )
 
     def __init__(self, timeout_ms: int = 200) -> None:
         self.timeout = timeout_ms / 1000
@@ -274,7 +316,7 @@ class SandboxEnvironment(TaskDataEnvironment):
         previous = sys.gettrace()
         sys.settrace(_Deadline(self.timeout))
         try:
-            return eval(code, scope)  # noqa: S307 - compiled by RestrictedPython with guards
+            return eval(code, scope)
         finally:
             sys.settrace(previous)
 
@@ -304,8 +346,7 @@ class SandboxEnvironment(TaskDataEnvironment):
         clashes = (set(_helpers) | set(self.globals) | set(external_context)) & set(context)
         if clashes:
             raise ValueError(
-                "task data overwrites helper function(s) "
-                f"{', '.join(sorted(clashes))}; rename those fields"
+                f"task data overwrites helper function(s) {', '.join(sorted(clashes))}; rename those fields"
             )
 
 

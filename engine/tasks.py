@@ -34,11 +34,18 @@ def _locked_open(task_id: str, expected_version: int | None) -> HumanTask:
     if task is None:
         raise NotFound(f"task {task_id} does not exist", task_id=task_id)
     if task.status != "open":
-        raise Conflict(f"task {task_id} is already {task.status}", task_id=task_id, status=task.status,
-                       version=task.version)
+        raise Conflict(
+            f"task {task_id} is already {task.status}",
+            task_id=task_id,
+            status=task.status,
+            version=task.version,
+        )
     if expected_version is not None and task.version != expected_version:
-        raise Conflict(f"task {task_id} changed (version {task.version}, you sent {expected_version})",
-                       task_id=task_id, version=task.version)
+        raise Conflict(
+            f"task {task_id} changed (version {task.version}, you sent {expected_version})",
+            task_id=task_id,
+            version=task.version,
+        )
     return task
 
 
@@ -53,19 +60,29 @@ def _bump(task: HumanTask) -> None:
     db.session.refresh(task)
 
 
-def claim(task_id: str, *, user: str, actor: str | None = None, expected_version: int | None = None) -> HumanTask:
+def claim(
+    task_id: str, *, user: str, actor: str | None = None, expected_version: int | None = None
+) -> HumanTask:
     """Take a task; claiming a task someone else holds is a conflict (use `reassign`)."""
     task = _locked_open(task_id, expected_version)
     if task.assignee == user:
         return task
     if task.assignee is not None:
-        raise Conflict(f"task {task_id} is already claimed by {task.assignee}", task_id=task_id,
-                       assignee=task.assignee)
+        raise Conflict(
+            f"task {task_id} is already claimed by {task.assignee}", task_id=task_id, assignee=task.assignee
+        )
     _bump(task)
     task.assignee, task.claimed_at = user, clock.now()
-    audit.record("task_claimed", actor=actor or user, instance_id=task.instance_id,
-                 business_key=task.business_key, task_id=task.id, element_id=task.element_id,
-                 subject=task.name, details={"assignee": user})
+    audit.record(
+        "task_claimed",
+        actor=actor or user,
+        instance_id=task.instance_id,
+        business_key=task.business_key,
+        task_id=task.id,
+        element_id=task.element_id,
+        subject=task.name,
+        details={"assignee": user},
+    )
     db.session.flush()
     return task
 
@@ -77,34 +94,57 @@ def unclaim(task_id: str, *, actor: str, expected_version: int | None = None) ->
     previous = task.assignee
     _bump(task)
     task.assignee, task.claimed_at = None, None
-    audit.record("task_unclaimed", actor=actor, instance_id=task.instance_id, business_key=task.business_key,
-                 task_id=task.id, element_id=task.element_id, subject=task.name,
-                 details={"previous": previous})
+    audit.record(
+        "task_unclaimed",
+        actor=actor,
+        instance_id=task.instance_id,
+        business_key=task.business_key,
+        task_id=task.id,
+        element_id=task.element_id,
+        subject=task.name,
+        details={"previous": previous},
+    )
     db.session.flush()
     return task
 
 
-def reassign(task_id: str, *, to: str, actor: str, reason: str,
-             expected_version: int | None = None) -> HumanTask:
+def reassign(
+    task_id: str, *, to: str, actor: str, reason: str, expected_version: int | None = None
+) -> HumanTask:
     task = _locked_open(task_id, expected_version)
     previous = task.assignee
     _bump(task)
     task.assignee, task.claimed_at = to, clock.now()
-    audit.record("task_reassigned", actor=actor, instance_id=task.instance_id, business_key=task.business_key,
-                 task_id=task.id, element_id=task.element_id, subject=task.name,
-                 details={"from": previous, "to": to, "reason": reason})
+    audit.record(
+        "task_reassigned",
+        actor=actor,
+        instance_id=task.instance_id,
+        business_key=task.business_key,
+        task_id=task.id,
+        element_id=task.element_id,
+        subject=task.name,
+        details={"from": previous, "to": to, "reason": reason},
+    )
     db.session.flush()
     return task
 
 
-def save_draft(task_id: str, *, data: dict[str, Any], actor: str,
-               expected_version: int | None = None) -> HumanTask:
+def save_draft(
+    task_id: str, *, data: dict[str, Any], actor: str, expected_version: int | None = None
+) -> HumanTask:
     """Keep unfinished form input with the task (not in the workflow: nothing happened yet)."""
     task = _locked_open(task_id, expected_version)
     _bump(task)
     task.draft, task.draft_saved_at = data, clock.now()
-    audit.record("draft_saved", actor=actor, instance_id=task.instance_id, business_key=task.business_key,
-                 task_id=task.id, element_id=task.element_id, subject=task.name,
-                 details={"fields": sorted(data)[:40]})
+    audit.record(
+        "draft_saved",
+        actor=actor,
+        instance_id=task.instance_id,
+        business_key=task.business_key,
+        task_id=task.id,
+        element_id=task.element_id,
+        subject=task.name,
+        details={"fields": sorted(data)[:40]},
+    )
     db.session.flush()
     return task

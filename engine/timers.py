@@ -45,8 +45,10 @@ class SweepResult:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        return (f"swept at {self.now.isoformat()}: {len(self.fired)} timer(s) fired, "
-                f"{len(self.incidents)} incident(s), {self.skipped} skipped, {self.seconds * 1000:.1f} ms")
+        return (
+            f"swept at {self.now.isoformat()}: {len(self.fired)} timer(s) fired, "
+            f"{len(self.incidents)} incident(s), {self.skipped} skipped, {self.seconds * 1000:.1f} ms"
+        )
 
 
 def _claim(now: datetime, batch: int) -> list:
@@ -98,12 +100,14 @@ def _fire_one(instance_id: int, timer_rows: list, actor: str, now: datetime, res
         savepoint.rollback()
         result.skipped += len(timer_rows)
         return
-    except Exception as exc:  # noqa: BLE001 - any failure of one instance becomes its incident
+    except Exception as exc:
         savepoint.rollback()
         result.incidents.append(_record_failure(instance_id, timer_rows, exc, now))
         return
     for timer in fired.fired:
-        result.fired.append(Fired(instance_id, fired.business_key, timer.element_id, timer.name, timer.due_at))
+        result.fired.append(
+            Fired(instance_id, fired.business_key, timer.element_id, timer.name, timer.due_at)
+        )
 
 
 def _record_failure(instance_id: int, timer_rows: list, exc: BaseException, now: datetime) -> int:
@@ -115,29 +119,49 @@ def _record_failure(instance_id: int, timer_rows: list, exc: BaseException, now:
     tt = Timer.__table__
     ids = [r.id for r in timer_rows]
     if retries_left > 0:
-        values = {"attempts": attempts, "last_error": message, "fire_at": now + RETRY_BASE * (4 ** (attempts - 1))}
+        values = {
+            "attempts": attempts,
+            "last_error": message,
+            "fire_at": now + RETRY_BASE * (4 ** (attempts - 1)),
+        }
     else:
         values = {"attempts": attempts, "last_error": message, "status": "failed"}
     db.session.execute(tt.update().where(tt.c.id.in_(ids)).values(**values))
     incident = db.session.scalar(
-        sa.select(Incident).where(Incident.instance_id == instance_id, Incident.resolved_at.is_(None),
-                                  Incident.timer_id == ids[0])
+        sa.select(Incident).where(
+            Incident.instance_id == instance_id, Incident.resolved_at.is_(None), Incident.timer_id == ids[0]
+        )
     )
     if incident is None:
-        incident = Incident(instance_id=instance_id, timer_id=ids[0], element_id=timer_rows[0].element_id,
-                            kind="timer", message=message, stack=stack, retries_left=retries_left,
-                            created_at=now)
+        incident = Incident(
+            instance_id=instance_id,
+            timer_id=ids[0],
+            element_id=timer_rows[0].element_id,
+            kind="timer",
+            message=message,
+            stack=stack,
+            retries_left=retries_left,
+            created_at=now,
+        )
         db.session.add(incident)
         pi = ProcessInstance.__table__
-        db.session.execute(pi.update().where(pi.c.id == instance_id)
-                           .values(open_incidents=pi.c.open_incidents + 1))
+        db.session.execute(
+            pi.update().where(pi.c.id == instance_id).values(open_incidents=pi.c.open_incidents + 1)
+        )
     else:
         incident.message, incident.stack, incident.retries_left = message, stack, retries_left
     db.session.flush()
-    business_key = db.session.scalar(sa.select(ProcessInstance.business_key).where(ProcessInstance.id == instance_id))
-    audit.record("incident", actor="timer", instance_id=instance_id, business_key=business_key,
-                 element_id=timer_rows[0].element_id,
-                 details={"incident_id": incident.id, "message": message[:500], "retries_left": retries_left})
+    business_key = db.session.scalar(
+        sa.select(ProcessInstance.business_key).where(ProcessInstance.id == instance_id)
+    )
+    audit.record(
+        "incident",
+        actor="timer",
+        instance_id=instance_id,
+        business_key=business_key,
+        element_id=timer_rows[0].element_id,
+        details={"incident_id": incident.id, "message": message[:500], "retries_left": retries_left},
+    )
     return incident.id
 
 
@@ -145,9 +169,14 @@ def _record_failure(instance_id: int, timer_rows: list, exc: BaseException, now:
 
 
 def open_incidents(limit: int = 100) -> list[Incident]:
-    return list(db.session.scalars(
-        sa.select(Incident).where(Incident.resolved_at.is_(None)).order_by(Incident.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Incident)
+            .where(Incident.resolved_at.is_(None))
+            .order_by(Incident.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def retry_incident(incident_id: int, *, actor: str) -> Incident:
@@ -160,8 +189,11 @@ def retry_incident(incident_id: int, *, actor: str) -> Incident:
     now = clock.now()
     tt = Timer.__table__
     if incident.timer_id:
-        db.session.execute(tt.update().where(tt.c.id == incident.timer_id)
-                           .values(status="waiting", attempts=0, fire_at=now - timedelta(seconds=1)))
+        db.session.execute(
+            tt.update()
+            .where(tt.c.id == incident.timer_id)
+            .values(status="waiting", attempts=0, fire_at=now - timedelta(seconds=1))
+        )
     _resolve(incident, actor, now, "retried")
     return incident
 
@@ -179,8 +211,16 @@ def resolve_incident(incident_id: int, *, actor: str, note: str = "") -> Inciden
 def _resolve(incident: Incident, actor: str, now: datetime, how: str) -> None:
     incident.resolved_at, incident.resolved_by = now, actor
     pi = ProcessInstance.__table__
-    db.session.execute(pi.update().where(pi.c.id == incident.instance_id, pi.c.open_incidents > 0)
-                       .values(open_incidents=pi.c.open_incidents - 1))
-    audit.record("incident_resolved", actor=actor, instance_id=incident.instance_id,
-                 element_id=incident.element_id, details={"incident_id": incident.id, "how": how})
+    db.session.execute(
+        pi.update()
+        .where(pi.c.id == incident.instance_id, pi.c.open_incidents > 0)
+        .values(open_incidents=pi.c.open_incidents - 1)
+    )
+    audit.record(
+        "incident_resolved",
+        actor=actor,
+        instance_id=incident.instance_id,
+        element_id=incident.element_id,
+        details={"incident_id": incident.id, "how": how},
+    )
     db.session.flush()

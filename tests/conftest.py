@@ -8,15 +8,17 @@ database and truncate it before each test.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
+from config.settings import normalize_database_url
 from engine.clock import clock as engine_clock
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+TEST_DATABASE_URL = normalize_database_url(os.environ.get("TEST_DATABASE_URL", "").strip())
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
 # Monday 23 November 2026, 09:00 in Kyiv.
@@ -59,19 +61,24 @@ def sqlite_template(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def postgresql_url(tmp_path_factory):
+    """A database of this test run's own on the TEST_DATABASE_URL server, dropped at the end, so that
+    concurrent runs (two developers, xdist workers) never truncate each other's tables."""
     if not TEST_DATABASE_URL:
         pytest.skip("TEST_DATABASE_URL is not set")
-    engine = sa.create_engine(TEST_DATABASE_URL)
+    server = sa.engine.make_url(TEST_DATABASE_URL)
+    name = f"{server.database}_run_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-            conn.exec_driver_sql("CREATE SCHEMA public")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except sa.exc.OperationalError as exc:
         pytest.fail(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {exc.orig}")
-    finally:
-        engine.dispose()
-    _migrate(TEST_DATABASE_URL, tmp_path_factory.mktemp("pg"))
-    return TEST_DATABASE_URL
+    url = server.set(database=name).render_as_string(hide_password=False)
+    _migrate(url, tmp_path_factory.mktemp("pg"))
+    yield url
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
 
 
 def _truncate(url: str) -> None:
@@ -80,7 +87,8 @@ def _truncate(url: str) -> None:
         tables = [
             r[0]
             for r in conn.exec_driver_sql(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                "SELECT tablename FROM pg_tables"
+                " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
             )
         ]
         if tables:

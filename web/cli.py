@@ -25,7 +25,9 @@ def _error_line(exc: BaseException) -> str:
         lines += [f"  {p}" for p in exc.problems]
         return "\n".join(lines)
     if isinstance(exc, FormInvalid):
-        fields = "; ".join(f"{name}: {', '.join(e['message'] for e in errs)}" for name, errs in exc.fields.items())
+        fields = "; ".join(
+            f"{name}: {', '.join(e['message'] for e in errs)}" for name, errs in exc.fields.items()
+        )
         return f"error: {exc.message}: {fields}"
     if isinstance(exc, EngineError):
         return f"error: {exc.message}"
@@ -41,8 +43,9 @@ def _error_line(exc: BaseException) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    group = FlaskGroup(create_app=_create_app, name="ombudsflow",
-                       help="Ombudsflow: NPM recommendations as BPMN processes.")
+    group = FlaskGroup(
+        create_app=_create_app, name="ombudsflow", help="Ombudsflow: NPM recommendations as BPMN processes."
+    )
     try:
         code = group.main(args=argv, prog_name="ombudsflow", standalone_mode=False)
     except click.exceptions.Abort:
@@ -51,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
+    except Exception as exc:
         click.echo(_error_line(exc), err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

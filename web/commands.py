@@ -14,8 +14,11 @@ def init_app(app):
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--scheduler/--no-scheduler", default=None,
-              help="Run the timer sweep, outbox delivery and digests here (default: OMBUDSFLOW_SCHEDULER).")
+@click.option(
+    "--scheduler/--no-scheduler",
+    default=None,
+    help="Run the timer sweep, outbox delivery and digests here (default: OMBUDSFLOW_SCHEDULER).",
+)
 @with_appcontext
 def serve_command(host, port, scheduler):
     """Serve the site (threaded Werkzeug server; use gunicorn with config/gunicorn.conf.py in production)."""

@@ -12,8 +12,12 @@ BPMN_DIR = Path(__file__).parent / "bpmn"
 @services.register("test_notify")
 def _test_notify(ctx, params):
     """A test handler: one outbox row per call, like the domain's notification handlers."""
-    row = ctx.outbox.enqueue(channel="email", topic="reminder", recipient=params["recipient"],
-                             payload={"subject": params["subject"]})
+    row = ctx.outbox.enqueue(
+        channel="email",
+        topic="reminder",
+        recipient=params["recipient"],
+        payload={"subject": params["subject"]},
+    )
     return {"outbox_id": row.id}
 
 
@@ -29,7 +33,10 @@ def open_tasks(db, instance_id):
 
     from engine.models import HumanTask
 
-    return list(db.session.scalars(
-        sa.select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
-        .order_by(HumanTask.created_at, HumanTask.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(HumanTask)
+            .where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
+            .order_by(HumanTask.created_at, HumanTask.id)
+        )
+    )

@@ -80,7 +80,9 @@ def test_missing_called_decision_names_the_element(db):
     broken = files()
     del broken["review_days.dmn"]
     error = _refused(db, broken)
-    assert any(p.element_id == "decide_deadline" and "review_days_decision" in p.reason for p in error.problems)
+    assert any(
+        p.element_id == "decide_deadline" and "review_days_decision" in p.reason for p in error.problems
+    )
 
 
 def test_unknown_called_process(db):
@@ -100,8 +102,10 @@ def test_missing_form_and_unknown_service_and_unquoted_timer_are_all_listed(db):
     error = _refused(db, broken)
     reasons = {(p.element_id, p.reason.split(":")[0]) for p in error.problems}
     assert ("review_task", "form 'review.schema.json' is not among the deployed files") in reasons
-    assert any(p.element_id == "notify_reminder" and "unknown service operation 'no_such_service'" in p.reason
-               for p in error.problems)
+    assert any(
+        p.element_id == "notify_reminder" and "unknown service operation 'no_such_service'" in p.reason
+        for p in error.problems
+    )
     assert any(p.element_id == "review_reminder" and "not quoted" in p.reason for p in error.problems)
 
 
