@@ -1,0 +1,81 @@
+"""An outbox row as the e-mail its recipient reads: subject, plain text, HTML and attachments.
+
+Pure: no SMTP, no database, so every topic and language can be checked in a unit test. Templates
+live in `templates/email/<language>/<topic>.txt|.html`; the subject is the `subject` block of the
+text template, so all the words of one message sit in one place for whoever edits them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from engine.clock import clock
+
+from .act_pdf import act_filename, render_act_pdf
+from .formatting import format_date, format_datetime, plural
+from .topics import LABELS, checked_payload, language_of
+
+
+class Row(Protocol):
+    """What rendering needs of an outbox row (an `OutboxMessage` or a delivery's snapshot of one)."""
+
+    topic: str
+    language: str | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+_env = Environment(
+    loader=PackageLoader("notifications", "templates"),
+    autoescape=select_autoescape(["html"]),
+    # A template that uses a key the payload lacks must fail loudly, not send an e-mail with a gap.
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    # Partials end with a newline that the text version needs before the next paragraph.
+    keep_trailing_newline=True,
+)
+_env.filters["date"] = format_date
+_env.filters["datetime"] = format_datetime
+
+
+def render_email(row: Row) -> tuple[str, str, str, list[Attachment]]:
+    language = language_of(row.language)
+    payload = checked_payload(row.topic, row.payload or {})
+    context = {
+        **payload,
+        "language": language,
+        "labels": LABELS[language],
+        "today": format_date(clock.now()),
+        "days": lambda n: plural(int(n), "day", language),
+        "tasks": lambda n: plural(int(n), "task", language),
+    }
+    text_template = _env.get_template(f"email/{language}/{row.topic}.txt")
+    subject_parts = text_template.blocks["subject"](text_template.new_context(context))
+    subject = " ".join("".join(subject_parts).split())
+    text = _tidy(text_template.render(context))
+    html = _env.get_template(f"email/{language}/{row.topic}.html").render(context, subject=subject)
+    attachments = []
+    if payload.get("act"):
+        attachments.append(
+            Attachment(
+                act_filename(payload["act"], language), "application/pdf", render_act_pdf(payload, language)
+            )
+        )
+    return subject, text, html, attachments
+
+
+def _tidy(text: str) -> str:
+    """Templates may leave trailing spaces and runs of blank lines where optional parts were skipped."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"

@@ -1,0 +1,166 @@
+"""The contract between the domain and the e-mail templates: which topics exist and what each payload holds.
+
+The domain enqueues e-mail with `engine.outbox.enqueue(channel="email", topic=…, recipient=<address>,
+language="uk"|"en", payload=…, instance_id=…, business_key=…, dedupe_key=…)`. Texts in the payload
+(facility, authority, act text) are already in the recipient's language; times are ISO 8601 UTC
+strings ("2026-12-23T07:00:00Z"), dates ISO dates ("2026-11-23").
+
+Common keys (every topic but `digest`):
+    recommendation: {id, number ("Р-2026-0007"), text, severity (critical|high|medium|low), category, url}
+    facility:       {name, kind, oblast}
+    authority:      {name, code}
+    due_at:         ISO UTC or null          (optional, default null)
+    lawyer:         {name, email} or null    (optional, default null)
+
+Topics, who receives them, and their own keys:
+    act_sent       authority           act: {kind (submission|information_request|letter), number,
+                                       date, signatory, text}, reply_url.  The act goes along as a PDF.
+    reminder       authority           days_left (int), reply_url
+    overdue        authority, and the  days_overdue (int), reply_url (authority's row only: a row
+                   lawyer (2nd row)    without it is the lawyer's notice)
+    escalation     superior authority  escalation: {kind (repeat_request|superior_authority|protocol|
+                                       court), reason}, subordinate: {name}, reply_url
+    reply_receipt  authority           reply: {received_at (ISO UTC)}
+    closed         authority           outcome (implemented|partially_implemented|not_implemented|
+                                       no_longer_relevant|closed), reason
+    digest         lawyer (daily)      lawyer: {name, email}, due_soon: [{task, recommendation_number,
+                                       facility, due_at, url}], overdue: [same], inbox_url
+
+A payload that breaks the contract fails its row at once with a message naming the missing key: a
+retry cannot fix it, a code change can.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.errors import EngineError
+
+LANGUAGES = ("uk", "en")
+DEFAULT_LANGUAGE = "uk"
+
+COMMON_REQUIRED = (
+    "recommendation.id",
+    "recommendation.number",
+    "recommendation.text",
+    "recommendation.severity",
+    "recommendation.category",
+    "recommendation.url",
+    "facility.name",
+    "facility.kind",
+    "facility.oblast",
+    "authority.name",
+    "authority.code",
+)
+COMMON_OPTIONAL = ("due_at", "lawyer")
+
+TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
+    "act_sent": {
+        "required": ("act.kind", "act.number", "act.date", "act.signatory", "act.text", "reply_url")
+    },
+    "reminder": {"required": ("days_left", "reply_url")},
+    "overdue": {"required": ("days_overdue",), "optional": ("reply_url",)},
+    "escalation": {"required": ("escalation.kind", "escalation.reason", "subordinate.name", "reply_url")},
+    "reply_receipt": {"required": ("reply.received_at",)},
+    "closed": {"required": ("outcome", "reason")},
+    "digest": {"required": ("lawyer.name", "lawyer.email", "due_soon", "overdue", "inbox_url"), "common": ()},
+}
+
+CHOICES = {
+    "recommendation.severity": ("critical", "high", "medium", "low"),
+    "act.kind": ("submission", "information_request", "letter"),
+    "escalation.kind": ("repeat_request", "superior_authority", "protocol", "court"),
+    "outcome": ("implemented", "partially_implemented", "not_implemented", "no_longer_relevant", "closed"),
+}
+
+# Words the templates and the PDF share, in the recipient's language.
+LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "uk": {
+        "act_kind": {
+            "submission": "Подання",
+            "information_request": "Запит про надання інформації",
+            "letter": "Лист",
+        },
+        "severity": {"critical": "критичний", "high": "високий", "medium": "середній", "low": "низький"},
+        "outcome": {
+            "implemented": "виконано",
+            "partially_implemented": "частково виконано",
+            "not_implemented": "не виконано",
+            "no_longer_relevant": "втратило актуальність",
+            "closed": "закрито",
+        },
+        "escalation_kind": {
+            "repeat_request": "Повторний запит",
+            "superior_authority": "Звернення до вищестоящого органу",
+            "protocol": "Протокол про адміністративне правопорушення (ст. 188-40 КУпАП)",
+            "court": "Звернення до суду",
+        },
+    },
+    "en": {
+        "act_kind": {
+            "submission": "Submission",
+            "information_request": "Request for information",
+            "letter": "Letter",
+        },
+        "severity": {"critical": "critical", "high": "high", "medium": "medium", "low": "low"},
+        "outcome": {
+            "implemented": "implemented",
+            "partially_implemented": "partly implemented",
+            "not_implemented": "not implemented",
+            "no_longer_relevant": "no longer relevant",
+            "closed": "closed",
+        },
+        "escalation_kind": {
+            "repeat_request": "Repeat request",
+            "superior_authority": "Escalation to the superior authority",
+            "protocol": "Administrative-offence protocol (Code on Administrative Offences, Art. 188-40)",
+            "court": "Referral to court",
+        },
+    },
+}
+
+
+class PayloadError(EngineError):
+    """The row's topic or payload breaks the contract above; retrying will not help."""
+
+
+def language_of(value: str | None) -> str:
+    """The template language for a row: `uk` unless the row asks for English ("en", "en-GB")."""
+    code = (value or DEFAULT_LANGUAGE).replace("_", "-").split("-")[0].lower()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def checked_payload(topic: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with optional keys filled in, or PayloadError naming what is missing or wrong."""
+    spec = TOPICS.get(topic)
+    if spec is None:
+        raise PayloadError(f"no e-mail template for topic {topic!r} (known: {', '.join(TOPICS)})")
+    if not isinstance(payload, dict):
+        raise PayloadError(f"payload of {topic!r} must be a JSON object")
+    common = spec.get("common", COMMON_REQUIRED)
+    missing = [path for path in (*common, *spec["required"]) if _lookup(payload, path) is _MISSING]
+    if missing:
+        raise PayloadError(f"payload of {topic!r} lacks {', '.join(missing)}")
+    for path, allowed in CHOICES.items():
+        value = _lookup(payload, path)
+        if value is not _MISSING and value not in allowed:
+            raise PayloadError(
+                f"payload of {topic!r}: {path} is {value!r}, expected one of {', '.join(allowed)}"
+            )
+    checked = dict(payload)
+    optional = (COMMON_OPTIONAL if "common" not in spec else ()) + spec.get("optional", ())
+    for key in optional:
+        checked.setdefault(key, None)
+    return checked
+
+
+_MISSING = object()
+
+
+def _lookup(payload: dict[str, Any], path: str) -> Any:
+    value: Any = payload
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value or value[part] is None:
+            return _MISSING
+        value = value[part]
+    return value
