@@ -148,6 +148,15 @@ def parse(files: dict[str, str], *, validate_schema: bool = True) -> ParsedDeplo
         except etree.XMLSyntaxError as exc:
             problems.append(Problem(name, None, f"invalid XML at line {exc.lineno}: {exc.msg}"))
             continue
+        if kind == "bpmn":
+            clashes = _operator_id_clashes(xml)
+            if clashes:
+                problems.extend(
+                    Problem(name, element, f"service operator {element!r} has the same id as a diagram element; "
+                            "rename the element (SpiffWorkflow looks elements up by id)")
+                    for element in clashes
+                )
+                continue
         try:
             if kind == "bpmn":
                 parser.add_bpmn_xml(xml, filename=name)
@@ -185,6 +194,19 @@ def parse(files: dict[str, str], *, validate_schema: bool = True) -> ParsedDeplo
     if problems:
         raise DeploymentError(_unique(problems))
     return ParsedDeployment(specs=specs, forms=forms, names=names)
+
+
+_SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+
+
+def _operator_id_clashes(xml) -> list[str]:
+    operators = {node.get("id") for node in xml.iter(f"{{{_SPIFF_NS}}}serviceTaskOperator")}
+    elements = {
+        node.get("id")
+        for node in xml.iter()
+        if isinstance(node.tag, str) and node.tag.startswith("{http://www.omg.org/spec/BPMN/20100524/MODEL}")
+    }
+    return sorted(operators & elements - {None})
 
 
 def _problem_from(exc: ValidationException, default_file: str) -> Problem:

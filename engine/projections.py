@@ -7,6 +7,7 @@ walks, so a list never disagrees with the workflow it summarizes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -190,6 +191,17 @@ def _assignment(task, properties: dict[str, str]) -> dict[str, str | None]:
     return kept
 
 
+_LANE_ROLE = re.compile(r"\(([\w.-]+)\)\s*$")
+
+
+def role_of_lane(lane: str | None) -> str | None:
+    """A lane named "Юрист (lawyer)" is the role `lawyer`; a lane named "lawyer" too."""
+    if not lane:
+        return None
+    match = _LANE_ROLE.search(lane)
+    return (match.group(1) if match else lane).strip().lower()
+
+
 def tasks_of(workflow) -> list[TaskView]:
     """READY user and manual tasks, with who may do them and by when.
 
@@ -202,7 +214,7 @@ def tasks_of(workflow) -> list[TaskView]:
         spec = task.task_spec
         properties = dict((getattr(spec, "extensions", None) or {}).get("properties", {}))
         lane = spec.lane
-        role = lane.strip().lower() if lane else None
+        role = role_of_lane(lane)
         kept = _assignment(task, properties)
         due = datetime.fromisoformat(kept["due_at"]) if kept["due_at"] else _deadline_of(task)
         views.append(

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
@@ -26,21 +25,16 @@ log = logging.getLogger(__name__)
 class Job:
     name: str
     func: Callable[[], object]
-    seconds_setting: str | None = None
-    cron_hour_setting: str | None = None
+    seconds_setting: str
 
 
 _jobs: dict[str, Job] = {}
 
 
-def register_job(
-    name: str,
-    func: Callable[[], object],
-    *,
-    seconds_setting: str | None = None,
-    cron_hour_setting: str | None = None,
-) -> None:
-    _jobs[name] = Job(name, func, seconds_setting, cron_hour_setting)
+def register_job(name: str, func: Callable[[], object], *, seconds_setting: str) -> None:
+    """Run `func` every `app.config[seconds_setting]` seconds (jobs that need a time of day check the
+    engine clock themselves, so that they also follow a moved clock)."""
+    _jobs[name] = Job(name, func, seconds_setting)
 
 
 def jobs() -> list[Job]:
@@ -68,10 +62,7 @@ def sync_clock(app: Flask) -> None:
 def start(app: Flask) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
     for job in _jobs.values():
-        if job.cron_hour_setting:
-            trigger = CronTrigger(hour=app.config[job.cron_hour_setting], minute=0, timezone="Europe/Kyiv")
-        else:
-            trigger = IntervalTrigger(seconds=max(int(app.config[job.seconds_setting]), 1))
+        trigger = IntervalTrigger(seconds=max(int(app.config[job.seconds_setting]), 1))
         scheduler.add_job(run_job, trigger, args=[app, job], id=job.name, name=job.name)
     scheduler.start()
     app.extensions["ombudsflow_scheduler"] = scheduler

@@ -206,6 +206,16 @@ def days_between(start, end) -> int:
 
 
 @script_helper()
+def add_duration(instant, duration: str) -> str:
+    """`add_duration(now(), "P1M")`: calendar-aware (a month from 31 January is the end of February)."""
+    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+    start = _to_datetime(instant)
+    parsed = TimerEventDefinition.parse_iso_duration(str(duration))
+    return (start + TimerEventDefinition.get_timedelta_from_start(parsed, start)).isoformat()
+
+
+@script_helper()
 def iso_duration(days=0, hours=0) -> str:
     """`iso_duration(days=30)` -> "P30D": timer texts built from numbers in task data."""
     days, hours = int(days), int(hours)

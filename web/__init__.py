@@ -25,6 +25,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     import notifications
     import workflows
 
+    from . import i18n
+
+    i18n.init_app(app)
+
     engine.init_app(app)
     workflows.init_app(app)
     notifications.init_app(app)

@@ -1,4 +1,8 @@
-"""The NPM domain: authorities, facilities, visits, findings, recommendations and their follow-up."""
+"""The NPM domain: authorities, facilities, visits, findings, recommendations and their follow-up.
+
+Plugs into the engine through its registries: service-task handlers (`recommendations/handlers.py`),
+script helpers for Kyiv-time deadlines (`deadlines.py`); adds CLI commands and the daily digest job.
+"""
 
 from __future__ import annotations
 
@@ -6,4 +10,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Registers the domain's service handlers, listeners and CLI commands."""
+    from engine import scheduler
+
+    from . import cli, deadlines, digest, models  # noqa: F401 - registration at import
+    from .recommendations import handlers  # noqa: F401
+
+    app.cli.add_command(cli.users_group)
+    app.cli.add_command(cli.seed_command)
+    app.cli.add_command(cli.demo_group)
+    scheduler.register_job("lawyer-digest", digest.run, seconds_setting="OMBUDSFLOW_DIGEST_CHECK_INTERVAL")

@@ -1,0 +1,38 @@
+"""Escalations: a repeat request, the superior authority, the administrative-offence protocol, court."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.db import db
+from engine.models import JSON
+
+KINDS = ("repeat_request", "superior_authority", "protocol", "court")
+
+
+class Escalation(db.Model):
+    """Повторний запит, звернення до вищестоящого органу, протокол (ст. 188-40 КУпАП), судова справа."""
+
+    __tablename__ = "escalation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendation.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(30), index=True)
+    target_authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authority.id"))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    due_at: Mapped[datetime | None]
+    protocol_number: Mapped[str | None] = mapped_column(sa.String(60))
+    protocol_date: Mapped[date | None]
+    offender: Mapped[str | None] = mapped_column(sa.String(300))
+    court: Mapped[str | None] = mapped_column(sa.String(300))
+    case_number: Mapped[str | None] = mapped_column(sa.String(60))
+    hearings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    decision: Mapped[str | None] = mapped_column(sa.String(30))
+    decision_date: Mapped[date | None]
+    decision_note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(sa.String(200))

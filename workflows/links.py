@@ -1,0 +1,55 @@
+"""Addresses that go out in e-mails: a lawyer's link to a recommendation, an authority's signed
+reply link (no account needed; the signature says which authority and which recommendation)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+REPLY_SALT = "ombudsflow.reply-link"
+REPLY_LINK_DAYS = 180
+
+
+def _base() -> str:
+    return current_app.config["OMBUDSFLOW_BASE_URL"].rstrip("/")
+
+
+def recommendation_url(recommendation_id: int) -> str:
+    return f"{_base()}/recommendations/{recommendation_id}"
+
+
+def inbox_url() -> str:
+    return f"{_base()}/inbox"
+
+
+def task_url(task_id: str) -> str:
+    return f"{_base()}/tasks/{task_id}"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REPLY_SALT)
+
+
+def reply_token(recommendation_id: int, authority_id: int) -> str:
+    return _serializer().dumps({"r": recommendation_id, "a": authority_id})
+
+
+def reply_url(recommendation_id: int, authority_id: int) -> str:
+    return f"{_base()}/respond/{reply_token(recommendation_id, authority_id)}"
+
+
+class InvalidLink(Exception):
+    def __init__(self, expired: bool) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def read_reply_token(token: str) -> tuple[int, int]:
+    """(recommendation id, authority id) of a valid link; InvalidLink otherwise."""
+    try:
+        data = _serializer().loads(token, max_age=REPLY_LINK_DAYS * 86400)
+    except SignatureExpired:
+        raise InvalidLink(expired=True) from None
+    except BadSignature:
+        raise InvalidLink(expired=False) from None
+    return int(data["r"]), int(data["a"])

@@ -1,0 +1,29 @@
+"""Every table of the domain, imported in one place so Alembic and `create_app` see them all."""
+
+from .authorities.models import Authority
+from .escalations.models import Escalation
+from .facilities.models import Facility
+from .numbering import Counter
+from .recommendations.models import AuthorityReply, ExtensionRequest, Recommendation, ResponseAct, Verification
+from .reference.models import FacilityKind, Region
+from .users.models import ApiToken, User
+from .visits.models import Finding, Visit, VisitMember
+
+__all__ = [
+    "ApiToken",
+    "Authority",
+    "AuthorityReply",
+    "Counter",
+    "Escalation",
+    "ExtensionRequest",
+    "Facility",
+    "FacilityKind",
+    "Finding",
+    "Recommendation",
+    "Region",
+    "ResponseAct",
+    "User",
+    "Verification",
+    "Visit",
+    "VisitMember",
+]

@@ -1,0 +1,134 @@
+"""What the domain tells the outside world: e-mails to authorities and lawyers, webhook events.
+
+Everything here only enqueues outbox rows (DESIGN.md rule 6) inside the caller's transaction; the
+payloads follow the contract in `notifications/topics.py`. Texts go in the recipient's language.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from engine import outbox
+from notifications import events
+
+from .authorities.models import Authority
+from .links import recommendation_url, reply_url
+from .recommendations.models import Recommendation
+from .users.models import User
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def context(rec: Recommendation, language: str, authority: Authority | None = None) -> dict[str, Any]:
+    """The keys every recommendation notice carries, in `language`."""
+    authority = authority or rec.addressee
+    facility = rec.facility
+    kind = facility.kind
+    region = facility.region
+    lawyer = _lawyer(rec)
+    return {
+        "recommendation": {
+            "id": rec.id,
+            "number": rec.number,
+            "text": rec.text,
+            "severity": rec.severity,
+            "category": rec.category,
+            "url": recommendation_url(rec.id),
+        },
+        "facility": {
+            "name": facility.name(language),
+            "kind": kind.name_en if language == "en" else kind.name_uk,
+            "oblast": region.name_en if language == "en" else region.name_uk,
+        },
+        "authority": {"name": authority.name(language), "code": authority.code},
+        "due_at": _iso(rec.due_at),
+        "lawyer": {"name": lawyer.name, "email": lawyer.email} if lawyer else None,
+    }
+
+
+def _lawyer(rec: Recommendation) -> User | None:
+    from engine.db import db
+
+    user_id = rec.responsible_lawyer_id or rec.created_by
+    return db.session.get(User, user_id) if user_id else None
+
+
+def to_authority(
+    rec: Recommendation,
+    authority: Authority,
+    topic: str,
+    extra: dict[str, Any] | None = None,
+    *,
+    dedupe: str | None = None,
+    with_reply_link: bool = True,
+) -> int:
+    """One e-mail per address of the authority; returns how many were enqueued."""
+    language = authority.language or "uk"
+    payload = context(rec, language, authority)
+    if with_reply_link:
+        payload["reply_url"] = reply_url(rec.id, authority.id)
+    payload.update(extra or {})
+    count = 0
+    for address in authority.emails or []:
+        outbox.enqueue(
+            channel="email",
+            topic=topic,
+            recipient=address,
+            language=language,
+            payload=payload,
+            instance_id=rec.process_instance_id,
+            business_key=rec.business_key,
+            dedupe_key=f"{dedupe}:{address}" if dedupe else None,
+        )
+        count += 1
+    if count == 0:
+        current_app.logger.warning("authority %s has no e-mail address; %s not sent", authority.code, topic)
+    return count
+
+
+def to_lawyer(rec: Recommendation, topic: str, extra: dict[str, Any] | None = None, *,
+              dedupe: str | None = None) -> int:
+    lawyer = _lawyer(rec)
+    if lawyer is None or not lawyer.email:
+        return 0
+    language = lawyer.language or "uk"
+    payload = context(rec, language)
+    payload.update(extra or {})
+    outbox.enqueue(
+        channel="email",
+        topic=topic,
+        recipient=lawyer.email,
+        language=language,
+        payload=payload,
+        instance_id=rec.process_instance_id,
+        business_key=rec.business_key,
+        dedupe_key=f"{dedupe}:{lawyer.email}" if dedupe else None,
+    )
+    return 1
+
+
+def publish(event: str, rec: Recommendation, extra: dict[str, Any] | None = None) -> None:
+    """A webhook event for subscribers (the Office's document system, a messenger bot)."""
+    payload = {
+        "event": event,
+        "recommendation": {
+            "id": rec.id,
+            "number": rec.number,
+            "status": rec.status,
+            "severity": rec.severity,
+            "category": rec.category,
+            "authority_code": rec.authority.code,
+            "addressee_code": rec.addressee.code,
+            "facility_id": rec.facility_id,
+            "region": rec.region_code,
+            "due_at": _iso(rec.due_at),
+            "url": recommendation_url(rec.id),
+        },
+        **(extra or {}),
+    }
+    events.publish(event, payload, instance_id=rec.process_instance_id, business_key=rec.business_key)

@@ -1,0 +1,69 @@
+"""People who sign in (sessions) or call the API (bearer tokens), and what role each has."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import db
+
+from ..authorities.models import Authority
+
+ROLES = ("lawyer", "monitor", "authority", "designer", "manager", "admin")
+
+
+class User(db.Model):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(20), index=True)
+    # Authority users act for exactly one authority and see only what is addressed to it.
+    authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authority.id"), index=True)
+    language: Mapped[str] = mapped_column(sa.String(5), default="uk")
+    password_hash: Mapped[str | None] = mapped_column(sa.String(300))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+
+    authority: Mapped[Authority | None] = relationship()
+
+    @property
+    def actor(self) -> str:
+        """How the engine's audit log and task claims name this person."""
+        return f"user:{self.id}"
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class ApiToken(db.Model):
+    """Only the SHA-256 of a token is stored; the token itself is shown once, when created."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    label: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
