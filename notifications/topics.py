@@ -6,7 +6,9 @@ language="uk"|"en", payload=…, instance_id=…, business_key=…, dedupe_key=�
 strings ("2026-12-23T07:00:00Z"), dates ISO dates ("2026-11-23").
 
 Common keys (every topic but `digest`):
-    recommendation: {id, number ("Р-2026-0007"), text, severity (critical|high|medium|low), category, url}
+    recommendation: {id, number ("Р-2026-0007"), text, severity (critical|high|medium|low),
+                     category (a finding category code such as material_conditions, shown with its
+                     label; any other text is shown as is), url (the lawyers' page; shown to lawyers)}
     facility:       {name, kind, oblast}
     authority:      {name, code}
     due_at:         ISO UTC or null          (optional, default null)
@@ -82,6 +84,17 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "letter": "Лист",
         },
         "severity": {"critical": "критичний", "high": "високий", "medium": "середній", "low": "низький"},
+        # The domain's finding categories (workflows/visits/models.py); any other text is shown as is.
+        "category": {
+            "treatment": "поводження",
+            "material_conditions": "матеріальні умови тримання",
+            "health_care": "медичне забезпечення",
+            "legal_safeguards": "правові гарантії",
+            "contact_with_outside_world": "зв'язок із зовнішнім світом",
+            "regime_and_activities": "режим і змістовна діяльність",
+            "staff": "персонал",
+            "other": "інше",
+        },
         "outcome": {
             "implemented": "виконано",
             "partially_implemented": "частково виконано",
@@ -103,6 +116,16 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "letter": "Letter",
         },
         "severity": {"critical": "critical", "high": "high", "medium": "medium", "low": "low"},
+        "category": {
+            "treatment": "treatment",
+            "material_conditions": "material conditions",
+            "health_care": "health care",
+            "legal_safeguards": "legal safeguards",
+            "contact_with_outside_world": "contact with the outside world",
+            "regime_and_activities": "regime and activities",
+            "staff": "staff",
+            "other": "other",
+        },
         "outcome": {
             "implemented": "implemented",
             "partially_implemented": "partly implemented",

@@ -186,3 +186,14 @@ def test_a_payload_that_breaks_the_contract_names_what_is_wrong(topic, changes, 
 def test_an_unknown_topic_is_refused():
     with pytest.raises(PayloadError, match="no e-mail template for topic 'birthday'"):
         render_email(SimpleNamespace(topic="birthday", language="uk", payload={}))
+
+
+def test_a_finding_category_code_is_shown_with_its_label_and_free_text_as_is():
+    recommendation = {**payload("reminder")["recommendation"], "category": "material_conditions"}
+    assert (
+        "категорія: матеріальні умови тримання"
+        in render_email(row("reminder", recommendation=recommendation))[1]
+    )
+    recommendation_en = {**payload("reminder", "en")["recommendation"], "category": "health_care"}
+    assert "category: health care" in render_email(row("reminder", "en", recommendation=recommendation_en))[1]
+    assert "категорія: умови тримання" in render_email(row("reminder"))[1]
