@@ -28,13 +28,18 @@ def field_errors(schema: dict[str, Any] | None, data: dict[str, Any]) -> dict[st
         return {}
     validator = _validator(orjson.dumps(schema, option=orjson.OPT_SORT_KEYS))
     fields: dict[str, list[dict[str, Any]]] = {}
+    reported_missing: set[str] = set()
     for error in validator.iter_errors(data):
         path = [str(p) for p in error.absolute_path]
         params: dict[str, Any] = {}
         if error.validator == "required":
             missing = [name for name in error.validator_value if name not in (error.instance or {})]
             for name in missing:
-                fields.setdefault(".".join([*path, name]), []).append(
+                key = ".".join([*path, name])
+                if key in reported_missing:
+                    continue  # jsonschema reports one error per missing name, each listing them all
+                reported_missing.add(key)
+                fields.setdefault(key, []).append(
                     {"rule": "required", "params": {}, "message": f"'{name}' is a required property"}
                 )
             continue

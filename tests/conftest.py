@@ -127,6 +127,11 @@ def app(app_config):
 
     application = create_app(app_config)
     with application.app_context():
+        # The migration seeds reference data; truncating PostgreSQL between tests removes it again.
+        from workflows.reference.seed import seed_reference
+
+        seed_reference()
+        db.session.commit()
         yield application
         db.session.remove()
         db.engine.dispose()

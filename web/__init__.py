@@ -9,7 +9,7 @@ from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    from config.settings import load_settings
+    from config.settings import PROJECT_ROOT, load_settings
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(load_settings())
@@ -28,24 +28,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import i18n
 
     i18n.init_app(app)
-
     engine.init_app(app)
     workflows.init_app(app)
     notifications.init_app(app)
 
     from flask_migrate import Migrate
+    from flask_wtf.csrf import CSRFProtect
 
     from engine.db import db
 
-    Migrate(app, db, directory=str(_migrations_dir()), compare_type=True, render_as_batch=True)
+    Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True)
+    csrf = CSRFProtect(app)
 
-    from . import commands
+    from . import api, auth, commands, errors, pages
 
+    errors.init_app(app)
+    auth.init_app(app)
+    api.init_app(app, csrf)
+    pages.init_app(app)
     commands.init_app(app)
     return app
-
-
-def _migrations_dir():
-    from config.settings import PROJECT_ROOT
-
-    return PROJECT_ROOT / "migrations"

@@ -1,19 +1,26 @@
 """Ukrainian first, English second: the locale of each request, and Kyiv time for display.
 
-The locale comes from the signed-in user's setting, else a choice stored in the session (the
-language switch), else the browser's Accept-Language among uk/en, else Ukrainian.
+Pages: the language switch (kept in the session), else the signed-in user's setting, else the
+browser's Accept-Language among uk/en, else Ukrainian. API: Accept-Language when sent, else the
+token owner's setting, else Ukrainian.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from flask import Flask, g, request, session
-from flask_babel import Babel
+from flask_babel import Babel, refresh
 
 LANGUAGES = ("uk", "en")
 TIMEZONE = "Europe/Kyiv"
 
 
 def select_locale() -> str:
+    if _has_request() and request.path.startswith("/api/") and request.headers.get("Accept-Language"):
+        # An API client that says which language it wants gets it, whatever the account says.
+        return request.accept_languages.best_match(LANGUAGES, default="uk")
     chosen = session.get("language") if _has_request() else None
     if chosen in LANGUAGES:
         return chosen
@@ -31,10 +38,33 @@ def _has_request() -> bool:
     return has_request_context()
 
 
+def compile_catalogs(folder: Path) -> None:
+    """Build messages.mo from messages.po where it is missing or older: the catalogs in the repo are
+    the .po files people edit; the compiled files are build output (.gitignore)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in folder.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source)
+        tmp = mo.with_suffix(f".mo.{os.getpid()}")
+        with tmp.open("wb") as target:
+            write_mo(target, catalog)
+        tmp.replace(mo)
+
+
 def init_app(app: Flask) -> None:
     from config.settings import PROJECT_ROOT
 
+    folder = PROJECT_ROOT / "web" / "translations"
+    compile_catalogs(folder)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "uk")
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIMEZONE)
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "web" / "translations"))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(folder))
     Babel(app, locale_selector=select_locale, timezone_selector=lambda: TIMEZONE)
+    # Flask-Babel caches the locale on the app context, which a request may share (tests, CLI);
+    # each request decides its own language.
+    app.before_request(refresh)

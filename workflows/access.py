@@ -31,8 +31,10 @@ def recommendation_filter(user: User):
         )
     if user.role == "monitor":
         own_visits = sa.select(VisitMember.visit_id).where(VisitMember.user_id == user.id)
-        findings = sa.select(Finding.id).join(Visit).where(
-            sa.or_(Visit.id.in_(own_visits), Visit.created_by == user.id)
+        findings = (
+            sa.select(Finding.id)
+            .join(Visit)
+            .where(sa.or_(Visit.id.in_(own_visits), Visit.created_by == user.id))
         )
         return Recommendation.finding_id.in_(findings)
     return sa.false()

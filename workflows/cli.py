@@ -36,8 +36,15 @@ def users_group():
 def users_add_command(email, role, authority_code, name, password, language, token):
     """Add a user; with --token print a bearer token for the REST API."""
     try:
-        user = users.create_user(email, name=name, role=role, authority_code=authority_code, password=password,
-                                 language=language, actor=cli_actor())
+        user = users.create_user(
+            email,
+            name=name,
+            role=role,
+            authority_code=authority_code,
+            password=password,
+            language=language,
+            actor=cli_actor(),
+        )
         issued = users.issue_token(user, label="cli", actor=cli_actor()) if token else None
     except DomainError as exc:
         db.session.rollback()

@@ -54,3 +54,14 @@ def reminder_time(due, days_before) -> str:
 
 def kyiv_date(value: datetime) -> date:
     return value.astimezone(KYIV).date()
+
+
+@script_helper()
+def superior_of(authority_id) -> int | None:
+    """The superior authority (parent in the registry) of an authority: where an escalation goes."""
+    from engine.db import db
+
+    from .authorities.models import Authority
+
+    authority = db.session.get(Authority, int(authority_id))
+    return authority.parent_id if authority is not None else None

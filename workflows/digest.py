@@ -30,7 +30,9 @@ LIMIT = 50
 def _rows(user: User, *, overdue: bool):
     now = clock.now()
     query = (
-        sa.select(HumanTask.id, HumanTask.name, HumanTask.due_at, Recommendation.number, Recommendation.facility_id)
+        sa.select(
+            HumanTask.id, HumanTask.name, HumanTask.due_at, Recommendation.number, Recommendation.facility_id
+        )
         .join(Recommendation, Recommendation.process_instance_id == HumanTask.instance_id)
         .where(HumanTask.status == "open", task_filter(user), HumanTask.due_at.is_not(None))
     )
@@ -48,17 +50,29 @@ def build(user: User) -> dict | None:
     due_soon, overdue = _rows(user, overdue=False), _rows(user, overdue=True)
     if not due_soon and not overdue:
         return None
-    names = dict(db.session.execute(
-        sa.select(Facility.id, Facility.name_en if user.language == "en" else Facility.name_uk)
-        .where(Facility.id.in_({r.facility_id for r in [*due_soon, *overdue]}))
-    ).all())
+    names = dict(
+        db.session.execute(
+            sa.select(Facility.id, Facility.name_en if user.language == "en" else Facility.name_uk).where(
+                Facility.id.in_({r.facility_id for r in [*due_soon, *overdue]})
+            )
+        ).all()
+    )
 
     def item(row):
-        return {"task": row.name, "recommendation_number": row.number, "facility": names.get(row.facility_id, ""),
-                "due_at": row.due_at.isoformat(), "url": task_url(row.id)}
+        return {
+            "task": row.name,
+            "recommendation_number": row.number,
+            "facility": names.get(row.facility_id, ""),
+            "due_at": row.due_at.isoformat(),
+            "url": task_url(row.id),
+        }
 
-    return {"lawyer": {"name": user.name, "email": user.email}, "due_soon": [item(r) for r in due_soon],
-            "overdue": [item(r) for r in overdue], "inbox_url": inbox_url()}
+    return {
+        "lawyer": {"name": user.name, "email": user.email},
+        "due_soon": [item(r) for r in due_soon],
+        "overdue": [item(r) for r in overdue],
+        "inbox_url": inbox_url(),
+    }
 
 
 def run() -> int:
@@ -76,8 +90,14 @@ def run() -> int:
         payload = build(user)
         if payload is None:
             continue
-        outbox.enqueue(channel="email", topic="digest", recipient=user.email, language=user.language,
-                       payload=payload, dedupe_key=key)
+        outbox.enqueue(
+            channel="email",
+            topic="digest",
+            recipient=user.email,
+            language=user.language,
+            payload=payload,
+            dedupe_key=key,
+        )
         added += 1
     db.session.commit()
     return added

@@ -4,7 +4,13 @@ from .authorities.models import Authority
 from .escalations.models import Escalation
 from .facilities.models import Facility
 from .numbering import Counter
-from .recommendations.models import AuthorityReply, ExtensionRequest, Recommendation, ResponseAct, Verification
+from .recommendations.models import (
+    AuthorityReply,
+    ExtensionRequest,
+    Recommendation,
+    ResponseAct,
+    Verification,
+)
 from .reference.models import FacilityKind, Region
 from .users.models import ApiToken, User
 from .visits.models import Finding, Visit, VisitMember

@@ -91,8 +91,9 @@ def to_authority(
     return count
 
 
-def to_lawyer(rec: Recommendation, topic: str, extra: dict[str, Any] | None = None, *,
-              dedupe: str | None = None) -> int:
+def to_lawyer(
+    rec: Recommendation, topic: str, extra: dict[str, Any] | None = None, *, dedupe: str | None = None
+) -> int:
     lawyer = _lawyer(rec)
     if lawyer is None or not lawyer.email:
         return 0

@@ -26,8 +26,17 @@ def get(authority_id: int) -> Authority:
     return authority
 
 
-def create(*, code: str, name_uk: str, name_en: str = "", level: str, parent_id: int | None = None,
-           emails: list[str] | None = None, language: str = "uk", actor: str) -> Authority:
+def create(
+    *,
+    code: str,
+    name_uk: str,
+    name_en: str = "",
+    level: str,
+    parent_id: int | None = None,
+    emails: list[str] | None = None,
+    language: str = "uk",
+    actor: str,
+) -> Authority:
     errors: dict[str, list[str]] = {}
     if not _CODE.match(code or ""):
         errors["code"] = [_("Use 2–60 Latin letters, digits, dots, dashes or underscores.")]
@@ -44,13 +53,24 @@ def create(*, code: str, name_uk: str, name_en: str = "", level: str, parent_id:
         errors["emails"] = [_("Not an e-mail address: %(value)s", value=", ".join(bad))]
     if errors:
         raise Invalid(_("The authority was not saved."), errors)
-    authority = Authority(code=code, name_uk=name_uk.strip(), name_en=(name_en or "").strip(), level=level,
-                          parent_id=parent_id, emails=list(emails or []), language=language,
-                          created_at=clock.now())
+    authority = Authority(
+        code=code,
+        name_uk=name_uk.strip(),
+        name_en=(name_en or "").strip(),
+        level=level,
+        parent_id=parent_id,
+        emails=list(emails or []),
+        language=language,
+        created_at=clock.now(),
+    )
     db.session.add(authority)
     db.session.flush()
-    audit.record("authority_created", actor=actor, subject=f"authority:{authority.id}",
-                 details={"code": code, "level": level, "parent_id": parent_id})
+    audit.record(
+        "authority_created",
+        actor=actor,
+        subject=f"authority:{authority.id}",
+        details={"code": code, "level": level, "parent_id": parent_id},
+    )
     return authority
 
 
@@ -62,6 +82,7 @@ def listing(*, level: str | None = None, parent_id: int | None = None, q: str | 
         query = query.where(Authority.parent_id == parent_id)
     if q:
         like = f"%{q.strip()}%"
-        query = query.where(sa.or_(Authority.name_uk.ilike(like), Authority.name_en.ilike(like),
-                                   Authority.code.ilike(like)))
+        query = query.where(
+            sa.or_(Authority.name_uk.ilike(like), Authority.name_en.ilike(like), Authority.code.ilike(like))
+        )
     return db.session.scalars(query.order_by(Authority.level, Authority.name_uk)).all()

@@ -22,8 +22,18 @@ def get(facility_id: int) -> Facility:
     return facility
 
 
-def create(*, name_uk: str, name_en: str = "", kind: str, region: str, authority_id: int, address: str = "",
-           in_hostilities_area: bool = False, access_note: str = "", actor: str) -> Facility:
+def create(
+    *,
+    name_uk: str,
+    name_en: str = "",
+    kind: str,
+    region: str,
+    authority_id: int,
+    address: str = "",
+    in_hostilities_area: bool = False,
+    access_note: str = "",
+    actor: str,
+) -> Facility:
     errors: dict[str, list[str]] = {}
     if not (name_uk or "").strip():
         errors["name_uk"] = [_("The Ukrainian name is required.")]
@@ -35,19 +45,37 @@ def create(*, name_uk: str, name_en: str = "", kind: str, region: str, authority
         errors["authority_id"] = [_("The responsible authority does not exist.")]
     if errors:
         raise Invalid(_("The facility was not saved."), errors)
-    facility = Facility(name_uk=name_uk.strip(), name_en=(name_en or "").strip(), kind_code=kind,
-                        region_code=region, authority_id=authority_id, address=address or "",
-                        in_hostilities_area=in_hostilities_area, access_note=access_note or "",
-                        created_at=clock.now())
+    facility = Facility(
+        name_uk=name_uk.strip(),
+        name_en=(name_en or "").strip(),
+        kind_code=kind,
+        region_code=region,
+        authority_id=authority_id,
+        address=address or "",
+        in_hostilities_area=in_hostilities_area,
+        access_note=access_note or "",
+        created_at=clock.now(),
+    )
     db.session.add(facility)
     db.session.flush()
-    audit.record("facility_created", actor=actor, subject=f"facility:{facility.id}",
-                 details={"kind": kind, "region": region, "authority_id": authority_id})
+    audit.record(
+        "facility_created",
+        actor=actor,
+        subject=f"facility:{facility.id}",
+        details={"kind": kind, "region": region, "authority_id": authority_id},
+    )
     return facility
 
 
-def listing(*, region: str | None = None, kind: str | None = None, authority_id: int | None = None,
-            q: str | None = None, limit: int = 200, offset: int = 0):
+def listing(
+    *,
+    region: str | None = None,
+    kind: str | None = None,
+    authority_id: int | None = None,
+    q: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+):
     query = sa.select(Facility).where(Facility.active.is_(True))
     if region:
         query = query.where(Facility.region_code == region)

@@ -71,10 +71,21 @@ def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
     rec.due_at, rec.overdue_since = due, None
     _touch(rec, "awaiting_reply")
     db.session.flush()
-    notices.to_authority(rec, rec.addressee, "act_sent", {
-        "act": {"kind": act.kind, "number": act.number, "date": act.act_date.isoformat(),
-                "signatory": act.signatory, "text": act.text},
-    }, dedupe=f"act:{act.id}")
+    notices.to_authority(
+        rec,
+        rec.addressee,
+        "act_sent",
+        {
+            "act": {
+                "kind": act.kind,
+                "number": act.number,
+                "date": act.act_date.isoformat(),
+                "signatory": act.signatory,
+                "text": act.text,
+            },
+        },
+        dedupe=f"act:{act.id}",
+    )
     notices.publish("act_sent", rec, {"act": {"id": act.id, "kind": act.kind, "number": act.number}})
     return {"act_id": act.id, "act_number": act.number}
 
@@ -89,8 +100,13 @@ def send_reminder(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[
         return {"sent": 0}
     days_left = (kyiv_date(rec.due_at) - kyiv_date(clock.now())).days
     which = params.get("which", "1")
-    sent = notices.to_authority(rec, rec.addressee, "reminder", {"days_left": days_left},
-                                dedupe=f"reminder:{rec.id}:{rec.due_at.isoformat()}:{which}")
+    sent = notices.to_authority(
+        rec,
+        rec.addressee,
+        "reminder",
+        {"days_left": days_left},
+        dedupe=f"reminder:{rec.id}:{rec.due_at.isoformat()}:{which}",
+    )
     return {"sent": sent, "days_left": days_left}
 
 
@@ -129,8 +145,14 @@ def record_reply(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[s
     rec.due_at, rec.overdue_since = None, None
     _touch(rec, "under_verification")
     db.session.flush()
-    notices.to_authority(rec, rec.addressee, "reply_receipt", {"reply": {"received_at": now.isoformat()}},
-                         dedupe=f"reply:{reply.id}", with_reply_link=False)
+    notices.to_authority(
+        rec,
+        rec.addressee,
+        "reply_receipt",
+        {"reply": {"received_at": now.isoformat()}},
+        dedupe=f"reply:{reply.id}",
+        with_reply_link=False,
+    )
     notices.publish("reply_received", rec, {"reply": {"id": reply.id, "received_at": now.isoformat()}})
     return {"reply_id": reply.id}
 
@@ -234,12 +256,19 @@ def escalate(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
     _touch(rec, "escalated" if kind == "superior_authority" else "awaiting_reply")
     db.session.flush()
     db.session.refresh(rec, ["addressee"])
-    notices.to_authority(rec, target, "escalation", {
-        "escalation": {"kind": kind, "reason": escalation.reason},
-        "subordinate": {"name": previous.name(target.language or "uk")},
-    }, dedupe=f"escalation:{escalation.id}")
-    notices.publish("escalated", rec, {"escalation": {"id": escalation.id, "kind": kind,
-                                                      "target_code": target.code}})
+    notices.to_authority(
+        rec,
+        target,
+        "escalation",
+        {
+            "escalation": {"kind": kind, "reason": escalation.reason},
+            "subordinate": {"name": previous.name(target.language or "uk")},
+        },
+        dedupe=f"escalation:{escalation.id}",
+    )
+    notices.publish(
+        "escalated", rec, {"escalation": {"id": escalation.id, "kind": kind, "target_code": target.code}}
+    )
     return {"escalation_id": escalation.id}
 
 
@@ -264,12 +293,27 @@ def record_protocol(ctx: services.ServiceContext, params: dict[str, Any]) -> dic
     rec.due_at = None
     _touch(rec, "in_court")
     db.session.flush()
-    notices.to_authority(rec, rec.addressee, "escalation", {
-        "escalation": {"kind": "protocol", "reason": escalation.reason or escalation.protocol_number},
-        "subordinate": {"name": rec.addressee.name(rec.addressee.language or "uk")},
-    }, dedupe=f"escalation:{escalation.id}")
-    notices.publish("escalated", rec, {"escalation": {"id": escalation.id, "kind": "protocol",
-                                                      "protocol_number": escalation.protocol_number}})
+    notices.to_authority(
+        rec,
+        rec.addressee,
+        "escalation",
+        {
+            "escalation": {"kind": "protocol", "reason": escalation.reason or escalation.protocol_number},
+            "subordinate": {"name": rec.addressee.name(rec.addressee.language or "uk")},
+        },
+        dedupe=f"escalation:{escalation.id}",
+    )
+    notices.publish(
+        "escalated",
+        rec,
+        {
+            "escalation": {
+                "id": escalation.id,
+                "kind": "protocol",
+                "protocol_number": escalation.protocol_number,
+            }
+        },
+    )
     return {"escalation_id": escalation.id}
 
 
@@ -312,12 +356,14 @@ def record_hearing(ctx: services.ServiceContext, params: dict[str, Any]) -> dict
     rec = _recommendation(ctx)
     case = _court_case(rec, data, ctx.actor)
     hearings = list(case.hearings or [])
-    hearings.append({
-        "date": data.get("hearing_date"),
-        "next": data.get("next_hearing_date"),
-        "note": data.get("court_note") or "",
-        "recorded_at": clock.now().isoformat(),
-    })
+    hearings.append(
+        {
+            "date": data.get("hearing_date"),
+            "next": data.get("next_hearing_date"),
+            "note": data.get("court_note") or "",
+            "recorded_at": clock.now().isoformat(),
+        }
+    )
     case.hearings = hearings
     rec.due_at = _instant(_kyiv_morning(data["next_hearing_date"])) if data.get("next_hearing_date") else None
     _touch(rec, "in_court")
@@ -350,7 +396,13 @@ def close_recommendation(ctx: services.ServiceContext, params: dict[str, Any]) -
     rec.closed_at = clock.now()
     _touch(rec, "implemented" if outcome == "implemented" else "closed")
     db.session.flush()
-    notices.to_authority(rec, rec.addressee, "closed", {"outcome": outcome, "reason": reason},
-                         dedupe=f"closed:{rec.id}", with_reply_link=False)
+    notices.to_authority(
+        rec,
+        rec.addressee,
+        "closed",
+        {"outcome": outcome, "reason": reason},
+        dedupe=f"closed:{rec.id}",
+        with_reply_link=False,
+    )
     notices.publish("closed", rec, {"outcome": outcome, "reason": reason})
     return {"status": rec.status}

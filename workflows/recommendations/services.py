@@ -26,12 +26,10 @@ MAY_CREATE = ("lawyer", "monitor", "manager", "admin")
 def start_data(rec: Recommendation) -> dict[str, Any]:
     """What the standard process starts with. Optional fields are present as None so that diagram
     expressions (`next_hearing_date if next_hearing_date else …`) never meet an undefined name."""
-    authority = rec.authority
     return {
         "recommendation_id": rec.id,
         "authority_id": rec.authority_id,
         "addressee_id": rec.addressee_id,
-        "superior_authority_id": authority.parent_id,
         "facility_id": rec.facility_id,
         "severity": rec.severity,
         "category": rec.category,
@@ -47,8 +45,9 @@ def start_data(rec: Recommendation) -> dict[str, Any]:
     }
 
 
-def create(*, finding_id: int, authority_id: int, text: str, severity: str, category: str,
-           user: User) -> Recommendation:
+def create(
+    *, finding_id: int, authority_id: int, text: str, severity: str, category: str, user: User
+) -> Recommendation:
     if user.role not in MAY_CREATE:
         raise Forbidden(_("Your role may not create recommendations."))
     errors: dict[str, list[str]] = {}
@@ -90,9 +89,16 @@ def create(*, finding_id: int, authority_id: int, text: str, severity: str, cate
     )
     db.session.add(rec)
     db.session.flush()
-    audit.record("recommendation_created", actor=user.actor, business_key=rec.business_key,
-                 subject=rec.number, details={"authority": authority.code, "severity": severity})
-    result = instances.start(PROCESS_ID, data=start_data(rec), business_key=rec.business_key, actor=user.actor)
+    audit.record(
+        "recommendation_created",
+        actor=user.actor,
+        business_key=rec.business_key,
+        subject=rec.number,
+        details={"authority": authority.code, "severity": severity},
+    )
+    result = instances.start(
+        PROCESS_ID, data=start_data(rec), business_key=rec.business_key, actor=user.actor
+    )
     rec.process_instance_id = result.instance_id
     db.session.flush()
     return rec

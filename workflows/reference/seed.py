@@ -50,33 +50,72 @@ FACILITY_KINDS = [
     ("police_temporary_holding", "Ізолятор тимчасового тримання (ІТТ)", "Police temporary holding facility"),
     ("police_custody_room", "Кімната для затриманих у відділі поліції", "Police custody room"),
     ("psychiatric_hospital", "Психіатрична лікарня", "Psychiatric hospital"),
-    ("social_care_home", "Будинок-інтернат для осіб похилого віку та осіб з інвалідністю", "Social-care home"),
+    (
+        "social_care_home",
+        "Будинок-інтернат для осіб похилого віку та осіб з інвалідністю",
+        "Social-care home",
+    ),
     ("children_institution", "Заклад для дітей", "Children's institution"),
-    ("foreigners_holding", "Пункт тимчасового перебування іноземців та осіб без громадянства (ПТПІ)",
-     "Foreigners' holding centre"),
-    ("border_guard_premises", "Приміщення Державної прикордонної служби для затриманих", "Border-guard premises"),
+    (
+        "foreigners_holding",
+        "Пункт тимчасового перебування іноземців та осіб без громадянства (ПТПІ)",
+        "Foreigners' holding centre",
+    ),
+    (
+        "border_guard_premises",
+        "Приміщення Державної прикордонної служби для затриманих",
+        "Border-guard premises",
+    ),
     ("military_detention", "Гауптвахта / місце тримання військовослужбовців", "Military detention site"),
     ("pow_camp", "Табір для військовополонених", "POW camp"),
     ("other", "Інше місце несвободи", "Other place of deprivation of liberty"),
 ]
 
 CENTRAL_BODIES = [
-    ("MOJ", "Міністерство юстиції України (Державна кримінально-виконавча служба)",
-     "Ministry of Justice of Ukraine (State Criminal-Executive Service)", "moj@example.gov.ua"),
-    ("NPU", "Міністерство внутрішніх справ / Національна поліція України",
-     "Ministry of Internal Affairs / National Police of Ukraine", "npu@example.gov.ua"),
+    (
+        "MOJ",
+        "Міністерство юстиції України (Державна кримінально-виконавча служба)",
+        "Ministry of Justice of Ukraine (State Criminal-Executive Service)",
+        "moj@example.gov.ua",
+    ),
+    (
+        "NPU",
+        "Міністерство внутрішніх справ / Національна поліція України",
+        "Ministry of Internal Affairs / National Police of Ukraine",
+        "npu@example.gov.ua",
+    ),
     ("MOH", "Міністерство охорони здоров'я України", "Ministry of Health of Ukraine", "moh@example.gov.ua"),
-    ("MSP", "Міністерство соціальної політики України", "Ministry of Social Policy of Ukraine",
-     "msp@example.gov.ua"),
-    ("MOD", "Міністерство оборони України (Військова служба правопорядку)",
-     "Ministry of Defence of Ukraine (Military Law Enforcement Service)", "mod@example.gov.ua"),
-    ("DPSU", "Державна прикордонна служба України", "State Border Guard Service of Ukraine",
-     "dpsu@example.gov.ua"),
+    (
+        "MSP",
+        "Міністерство соціальної політики України",
+        "Ministry of Social Policy of Ukraine",
+        "msp@example.gov.ua",
+    ),
+    (
+        "MOD",
+        "Міністерство оборони України (Військова служба правопорядку)",
+        "Ministry of Defence of Ukraine (Military Law Enforcement Service)",
+        "mod@example.gov.ua",
+    ),
+    (
+        "DPSU",
+        "Державна прикордонна служба України",
+        "State Border Guard Service of Ukraine",
+        "dpsu@example.gov.ua",
+    ),
     ("DMS", "Державна міграційна служба України", "State Migration Service of Ukraine", "dms@example.gov.ua"),
-    ("MON", "Міністерство освіти і науки України", "Ministry of Education and Science of Ukraine",
-     "mon@example.gov.ua"),
-    ("POW_HQ", "Координаційний штаб з питань поводження з військовополоненими",
-     "Coordination Headquarters for the Treatment of Prisoners of War", "pow@example.gov.ua"),
+    (
+        "MON",
+        "Міністерство освіти і науки України",
+        "Ministry of Education and Science of Ukraine",
+        "mon@example.gov.ua",
+    ),
+    (
+        "POW_HQ",
+        "Координаційний штаб з питань поводження з військовополоненими",
+        "Coordination Headquarters for the Treatment of Prisoners of War",
+        "pow@example.gov.ua",
+    ),
 ]
 
 
@@ -97,8 +136,16 @@ def seed_reference() -> dict[str, int]:
     existing = set(session.scalars(sa.select(Authority.code)))
     for code, uk, en, email in CENTRAL_BODIES:
         if code not in existing:
-            session.add(Authority(code=code, name_uk=uk, name_en=en, level="central_body", emails=[email],
-                                  created_at=clock.now()))
+            session.add(
+                Authority(
+                    code=code,
+                    name_uk=uk,
+                    name_en=en,
+                    level="central_body",
+                    emails=[email],
+                    created_at=clock.now(),
+                )
+            )
             added["central_bodies"] += 1
     session.flush()
     return added

@@ -26,8 +26,16 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def create_user(email: str, *, name: str, role: str, authority_code: str | None = None,
-                password: str | None = None, language: str = "uk", actor: str = "system") -> User:
+def create_user(
+    email: str,
+    *,
+    name: str,
+    role: str,
+    authority_code: str | None = None,
+    password: str | None = None,
+    language: str = "uk",
+    actor: str = "system",
+) -> User:
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
     if "@" not in email or len(email) > 320:
@@ -52,20 +60,32 @@ def create_user(email: str, *, name: str, role: str, authority_code: str | None 
         errors["language"] = [_("Language must be uk or en.")]
     if errors:
         raise Invalid(_("The user was not created."), errors)
-    user = User(email=email, name=name.strip() or email, role=role, authority_id=authority.id if authority else None,
-                language=language, password_hash=_hasher.hash(password) if password else None,
-                created_at=clock.now())
+    user = User(
+        email=email,
+        name=name.strip() or email,
+        role=role,
+        authority_id=authority.id if authority else None,
+        language=language,
+        password_hash=_hasher.hash(password) if password else None,
+        created_at=clock.now(),
+    )
     db.session.add(user)
     db.session.flush()
-    audit.record("user_created", actor=actor, subject=f"user:{user.id}",
-                 details={"email": email, "role": role, "authority": authority_code})
+    audit.record(
+        "user_created",
+        actor=actor,
+        subject=f"user:{user.id}",
+        details={"email": email, "role": role, "authority": authority_code},
+    )
     return user
 
 
 def set_password(user: User, password: str, *, actor: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise Invalid(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD),
-                      {"password": [_("The password must have at least %(n)d characters.", n=MIN_PASSWORD)]})
+        raise Invalid(
+            _("The password must have at least %(n)d characters.", n=MIN_PASSWORD),
+            {"password": [_("The password must have at least %(n)d characters.", n=MIN_PASSWORD)]},
+        )
     user.password_hash = _hasher.hash(password)
     audit.record("password_set", actor=actor, subject=user.actor)
 
@@ -92,15 +112,18 @@ def _token_hash(token: str) -> str:
 
 def issue_token(user: User, *, label: str = "", actor: str) -> str:
     token = "of_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), label=label, created_at=clock.now()))
+    db.session.add(
+        ApiToken(user_id=user.id, token_hash=_token_hash(token), label=label, created_at=clock.now())
+    )
     audit.record("token_issued", actor=actor, subject=user.actor, details={"label": label})
     return token
 
 
 def user_for_token(token: str) -> User | None:
     row = db.session.execute(
-        sa.select(ApiToken.id, ApiToken.user_id).where(ApiToken.token_hash == _token_hash(token),
-                                                       ApiToken.revoked_at.is_(None))
+        sa.select(ApiToken.id, ApiToken.user_id).where(
+            ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)
+        )
     ).first()
     if row is None:
         return None

@@ -30,8 +30,16 @@ def get(visit_id: int, user: User) -> Visit:
     return visit
 
 
-def create(*, facility_id: int, kind: str, starts_on: date, ends_on: date, access_problems: str = "",
-           members: list[dict[str, Any]] | None = None, user: User) -> Visit:
+def create(
+    *,
+    facility_id: int,
+    kind: str,
+    starts_on: date,
+    ends_on: date,
+    access_problems: str = "",
+    members: list[dict[str, Any]] | None = None,
+    user: User,
+) -> Visit:
     if user.role not in MAY_RECORD:
         raise Forbidden(_("Your role may not record visits."))
     errors: dict[str, list[str]] = {}
@@ -52,20 +60,33 @@ def create(*, facility_id: int, kind: str, starts_on: date, ends_on: date, acces
             errors[f"members.{i}.user_id"] = [_("No such user.")]
     if errors:
         raise Invalid(_("The visit was not saved."), errors)
-    visit = Visit(facility_id=facility_id, kind=kind, starts_on=starts_on, ends_on=ends_on,
-                  access_problems=access_problems or "", created_by=user.id, created_at=clock.now())
+    visit = Visit(
+        facility_id=facility_id,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        access_problems=access_problems or "",
+        created_by=user.id,
+        created_at=clock.now(),
+    )
     for member in members or []:
-        visit.members.append(VisitMember(name=member["name"].strip(), role=member["role"],
-                                         user_id=member.get("user_id")))
+        visit.members.append(
+            VisitMember(name=member["name"].strip(), role=member["role"], user_id=member.get("user_id"))
+        )
     db.session.add(visit)
     db.session.flush()
-    audit.record("visit_recorded", actor=user.actor, subject=f"visit:{visit.id}",
-                 details={"facility_id": facility_id, "kind": kind, "members": len(visit.members)})
+    audit.record(
+        "visit_recorded",
+        actor=user.actor,
+        subject=f"visit:{visit.id}",
+        details={"facility_id": facility_id, "kind": kind, "members": len(visit.members)},
+    )
     return visit
 
 
-def add_finding(visit: Visit, *, text: str, category: str, severity: str, evidence: list[str] | None = None,
-                user: User) -> Finding:
+def add_finding(
+    visit: Visit, *, text: str, category: str, severity: str, evidence: list[str] | None = None, user: User
+) -> Finding:
     if user.role not in MAY_RECORD or not may_see_visit(user, visit):
         raise Forbidden(_("You may not add findings to this visit."))
     errors: dict[str, list[str]] = {}
@@ -77,11 +98,21 @@ def add_finding(visit: Visit, *, text: str, category: str, severity: str, eviden
         errors["severity"] = [_("Unknown severity.")]
     if errors:
         raise Invalid(_("The finding was not saved."), errors)
-    finding = Finding(visit_id=visit.id, text=text.strip(), category=category, severity=severity,
-                      evidence=[e.strip() for e in (evidence or []) if e and e.strip()],
-                      created_by=user.id, created_at=clock.now())
+    finding = Finding(
+        visit_id=visit.id,
+        text=text.strip(),
+        category=category,
+        severity=severity,
+        evidence=[e.strip() for e in (evidence or []) if e and e.strip()],
+        created_by=user.id,
+        created_at=clock.now(),
+    )
     db.session.add(finding)
     db.session.flush()
-    audit.record("finding_recorded", actor=user.actor, subject=f"finding:{finding.id}",
-                 details={"visit_id": visit.id, "category": category, "severity": severity})
+    audit.record(
+        "finding_recorded",
+        actor=user.actor,
+        subject=f"finding:{finding.id}",
+        details={"visit_id": visit.id, "category": category, "severity": severity},
+    )
     return finding

@@ -1,0 +1,82 @@
+"""The REST API under /api/v1: bearer tokens, one error shape, OpenAPI at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, g, request
+from flask_babel import gettext as _
+from flask_smorest import Api
+
+from workflows.errors import Forbidden
+from workflows.users import services as users
+
+from ..errors import error_response, http_error
+from .schemas import ErrorSchema
+
+PUBLIC_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
+
+
+class OmbudsflowApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error):
+        return http_error(error)
+
+
+def authenticate_request():
+    """Every /api/ request but the OpenAPI document needs `Authorization: Bearer <token>`."""
+    if not request.path.startswith("/api/") or request.path.startswith(PUBLIC_PATHS):
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    user = users.user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    if user is None:
+        response, status = error_response(401, "unauthorized", _("Sign in or send a valid API token."))
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ombudsflow"'
+        return response, status
+    g.user = user
+    return None
+
+
+def require(*roles: str):
+    """Only these roles may call the endpoint (others get 403 with a message in their language)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if g.user.role not in roles:
+                raise Forbidden(_("Your role (%(role)s) may not do this.", role=g.user.role))
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def init_app(app: Flask, csrf) -> None:
+    app.config.update(
+        API_TITLE="Ombudsflow API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": (
+                    "Follow-up of NPM recommendations. Authenticate with `Authorization: Bearer <token>` "
+                    "(`ombudsflow users add EMAIL --role … --token`). Errors: "
+                    '`{"error": {"code", "message", "fields"}}`; messages follow the user\'s language.'
+                )
+            },
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+        },
+    )
+    api = OmbudsflowApi(app)
+    app.before_request(authenticate_request)
+    from . import recommendations, registry, system, tasks, visits
+
+    for module in (registry, visits, recommendations, tasks, system):
+        csrf.exempt(module.blp)
+        api.register_blueprint(module.blp)

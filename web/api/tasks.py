@@ -1,0 +1,125 @@
+"""Tasks: the caller's and their groups'; claim, hand over, draft, complete."""
+
+from __future__ import annotations
+
+from flask import g
+from flask_smorest import Blueprint
+
+from engine import tasks as engine_tasks
+from engine.db import db
+from workflows import inbox
+from workflows import tasks as work
+
+from . import present
+from .schemas import (
+    CompleteIn,
+    CompleteOut,
+    DraftIn,
+    ReassignIn,
+    TaskDetail,
+    TaskPageOut,
+    TaskQuery,
+    VersionIn,
+)
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1", description="Human tasks")
+
+
+@blp.route("/tasks", methods=["GET"])
+@blp.arguments(TaskQuery, location="query")
+@blp.response(200, TaskPageOut)
+def list_tasks(query):
+    """Open tasks assigned to the caller and unclaimed tasks of the caller's groups."""
+    result = inbox.inbox(g.user, inbox.InboxFilters(**query))
+    return {
+        "items": [present.inbox_row(r) for r in result.rows],
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "pages": result.pages,
+        "counts": result.counts,
+    }
+
+
+def _detail(task):
+    return present.task_detail(task, work.recommendation_of(task), engine_tasks.form_of(task))
+
+
+@blp.route("/tasks/<task_id>", methods=["GET"])
+@blp.response(200, TaskDetail)
+def get_task(task_id):
+    """The task with its form (JSON Schema) and the `version` to send back when completing."""
+    return _detail(work.get(g.user, task_id))
+
+
+@blp.route("/tasks/<task_id>/claim", methods=["POST"])
+@blp.arguments(VersionIn)
+@blp.response(200, TaskDetail)
+def claim_task(body, task_id):
+    task = work.claim(g.user, task_id, body.get("version"))
+    db.session.commit()
+    return _detail(task)
+
+
+@blp.route("/tasks/<task_id>/unclaim", methods=["POST"])
+@blp.arguments(VersionIn)
+@blp.response(200, TaskDetail)
+def unclaim_task(body, task_id):
+    task = work.unclaim(g.user, task_id, body.get("version"))
+    db.session.commit()
+    return _detail(task)
+
+
+@blp.route("/tasks/<task_id>/reassign", methods=["POST"])
+@blp.arguments(ReassignIn)
+@blp.response(200, TaskDetail)
+def reassign_task(body, task_id):
+    """Hand the task to a colleague, with a reason (audited)."""
+    task = work.reassign(
+        g.user,
+        task_id,
+        to_user_id=body["to_user_id"],
+        reason=body["reason"],
+        expected_version=body.get("version"),
+    )
+    db.session.commit()
+    return _detail(task)
+
+
+@blp.route("/tasks/<task_id>/draft", methods=["POST"])
+@blp.arguments(DraftIn)
+@blp.response(200, TaskDetail)
+def save_draft(body, task_id):
+    task = work.save_draft(g.user, task_id, body["data"], body.get("version"))
+    db.session.commit()
+    return _detail(task)
+
+
+@blp.route("/tasks/<task_id>/complete", methods=["POST"])
+@blp.arguments(CompleteIn)
+@blp.response(200, CompleteOut)
+def complete_task(body, task_id):
+    """Complete with form data: 422 with the failing fields, 409 on a stale version, 403 when the
+    task is not addressed to the caller."""
+    task = work.get(g.user, task_id)
+    result = work.complete(g.user, task.id, body["data"], body["version"])
+    rec = work.recommendation_of(task)
+    db.session.commit()
+    next_tasks = [present.task_summary(t) for t in result.created_tasks and _open(result.instance_id)]
+    return {
+        "task_id": task_id,
+        "recommendation_id": rec.id if rec else None,
+        "status": rec.status if rec else None,
+        "instance_status": result.status,
+        "next_tasks": next_tasks,
+    }
+
+
+def _open(instance_id):
+    import sqlalchemy as sa
+
+    from engine.models import HumanTask
+
+    return db.session.scalars(
+        sa.select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
+    ).all()

@@ -1,0 +1,102 @@
+"""Signing in to the pages (sessions that expire, Argon2 passwords, CSRF on every form) and bearer
+tokens for the REST API. Both put the person in `g.user`, which everything else reads."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+
+from engine import audit
+from engine.db import db
+from workflows.users import services as users
+from workflows.users.models import User
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    flash(_("Please sign in to continue."), "info")
+    return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault(
+        "PERMANENT_SESSION_LIFETIME", timedelta(hours=app.config["OMBUDSFLOW_SESSION_HOURS"])
+    )
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(0))
+    login_manager.init_app(app)
+    app.register_blueprint(bp)
+
+    @app.before_request
+    def _current_user():
+        # Pages: the session's user. The API sets g.user from the bearer token itself.
+        if not request.path.startswith("/api/"):
+            g.user = current_user if current_user.is_authenticated else None
+
+
+def _safe_next(target: str | None) -> str:
+    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("inbox.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    from .forms import LoginForm
+
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = users.authenticate(form.email.data, form.password.data)
+        if user is None:
+            audit.record("sign_in_failed", actor="anonymous", subject=users.normalize_email(form.email.data))
+            db.session.commit()
+            form.password.errors.append(_("Wrong e-mail or password."))
+        else:
+            session.clear()
+            session.permanent = True
+            login_user(user, remember=False)
+            audit.record("signed_in", actor=user.actor, subject=user.actor)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    audit.record("signed_out", actor=current_user.actor, subject=current_user.actor)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """The language switch: kept in the session (and on the account for e-mails and the API)."""
+    code = request.form.get("language", "uk")
+    if code in ("uk", "en"):
+        session["language"] = code
+        if current_user.is_authenticated and current_user.language != code:
+            current_user.language = code
+            db.session.commit()
+    return redirect(
+        _safe_next(request.form.get("next") or (request.referrer and urlsplit(request.referrer).path))
+    )

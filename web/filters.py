@@ -1,0 +1,47 @@
+"""Template helpers: Kyiv time, Ukrainian dates (23.11.2026), days left/overdue with real plurals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, ngettext
+
+from engine.clock import clock
+from workflows.deadlines import KYIV
+
+
+def kyiv_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, "dd.MM.yyyy HH:mm")
+
+
+def kyiv_date(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(KYIV).date()
+    return format_date(value, "dd.MM.yyyy")
+
+
+def due_badge(value: datetime | None) -> tuple[str, str] | None:
+    """("overdue"|"soon"|"later", text) for a due time, counted in whole Kyiv days."""
+    if value is None:
+        return None
+    today = clock.now().astimezone(KYIV).date()
+    days = (value.astimezone(KYIV).date() - today).days
+    if value < clock.now():
+        late = max(-days, 0)
+        if late == 0:
+            return "overdue", ngettext("Overdue today", "Overdue today", 1)
+        return "overdue", ngettext("%(num)d day overdue", "%(num)d days overdue", late)
+    if days == 0:
+        return "soon", ngettext("Due today", "Due today", 1)
+    return ("soon" if days <= 3 else "later"), ngettext("%(num)d day left", "%(num)d days left", days)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["kyiv_datetime"] = kyiv_datetime
+    app.jinja_env.filters["kyiv_date"] = kyiv_date
+    app.jinja_env.globals["due_badge"] = due_badge

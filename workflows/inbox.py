@@ -1,0 +1,262 @@
+"""The task inbox: one query over the projections (`human_task` joined to `recommendation`), shared
+by the lawyers' web inbox and `GET /api/v1/tasks`.
+
+No workflow is restored here. Filters map to indexed columns; counts per filter come from one
+aggregate query over the same scope, so the numbers beside the filters never disagree with the list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from engine.clock import clock
+from engine.db import db
+from engine.models import HumanTask
+
+from .access import task_filter
+from .authorities.models import Authority
+from .deadlines import KYIV
+from .facilities.models import Facility
+from .recommendations.models import Recommendation
+from .users.models import User
+
+SORTS = ("due", "-due", "created", "-created", "severity")
+SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+PER_PAGE_MAX = 200
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    scope: str = "all"  # all (mine + my groups') | mine | group (unclaimed in my groups)
+    overdue: bool = False
+    due_this_week: bool = False
+    region: str | None = None
+    facility_kind: str | None = None
+    authority_id: int | None = None
+    severity: str | None = None
+    task: str | None = None  # element id of the user task (the kind of task)
+    role: str | None = None  # lane role of the task
+    q: str | None = None
+    sort: str = "due"
+    page: int = 1
+    per_page: int = 25
+
+
+@dataclass
+class InboxRow:
+    task_id: str
+    task_name: str | None
+    element_id: str
+    role: str | None
+    candidate_group: str | None
+    assignee: str | None
+    due_at: datetime | None
+    created_at: datetime
+    version: int
+    recommendation_id: int
+    recommendation_number: str
+    recommendation_text: str
+    severity: str
+    status: str
+    facility_id: int
+    facility_name_uk: str
+    facility_name_en: str
+    authority_id: int
+    authority_name_uk: str
+    authority_name_en: str
+
+
+@dataclass
+class InboxPage:
+    rows: list[InboxRow]
+    total: int
+    page: int
+    per_page: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+
+def week_end(now: datetime) -> datetime:
+    """The end of the current week (Sunday 24:00) in Kyiv."""
+    local = now.astimezone(KYIV)
+    start_of_day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start_of_day + timedelta(days=7 - local.weekday())
+
+
+def _base(user: User):
+    return (
+        sa.select()
+        .select_from(HumanTask)
+        .join(Recommendation, Recommendation.process_instance_id == HumanTask.instance_id)
+        .where(HumanTask.status == "open", task_filter(user))
+    )
+
+
+def _apply(
+    query, user: User, f: InboxFilters, now: datetime, *, with_scope: bool = True, with_due: bool = True
+):
+    if with_scope and f.scope == "mine":
+        query = query.where(HumanTask.assignee == user.actor)
+    elif with_scope and f.scope == "group":
+        query = query.where(HumanTask.assignee.is_(None))
+    if with_due and f.overdue:
+        query = query.where(HumanTask.due_at < now)
+    if with_due and f.due_this_week:
+        query = query.where(HumanTask.due_at >= now, HumanTask.due_at < week_end(now))
+    if f.region:
+        query = query.where(Recommendation.region_code == f.region)
+    if f.facility_kind:
+        query = query.where(Recommendation.facility_kind == f.facility_kind)
+    if f.authority_id:
+        query = query.where(Recommendation.addressee_id == f.authority_id)
+    if f.severity:
+        query = query.where(Recommendation.severity == f.severity)
+    if f.task:
+        query = query.where(HumanTask.element_id == f.task)
+    if f.role:
+        query = query.where(HumanTask.role == f.role)
+    if f.q and f.q.strip():
+        term = f.q.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(
+            sa.or_(
+                Recommendation.search_text.like(f"%{term}%", escape="\\"),
+                Recommendation.number.ilike(f"%{term}%", escape="\\"),
+            )
+        )
+    return query
+
+
+def _order(f: InboxFilters):
+    due_nulls_last = sa.case((HumanTask.due_at.is_(None), 1), else_=0)
+    if f.sort == "-due":
+        return [due_nulls_last, HumanTask.due_at.desc(), HumanTask.id]
+    if f.sort == "created":
+        return [HumanTask.created_at, HumanTask.id]
+    if f.sort == "-created":
+        return [HumanTask.created_at.desc(), HumanTask.id]
+    if f.sort == "severity":
+        rank = sa.case(SEVERITY_RANK, value=Recommendation.severity, else_=9)
+        return [rank, due_nulls_last, HumanTask.due_at, HumanTask.id]
+    return [due_nulls_last, HumanTask.due_at, HumanTask.id]
+
+
+def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool = True) -> InboxPage:
+    f = filters or InboxFilters()
+    per_page = min(max(f.per_page, 1), PER_PAGE_MAX)
+    page = max(f.page, 1)
+    now = clock.now()
+    columns = (
+        HumanTask.id,
+        HumanTask.name,
+        HumanTask.element_id,
+        HumanTask.role,
+        HumanTask.candidate_group,
+        HumanTask.assignee,
+        HumanTask.due_at,
+        HumanTask.created_at,
+        HumanTask.version,
+        Recommendation.id.label("rec_id"),
+        Recommendation.number,
+        Recommendation.text,
+        Recommendation.severity,
+        Recommendation.status,
+        Recommendation.facility_id,
+        Recommendation.addressee_id,
+    )
+    query = _apply(_base(user).add_columns(*columns), user, f, now)
+    rows = db.session.execute(query.order_by(*_order(f)).limit(per_page).offset((page - 1) * per_page)).all()
+
+    facility_names = _names(Facility, {r.facility_id for r in rows})
+    authority_names = _names(Authority, {r.addressee_id for r in rows})
+    result = [
+        InboxRow(
+            task_id=r.id,
+            task_name=r.name,
+            element_id=r.element_id,
+            role=r.role,
+            candidate_group=r.candidate_group,
+            assignee=r.assignee,
+            due_at=r.due_at,
+            created_at=r.created_at,
+            version=r.version,
+            recommendation_id=r.rec_id,
+            recommendation_number=r.number,
+            recommendation_text=r.text,
+            severity=r.severity,
+            status=r.status,
+            facility_id=r.facility_id,
+            facility_name_uk=facility_names.get(r.facility_id, ("", ""))[0],
+            facility_name_en=facility_names.get(r.facility_id, ("", ""))[1],
+            authority_id=r.addressee_id,
+            authority_name_uk=authority_names.get(r.addressee_id, ("", ""))[0],
+            authority_name_en=authority_names.get(r.addressee_id, ("", ""))[1],
+        )
+        for r in rows
+    ]
+    counts = _counts(user, f, now) if with_counts else {}
+    total = counts.get("current") if with_counts else _total(user, f, now)
+    return InboxPage(rows=result, total=total, page=page, per_page=per_page, counts=counts)
+
+
+def _names(model, ids: set[int]) -> dict[int, tuple[str, str]]:
+    if not ids:
+        return {}
+    return {
+        row.id: (row.name_uk, row.name_en or row.name_uk)
+        for row in db.session.execute(
+            sa.select(model.id, model.name_uk, model.name_en).where(model.id.in_(ids))
+        )
+    }
+
+
+def _total(user: User, f: InboxFilters, now: datetime) -> int:
+    query = _apply(_base(user).add_columns(sa.func.count()), user, f, now)
+    return db.session.scalar(query) or 0
+
+
+def _counts(user: User, f: InboxFilters, now: datetime) -> dict[str, int]:
+    """How many tasks each scope and due filter would show, with the other filters as they are."""
+    end_of_week = week_end(now)
+
+    def n(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    overdue = HumanTask.due_at < now
+    this_week = sa.and_(HumanTask.due_at >= now, HumanTask.due_at < end_of_week)
+    mine = HumanTask.assignee == user.actor
+    unclaimed = HumanTask.assignee.is_(None)
+    if f.scope == "mine":
+        in_scope = mine
+    elif f.scope == "group":
+        in_scope = unclaimed
+    else:
+        in_scope = sa.true()
+    if f.overdue:
+        in_due = overdue
+    elif f.due_this_week:
+        in_due = this_week
+    else:
+        in_due = sa.true()
+    query = _apply(_base(user), user, f, now, with_scope=False, with_due=False).add_columns(
+        sa.func.count().label("all"),
+        n(mine).label("mine"),
+        n(unclaimed).label("group"),
+        n(sa.and_(in_scope, overdue)).label("overdue"),
+        n(sa.and_(in_scope, this_week)).label("due_this_week"),
+        n(sa.and_(in_scope, in_due)).label("current"),
+    )
+    row = db.session.execute(query).one()
+    return {
+        key: int(getattr(row, key) or 0)
+        for key in ("all", "mine", "group", "overdue", "due_this_week", "current")
+    }
+
+
+def with_page(filters: InboxFilters, page: int) -> InboxFilters:
+    return replace(filters, page=page)

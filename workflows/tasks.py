@@ -1,0 +1,194 @@
+"""Working on tasks as a person: who may see, claim, hand over, draft and complete which task.
+
+The engine keeps the mechanics (versions, locks, form validation); this module adds the rules of
+the Office — an authority only ever touches tasks addressed to it, a lawyer cannot take over a
+colleague's claimed task without a hand-over, an escalation needs a superior authority — and turns
+engine errors into messages in the user's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from engine import errors as engine_errors
+from engine import instances
+from engine import tasks as engine_tasks
+from engine.db import db
+from engine.models import HumanTask
+
+from .access import may_work_on
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .recommendations.models import Recommendation
+from .users.models import User
+
+STAFF_HANDOVER_ROLES = ("lawyer", "manager", "admin")
+
+
+def get(user: User, task_id: str) -> HumanTask:
+    task = db.session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(_("Task %(id)s does not exist.", id=task_id))
+    if not may_work_on(user, task) and not _completed_by(user, task):
+        raise Forbidden(_("This task is not addressed to you."))
+    return task
+
+
+def _completed_by(user: User, task: HumanTask) -> bool:
+    return task.completed_by == user.actor
+
+
+def recommendation_of(task: HumanTask) -> Recommendation | None:
+    return db.session.scalar(
+        sa.select(Recommendation).where(Recommendation.process_instance_id == task.instance_id)
+    )
+
+
+def _conflict(exc: engine_errors.Conflict) -> Conflict:
+    details = exc.details
+    if details.get("status") and details["status"] != "open":
+        return Conflict(_("This task has already been %(status)s.", status=_status_word(details["status"])))
+    if details.get("assignee"):
+        return Conflict(_("This task has been claimed by someone else. Reload the page."))
+    return Conflict(
+        _(
+            "This task changed while you were working on it (version %(v)s). Reload it and try again.",
+            v=details.get("version", "?"),
+        )
+    )
+
+
+def _status_word(status: str) -> str:
+    return {"completed": _("completed"), "cancelled": _("cancelled")}.get(status, status)
+
+
+def claim(user: User, task_id: str, expected_version: int | None = None) -> HumanTask:
+    task = get(user, task_id)
+    try:
+        return engine_tasks.claim(task.id, user=user.actor, expected_version=expected_version)
+    except engine_errors.Conflict as exc:
+        raise _conflict(exc) from None
+
+
+def unclaim(user: User, task_id: str, expected_version: int | None = None) -> HumanTask:
+    task = get(user, task_id)
+    if task.assignee not in (None, user.actor) and user.role not in ("manager", "admin"):
+        raise Forbidden(_("Only the person who claimed the task or a manager can return it to the queue."))
+    try:
+        return engine_tasks.unclaim(task.id, actor=user.actor, expected_version=expected_version)
+    except engine_errors.Conflict as exc:
+        raise _conflict(exc) from None
+
+
+def reassign(
+    user: User, task_id: str, *, to_user_id: int, reason: str, expected_version: int | None = None
+) -> HumanTask:
+    task = get(user, task_id)
+    if user.role not in STAFF_HANDOVER_ROLES:
+        raise Forbidden(_("Your role may not hand tasks over."))
+    colleague = db.session.get(User, to_user_id)
+    errors: dict[str, list[str]] = {}
+    if colleague is None or not colleague.active:
+        errors["to_user_id"] = [_("No such colleague.")]
+    elif not may_work_on(colleague, task):
+        errors["to_user_id"] = [_("This colleague cannot work on this kind of task.")]
+    if len((reason or "").strip()) < 3:
+        errors["reason"] = [_("Say why you hand the task over.")]
+    if errors:
+        raise Invalid(_("The task was not handed over."), errors)
+    try:
+        return engine_tasks.reassign(
+            task.id,
+            to=colleague.actor,
+            actor=user.actor,
+            reason=reason.strip(),
+            expected_version=expected_version,
+        )
+    except engine_errors.Conflict as exc:
+        raise _conflict(exc) from None
+
+
+def save_draft(
+    user: User, task_id: str, data: dict[str, Any], expected_version: int | None = None
+) -> HumanTask:
+    task = get(user, task_id)
+    _require_not_claimed_by_other(user, task)
+    try:
+        return engine_tasks.save_draft(
+            task.id, data=data, actor=user.actor, expected_version=expected_version
+        )
+    except engine_errors.Conflict as exc:
+        raise _conflict(exc) from None
+
+
+def _require_not_claimed_by_other(user: User, task: HumanTask) -> None:
+    if task.assignee and task.assignee != user.actor and user.role != "admin":
+        raise Conflict(_("This task has been claimed by someone else. Reload the page."))
+
+
+# Rules a form cannot express because they depend on the registry (is there a superior authority?).
+def _check_decide_next_steps(task: HumanTask, data: dict[str, Any]) -> dict[str, list[str]]:
+    if data.get("next_action") != "escalate":
+        return {}
+    rec = recommendation_of(task)
+    addressee = rec.addressee if rec else None
+    if addressee is None or addressee.parent_id is None:
+        return {
+            "next_action": [
+                _(
+                    "%(name)s has no superior authority in the registry; add it or choose another step.",
+                    name=addressee.name_uk if addressee else "?",
+                )
+            ]
+        }
+    return {}
+
+
+ELEMENT_CHECKS = {"decide_next_steps": _check_decide_next_steps}
+
+
+def complete(
+    user: User, task_id: str, data: dict[str, Any], expected_version: int | None
+) -> instances.CommandResult:
+    task = get(user, task_id)
+    if task.status != "open":
+        raise Conflict(_("This task has already been %(status)s.", status=_status_word(task.status)))
+    _require_not_claimed_by_other(user, task)
+    check = ELEMENT_CHECKS.get(task.element_id)
+    problems = check(task, data) if check else {}
+    if problems:
+        raise Invalid(_("Some fields need your attention."), problems)
+    try:
+        return instances.complete(task.id, actor=user.actor, data=data, expected_version=expected_version)
+    except engine_errors.FormInvalid as exc:
+        raise Invalid(_("Some fields need your attention."), form_messages(exc.fields)) from None
+    except engine_errors.Conflict as exc:
+        raise _conflict(exc) from None
+
+
+def form_messages(fields: dict[str, list[dict[str, Any]]]) -> dict[str, list[str]]:
+    """The engine's per-field form errors (rule, params), said in the user's language."""
+    return {name: [_rule_message(e) for e in errs] for name, errs in fields.items()}
+
+
+def _rule_message(error: dict[str, Any]) -> str:
+    rule, limit = error.get("rule"), error.get("params", {}).get("limit")
+    messages = {
+        "required": _("This field is required."),
+        "minLength": _("Enter at least %(n)s characters.", n=limit),
+        "maxLength": _("Enter at most %(n)s characters.", n=limit),
+        "minimum": _("The value must be at least %(n)s.", n=limit),
+        "maximum": _("The value must be at most %(n)s.", n=limit),
+        "enum": _("Choose one of the offered options."),
+        "const": _("Choose one of the offered options."),
+        "format": _("Enter a valid date (YYYY-MM-DD).")
+        if limit == "date"
+        else _("The value has a wrong format."),
+        "type": _("The value has a wrong type."),
+        "pattern": _("The value has a wrong format."),
+        "additionalProperties": _("The form contains fields it does not know."),
+        "maxItems": _("Too many items (at most %(n)s).", n=limit),
+    }
+    return messages.get(rule, error.get("message", _("The value is not valid.")))
