@@ -78,7 +78,7 @@ def load_settings() -> dict:
         # Lets the CLI and admins move the clock (demo, acceptance tests); off in production.
         "OMBUDSFLOW_CLOCK_ADJUSTABLE": _bool(env("OMBUDSFLOW_CLOCK_ADJUSTABLE"), False),
         "OMBUDSFLOW_BPMN_DIR": env("OMBUDSFLOW_BPMN_DIR", str(PROJECT_ROOT / "bpmn")),
-        "OMBUDSFLOW_DEPLOY_ON_START": _bool(env("OMBUDSFLOW_DEPLOY_ON_START"), False),
+        "OMBUDSFLOW_DEPLOY_ON_START": _bool(env("OMBUDSFLOW_DEPLOY_ON_START"), True),
         "OMBUDSFLOW_SESSION_HOURS": _int("OMBUDSFLOW_SESSION_HOURS", 8),
         # Mail: without a host, messages go to files under OMBUDSFLOW_MAIL_SINK_DIR.
         "OMBUDSFLOW_SMTP_HOST": env("OMBUDSFLOW_SMTP_HOST", ""),

@@ -20,6 +20,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # SpiffWorkflow logs every task state change at INFO: noise in the log and time on the hot path.
+    logging.getLogger("spiff").setLevel(logging.WARNING)
+    app.json.ensure_ascii = False  # Ukrainian stays readable in API responses
 
     import engine
     import notifications

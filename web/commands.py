@@ -25,6 +25,10 @@ def serve_command(host, port, scheduler):
     from engine import scheduler as jobs
 
     app = current_app._get_current_object()
+    if app.config["OMBUDSFLOW_DEPLOY_ON_START"]:
+        from .startup import deploy_bundled
+
+        deploy_bundled(app)
     if scheduler is None:
         scheduler = app.config["OMBUDSFLOW_SCHEDULER"]
     if scheduler:

@@ -1,0 +1,632 @@
+"""Demo data for `make run`: a living system on first start.
+
+Recommendations are not inserted as rows in a wanted state: each one is walked through the real
+standard process by the demo people, with the engine clock moved to the day each step happened, so
+every status, deadline, timer, task, timeline entry and notice is what the system itself would have
+produced. Finally the clock is set back to now and due timers fire.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from engine import timers
+from engine.clock import clock
+from engine.db import db
+from engine.models import HumanTask
+
+from . import tasks as work
+from .authorities import services as authorities
+from .authorities.models import Authority
+from .deadlines import kyiv_date
+from .facilities import services as facilities
+from .recommendations import services as recommendations
+from .recommendations.models import Recommendation
+from .reference.seed import seed_reference
+from .users import services as users
+from .users.models import User
+from .visits import services as visits
+
+DEMO_PASSWORD = "ombudsflow-demo"
+
+PEOPLE = [
+    ("lawyer@ombudsflow.local", "Олена Коваль", "lawyer", None),
+    ("lawyer2@ombudsflow.local", "Андрій Мельник", "lawyer", None),
+    ("manager@ombudsflow.local", "Ірина Шевченко", "manager", None),
+    ("admin@ombudsflow.local", "Адміністратор системи", "admin", None),
+    ("designer@ombudsflow.local", "Дизайнер процесів", "designer", None),
+    ("monitor@ombudsflow.local", "Марта Бойко (громадський монітор)", "monitor", None),
+]
+# Every demo authority gets one official who can sign in: <code in lower case>@ombudsflow.local
+
+# code, name uk, name en, level, parent code, e-mail
+AUTHORITIES = [
+    (
+        "DKVS-WEST",
+        "Міжрегіональне управління з питань виконання кримінальних покарань у Західному регіоні",
+        "Interregional Department for the Execution of Sentences (West)",
+        "regional_body",
+        "MOJ",
+    ),
+    (
+        "DKVS-SOUTH",
+        "Південне міжрегіональне управління з питань виконання кримінальних покарань",
+        "Southern Interregional Department for the Execution of Sentences",
+        "regional_body",
+        "MOJ",
+    ),
+    (
+        "GUNP-KH",
+        "Головне управління Національної поліції в Харківській області",
+        "Main Department of the National Police in Kharkiv Oblast",
+        "regional_body",
+        "NPU",
+    ),
+    (
+        "GUNP-KYIV",
+        "Головне управління Національної поліції у м. Києві",
+        "Main Department of the National Police in Kyiv",
+        "regional_body",
+        "NPU",
+    ),
+    (
+        "ODESA-HEALTH",
+        "Департамент охорони здоров'я Одеської обласної державної адміністрації",
+        "Health Department of the Odesa Oblast Administration",
+        "regional_body",
+        "MOH",
+    ),
+    (
+        "DNIPRO-SOCIAL",
+        "Департамент соціального захисту населення Дніпропетровської ОДА",
+        "Social Protection Department of the Dnipropetrovsk Oblast Administration",
+        "regional_body",
+        "MSP",
+    ),
+    (
+        "COLONY-48",
+        "Адміністрація Львівської виправної колонії № 48",
+        "Administration of Lviv Penal Colony No. 48",
+        "facility_administration",
+        "DKVS-WEST",
+    ),
+    (
+        "SIZO-ODESA",
+        "Адміністрація Одеського слідчого ізолятора",
+        "Administration of the Odesa Pre-trial Detention Centre",
+        "facility_administration",
+        "DKVS-SOUTH",
+    ),
+    (
+        "OPNL-ODESA",
+        "Адміністрація Одеської обласної психіатричної лікарні № 1",
+        "Administration of Odesa Regional Psychiatric Hospital No. 1",
+        "facility_administration",
+        "ODESA-HEALTH",
+    ),
+    (
+        "INTERNAT-DNIPRO",
+        "Адміністрація Дніпровського психоневрологічного інтернату",
+        "Administration of the Dnipro Psychoneurological Care Home",
+        "facility_administration",
+        "DNIPRO-SOCIAL",
+    ),
+]
+
+# key, name uk, name en, kind, region, authority code, in hostilities area, access note
+FACILITIES = [
+    (
+        "colony48",
+        "Львівська виправна колонія № 48",
+        "Lviv Penal Colony No. 48",
+        "penal_colony",
+        "lviv",
+        "COLONY-48",
+        False,
+        "",
+    ),
+    (
+        "sizo_odesa",
+        "Одеський слідчий ізолятор",
+        "Odesa Pre-trial Detention Centre",
+        "pretrial_detention",
+        "odesa",
+        "SIZO-ODESA",
+        False,
+        "",
+    ),
+    (
+        "itt_kharkiv",
+        "ІТТ ГУНП у Харківській області",
+        "Kharkiv Police Temporary Holding Facility",
+        "police_temporary_holding",
+        "kharkiv",
+        "GUNP-KH",
+        True,
+        "Візити лише за погодженням з обласною військовою адміністрацією; укриття в підвалі будівлі.",
+    ),
+    (
+        "custody_kyiv",
+        "Кімната для затриманих Шевченківського управління поліції",
+        "Shevchenkivskyi Police Custody Room",
+        "police_custody_room",
+        "kyiv_city",
+        "GUNP-KYIV",
+        False,
+        "",
+    ),
+    (
+        "psych_odesa",
+        "Одеська обласна психіатрична лікарня № 1",
+        "Odesa Regional Psychiatric Hospital No. 1",
+        "psychiatric_hospital",
+        "odesa",
+        "OPNL-ODESA",
+        False,
+        "",
+    ),
+    (
+        "internat_dnipro",
+        "Дніпровський психоневрологічний інтернат",
+        "Dnipro Psychoneurological Care Home",
+        "social_care_home",
+        "dnipropetrovsk",
+        "INTERNAT-DNIPRO",
+        False,
+        "",
+    ),
+    (
+        "colony_zp",
+        "Запорізька виправна колонія № 20",
+        "Zaporizhzhia Penal Colony No. 20",
+        "penal_colony",
+        "zaporizhzhia",
+        "DKVS-SOUTH",
+        True,
+        "Поруч із районом ведення бойових дій; частину корпусів евакуйовано.",
+    ),
+]
+
+
+@dataclass
+class Story:
+    """One recommendation's life: which finding, who must answer, and the steps with their days."""
+
+    facility: str
+    authority: str
+    text: str
+    severity: str
+    category: str
+    steps: list[tuple[int, str, str, dict]]  # (days from now, role, element id or action, data)
+
+
+ACT = {"act_kind": "submission", "signatory": "Представник Уповноваженого з питань НПМ"}
+
+
+def act(text: str, kind: str = "submission") -> dict:
+    return {**ACT, "act_kind": kind, "act_text": text}
+
+
+REVIEW_DONE = {
+    "outcome": "implemented",
+    "verification_method": "documents",
+    "verify_later": False,
+    "assessment_note": "Виконання підтверджено документами.",
+}
+
+STORIES = [
+    Story(
+        "colony48",
+        "COLONY-48",
+        "Забезпечити конфіденційні побачення засуджених з адвокатом.",
+        "high",
+        "legal_safeguards",
+        [
+            (-10, "lawyer", "draft_act", act("Вимагаємо забезпечити конфіденційні побачення з адвокатом.")),
+            (-9, "manager", "approve_act", {"approved": True}),
+        ],
+    ),
+    Story(
+        "colony48",
+        "COLONY-48",
+        "Забезпечити дієву вентиляцію в камерах дільниці карантину.",
+        "high",
+        "material_conditions",
+        [(-1, "lawyer", "claim", {})],
+    ),
+    Story(
+        "itt_kharkiv",
+        "GUNP-KH",
+        "Забезпечити негайний доступ затриманих до медичної допомоги.",
+        "critical",
+        "health_care",
+        [(-6, "lawyer", "-", {})],
+    ),
+    Story(
+        "custody_kyiv",
+        "GUNP-KYIV",
+        "Вести журнал затриманих відповідно до вимог КПК.",
+        "medium",
+        "legal_safeguards",
+        [(-3, "lawyer", "draft_act", act("Вимагаємо вести журнал обліку затриманих."))],
+    ),
+    Story(
+        "sizo_odesa",
+        "SIZO-ODESA",
+        "Забезпечити щоденну прогулянку тривалістю не менше години.",
+        "high",
+        "regime_and_activities",
+        [
+            (-12, "lawyer", "draft_act", act("Вимагаємо забезпечити щоденну прогулянку.")),
+            (-11, "manager", "approve_act", {"approved": True}),
+        ],
+    ),
+    Story(
+        "psych_odesa",
+        "OPNL-ODESA",
+        "Припинити застосування фіксації без рішення лікаря.",
+        "critical",
+        "treatment",
+        [
+            (-20, "lawyer", "draft_act", act("Вимагаємо припинити незаконну фіксацію пацієнтів.")),
+            (-19, "manager", "approve_act", {"approved": True}),
+        ],
+    ),
+    Story(
+        "colony48",
+        "COLONY-48",
+        "Відремонтувати душові та забезпечити гарячу воду щотижня.",
+        "medium",
+        "material_conditions",
+        [
+            (-50, "lawyer", "draft_act", act("Вимагаємо відремонтувати душові.")),
+            (-49, "manager", "approve_act", {"approved": True}),
+        ],
+    ),
+    Story(
+        "internat_dnipro",
+        "INTERNAT-DNIPRO",
+        "Забезпечити підопічним можливість телефонувати рідним.",
+        "medium",
+        "contact_with_outside_world",
+        [
+            (-40, "lawyer", "draft_act", act("Вимагаємо забезпечити зв'язок із рідними.")),
+            (-39, "manager", "approve_act", {"approved": True}),
+            (
+                -12,
+                "authority",
+                "authority_reply",
+                {
+                    "reply_action": "reply",
+                    "reply_text": "Встановлено телефон у холі; графік дзвінків.",
+                    "measures": "Наказ № 14 від 10.11.2026",
+                    "attachments": ["наказ-14.pdf"],
+                },
+            ),
+        ],
+    ),
+    Story(
+        "sizo_odesa",
+        "SIZO-ODESA",
+        "Облаштувати камери для осіб з інвалідністю.",
+        "high",
+        "material_conditions",
+        [
+            (-60, "lawyer", "draft_act", act("Вимагаємо облаштувати камери.")),
+            (-59, "manager", "approve_act", {"approved": True}),
+            (
+                -35,
+                "authority",
+                "authority_reply",
+                {"reply_action": "reply", "reply_text": "Роботи тривають."},
+            ),
+            (
+                -30,
+                "lawyer",
+                "review_reply",
+                {
+                    "outcome": "partially_implemented",
+                    "verification_method": "documents",
+                    "verify_later": True,
+                    "follow_up_date": "+20",
+                    "assessment_note": "Перевірити під час повторного візиту.",
+                },
+            ),
+        ],
+    ),
+    Story(
+        "colony_zp",
+        "DKVS-SOUTH",
+        "Забезпечити укриття для засуджених під час повітряних тривог.",
+        "critical",
+        "treatment",
+        [
+            (-45, "lawyer", "draft_act", act("Вимагаємо забезпечити укриття.")),
+            (-44, "manager", "approve_act", {"approved": True}),
+            (-30, "sweep", "", {}),
+            (
+                -5,
+                "lawyer",
+                "decide_next_steps",
+                {"next_action": "escalate", "decision_reason": "Відповіді в строк не надано."},
+            ),
+        ],
+    ),
+    Story(
+        "colony48",
+        "COLONY-48",
+        "Припинити практику тримання в дисциплінарному ізоляторі понад строк.",
+        "high",
+        "treatment",
+        [
+            (-150, "lawyer", "draft_act", act("Вимагаємо припинити порушення строків.")),
+            (-149, "manager", "approve_act", {"approved": True}),
+            (-110, "sweep", "", {}),
+            (
+                -108,
+                "lawyer",
+                "decide_next_steps",
+                {"next_action": "protocol", "decision_reason": "Систематичне невиконання вимог."},
+            ),
+            (
+                -100,
+                "lawyer",
+                "draw_protocol",
+                {
+                    "protocol_number": "П-3/2026",
+                    "protocol_date": "-100",
+                    "offender": "Начальник колонії",
+                    "court": "Франківський районний суд м. Львова",
+                },
+            ),
+            (
+                -60,
+                "lawyer",
+                "follow_court_case",
+                {
+                    "court_action": "hearing",
+                    "case_number": "465/7781/26",
+                    "hearing_date": "-60",
+                    "next_hearing_date": "+12",
+                },
+            ),
+        ],
+    ),
+    Story(
+        "custody_kyiv",
+        "GUNP-KYIV",
+        "Повідомляти родичів про затримання протягом години.",
+        "medium",
+        "legal_safeguards",
+        [
+            (-90, "lawyer", "draft_act", act("Вимагаємо повідомляти родичів.", "information_request")),
+            (-89, "manager", "approve_act", {"approved": True}),
+            (
+                -80,
+                "authority",
+                "authority_reply",
+                {"reply_action": "reply", "reply_text": "Запроваджено журнал повідомлень."},
+            ),
+            (-78, "lawyer", "review_reply", REVIEW_DONE),
+        ],
+    ),
+    Story(
+        "psych_odesa",
+        "OPNL-ODESA",
+        "Забезпечити пацієнтам щоденні прогулянки на свіжому повітрі.",
+        "low",
+        "regime_and_activities",
+        [
+            (-70, "lawyer", "draft_act", act("Рекомендуємо забезпечити прогулянки.", "letter")),
+            (-69, "manager", "approve_act", {"approved": True}),
+            (
+                -50,
+                "authority",
+                "authority_reply",
+                {"reply_action": "reply", "reply_text": "Відділення закрито на реконструкцію."},
+            ),
+            (
+                -48,
+                "lawyer",
+                "review_reply",
+                {
+                    "outcome": "no_longer_relevant",
+                    "verification_method": "documents",
+                    "verify_later": False,
+                    "assessment_note": "Відділення закрито, пацієнтів переведено.",
+                },
+            ),
+        ],
+    ),
+    Story(
+        "itt_kharkiv",
+        "GUNP-KH",
+        "Забезпечити затриманих питною водою та триразовим харчуванням.",
+        "high",
+        "material_conditions",
+        [
+            (-25, "lawyer", "draft_act", act("Вимагаємо забезпечити харчування.")),
+            (-24, "manager", "approve_act", {"approved": True}),
+            (
+                -8,
+                "authority",
+                "authority_reply",
+                {
+                    "reply_action": "extension",
+                    "extension_requested_until": "+20",
+                    "extension_reason": "Укладається договір із постачальником.",
+                },
+            ),
+            (
+                -7,
+                "lawyer",
+                "decide_extension",
+                {
+                    "extension_granted": True,
+                    "extension_until": "+15",
+                    "extension_decision_note": "Продовжено з огляду на закупівлю.",
+                },
+            ),
+        ],
+    ),
+]
+
+
+DATE_FIELDS = (
+    "follow_up_date",
+    "protocol_date",
+    "hearing_date",
+    "next_hearing_date",
+    "extension_requested_until",
+    "extension_until",
+    "new_due_date",
+    "decision_date",
+)
+
+
+def _dates(data: dict, today: date) -> dict:
+    """Form dates in the stories are written relative to the real today ("+20", "-60")."""
+    out = dict(data)
+    for key in DATE_FIELDS:
+        value = out.get(key)
+        if isinstance(value, str) and value[:1] in "+-":
+            out[key] = (today + timedelta(days=int(value))).isoformat()
+    return out
+
+
+def load(force: bool = False) -> str:
+    session = db.session
+    if session.scalar(sa.select(sa.func.count()).select_from(Recommendation)) and not force:
+        return "demo data already loaded (use --force to add another set)"
+    real_now = clock.now()
+    today = kyiv_date(real_now)
+    seed_reference()
+    codes = {a.code: a for a in session.scalars(sa.select(Authority))}
+    for code, uk, en, level, parent in AUTHORITIES:
+        if code not in codes:
+            codes[code] = authorities.create(
+                code=code,
+                name_uk=uk,
+                name_en=en,
+                level=level,
+                parent_id=codes[parent].id,
+                emails=[f"{code.lower()}@example.gov.ua"],
+                actor="demo",
+            )
+    people: dict[str, User] = {}
+    officials = [
+        (f"{code.lower()}@ombudsflow.local", f"Посадова особа: {uk[:150]}", "authority", code)
+        for code, uk, *_ in AUTHORITIES
+    ]
+    for email, name, role, authority in PEOPLE + officials:
+        user = session.scalar(sa.select(User).where(User.email == email))
+        if user is None:
+            user = users.create_user(
+                email, name=name, role=role, authority_code=authority, password=DEMO_PASSWORD, actor="demo"
+            )
+        people[email] = user
+    lawyer, manager = people["lawyer@ombudsflow.local"], people["manager@ombudsflow.local"]
+    lawyer2, monitor = people["lawyer2@ombudsflow.local"], people["monitor@ombudsflow.local"]
+    by_role = {"lawyer": lawyer, "manager": manager}
+    for email, _name, _role, code in officials:
+        by_role[f"authority:{code}"] = people[email]
+    places = {}
+    for key, uk, en, kind, region, code, hostile, note in FACILITIES:
+        places[key] = facilities.create(
+            name_uk=uk,
+            name_en=en,
+            kind=kind,
+            region=region,
+            authority_id=codes[code].id,
+            in_hostilities_area=hostile,
+            access_note=note,
+            address="",
+            actor="demo",
+        )
+    session.commit()
+
+    made = 0
+    for number, story in enumerate(sorted(STORIES, key=lambda s: min(d for d, *_ in s.steps))):
+        start = min(d for d, *_ in story.steps) - 3
+        clock.freeze(real_now + timedelta(days=start))
+        visit = visits.create(
+            facility_id=places[story.facility].id,
+            kind="regular" if number % 3 else "ad_hoc",
+            starts_on=kyiv_date(clock.now()) - timedelta(days=2),
+            ends_on=kyiv_date(clock.now()) - timedelta(days=1),
+            access_problems="Затримка з допуском на 40 хвилин." if number % 4 == 0 else "",
+            members=[
+                {"name": lawyer.name, "role": "head", "user_id": lawyer.id},
+                {"name": monitor.name, "role": "monitor", "user_id": monitor.id},
+            ],
+            user=lawyer,
+        )
+        finding = visits.add_finding(
+            visit,
+            text=f"Під час візиту виявлено: {story.text.lower()}",
+            category=story.category,
+            severity=story.severity,
+            user=lawyer,
+        )
+        creator = lawyer if number % 2 == 0 else lawyer2
+        rec = recommendations.create(
+            finding_id=finding.id,
+            authority_id=codes[story.authority].id,
+            text=story.text,
+            severity=story.severity,
+            category=story.category,
+            user=creator,
+        )
+        session.commit()
+        for offset, role, action, data in story.steps:
+            clock.freeze(real_now + timedelta(days=offset))
+            if role == "sweep":
+                timers.sweep(actor="demo")
+                continue
+            if action == "-":
+                continue
+            task = _open_task(rec, action if action != "claim" else None)
+            if role == "lawyer":
+                actor = creator
+            elif role == "authority":
+                actor = by_role[f"authority:{rec.addressee.code}"]
+            else:
+                actor = by_role[role]
+            if action == "claim":
+                work.claim(actor, task.id)
+            else:
+                work.complete(actor, task.id, _dates(data, today), task.version)
+            session.commit()
+        made += 1
+    clock.freeze(real_now)
+    timers.sweep(actor="demo")
+    # Some open lawyer tasks are claimed, so that "my tasks" is not empty on first sign-in.
+    for task in session.scalars(
+        sa.select(HumanTask)
+        .where(HumanTask.status == "open", HumanTask.role == "lawyer", HumanTask.assignee.is_(None))
+        .limit(3)
+    ):
+        work.claim(lawyer, task.id)
+    session.commit()
+    clock.reset()
+    return (
+        f"demo data loaded: {len(AUTHORITIES)} authorities, {len(FACILITIES)} facilities, "
+        f"{made} recommendations; "
+        f"sign in as lawyer@ombudsflow.local / {DEMO_PASSWORD} (also manager@, admin@, monitor@, designer@, "
+        f"and colony-48@ombudsflow.local for an authority)"
+    )
+
+
+def _open_task(rec: Recommendation, element_id: str | None) -> HumanTask:
+    query = sa.select(HumanTask).where(
+        HumanTask.instance_id == rec.process_instance_id, HumanTask.status == "open"
+    )
+    if element_id:
+        query = query.where(HumanTask.element_id == element_id)
+    task = db.session.scalars(query.order_by(HumanTask.created_at)).first()
+    if task is None:
+        raise LookupError(f"demo: {rec.number} has no open task {element_id or ''}".strip())
+    return task
