@@ -75,10 +75,20 @@ def _sqlite_connect(dbapi_connection, connection_record):
     cursor.close()
 
 
+_READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @sa.event.listens_for(sa.engine.Engine, "begin")
 def _sqlite_begin(connection):
     """SQLite cannot upgrade a read snapshot to a write once another writer committed; taking the
     write lock at BEGIN makes concurrent commands queue instead of failing with "database is locked".
+    Page and API reads (GET) begin deferred, so they never wait for a writer (WAL lets them read).
     """
-    if connection.dialect.name == "sqlite":
+    if connection.dialect.name != "sqlite":
+        return
+    from flask import has_request_context, request
+
+    if has_request_context() and request.method in _READ_ONLY_METHODS:
+        connection.exec_driver_sql("BEGIN")
+    else:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
