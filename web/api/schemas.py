@@ -12,6 +12,7 @@ from workflows.authorities.models import LEVELS
 from workflows.escalations.models import KINDS as ESCALATION_KINDS
 from workflows.inbox import SORTS
 from workflows.recommendations.models import ACT_KINDS, STATUSES
+from workflows.users.models import ROLES
 from workflows.visits.models import FINDING_CATEGORIES, MEMBER_ROLES, SEVERITIES, VISIT_KINDS
 
 STRICT = {"unknown": "raise"}
@@ -143,6 +144,10 @@ class VisitIn(Schema):
     ends_on = fields.Date(required=True)
     access_problems = fields.String(load_default="", validate=validate.Length(max=20000))
     members = fields.List(fields.Nested(MemberIn), load_default=list, validate=validate.Length(max=50))
+
+
+class VisitQuery(PageQuery):
+    facility_id = fields.Integer()
 
 
 class FindingIn(Schema):
@@ -427,6 +432,20 @@ class CompleteOut(Schema):
 
 
 # --- system --------------------------------------------------------------------------------------
+
+
+class UserOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    role = fields.String()
+    authority_id = fields.Integer(allow_none=True)
+
+
+class UserQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    role = fields.String(validate=validate.OneOf(ROLES))
 
 
 class MeOut(Schema):

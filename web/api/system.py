@@ -26,6 +26,8 @@ from .schemas import (
     MeOut,
     OutboxOut,
     SweepOut,
+    UserOut,
+    UserQuery,
 )
 
 blp = Blueprint("system", __name__, url_prefix="/api/v1", description="Clock, sweep, deployments, incidents")
@@ -35,6 +37,20 @@ blp = Blueprint("system", __name__, url_prefix="/api/v1", description="Clock, sw
 @blp.response(200, MeOut)
 def me():
     return g.user
+
+
+@blp.route("/users", methods=["GET"])
+@require("lawyer", "manager", "admin")
+@blp.arguments(UserQuery, location="query")
+@blp.response(200, UserOut(many=True))
+def list_users(query):
+    """Colleagues (e.g. to hand a task over with /tasks/{id}/reassign); staff roles only."""
+    from workflows.users.models import User
+
+    select = sa.select(User).where(User.active.is_(True))
+    if query.get("role"):
+        select = select.where(User.role == query["role"])
+    return db.session.scalars(select.order_by(User.name)).all()
 
 
 def _clock_state():

@@ -6,10 +6,11 @@ from flask import g
 from flask_smorest import Blueprint
 
 from engine.db import db
+from workflows.visits import queries as visit_queries
 from workflows.visits import services as visits
 
 from . import present
-from .schemas import FindingIn, FindingOut, VisitIn, VisitOut
+from .schemas import FindingIn, FindingOut, VisitIn, VisitOut, VisitQuery
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Monitoring visits and findings")
 
@@ -22,6 +23,15 @@ def create_visit(body):
     visit = visits.create(**body, user=g.user)
     db.session.commit()
     return present.visit(visit)
+
+
+@blp.route("/visits", methods=["GET"])
+@blp.arguments(VisitQuery, location="query")
+@blp.response(200, VisitOut(many=True))
+def list_visits(query):
+    """Visits the caller may see, newest first (monitors: their own visits)."""
+    result = visit_queries.listing(g.user, **query)
+    return [present.visit(row.visit) for row in result.rows]
 
 
 @blp.route("/visits/<int:visit_id>", methods=["GET"])
