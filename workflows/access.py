@@ -68,6 +68,17 @@ def may_work_on(user: User, task: HumanTask) -> bool:
     return task.assignee == user.actor or task.candidate_group in task_groups(user)
 
 
+def visit_filter(user: User):
+    """A WHERE clause on `visit`: the staff see every visit, a monitor the visits they recorded or
+    belonged to (the same rule as `may_see_visit`)."""
+    if user.role in STAFF_ROLES:
+        return sa.true()
+    if user.role == "monitor":
+        own = sa.select(VisitMember.visit_id).where(VisitMember.user_id == user.id)
+        return sa.or_(Visit.created_by == user.id, Visit.id.in_(own))
+    return sa.false()
+
+
 def may_see_visit(user: User, visit: Visit) -> bool:
     if user.role in STAFF_ROLES:
         return True

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from engine import errors as engine_errors
 from engine import instances
@@ -156,16 +157,78 @@ def complete(
     if task.status != "open":
         raise Conflict(_("This task has already been %(status)s.", status=_status_word(task.status)))
     _require_not_claimed_by_other(user, task)
+    return _complete(task, user.actor, data, expected_version)
+
+
+def _complete(
+    task: HumanTask, actor: str, data: dict[str, Any], expected_version: int | None
+) -> instances.CommandResult:
     check = ELEMENT_CHECKS.get(task.element_id)
     problems = check(task, data) if check else {}
     if problems:
         raise Invalid(_("Some fields need your attention."), problems)
     try:
-        return instances.complete(task.id, actor=user.actor, data=data, expected_version=expected_version)
+        return instances.complete(task.id, actor=actor, data=data, expected_version=expected_version)
     except engine_errors.FormInvalid as exc:
         raise Invalid(_("Some fields need your attention."), form_messages(exc.fields)) from None
     except engine_errors.Conflict as exc:
         raise _conflict(exc) from None
+
+
+# --- an authority answering through its signed reply link (no account) -----------------------------
+
+
+def link_actor(authority_id: int) -> str:
+    """How the audit log names an authority that answered through its reply link."""
+    return f"link:authority:{authority_id}"
+
+
+def open_task_for_authority(recommendation: Recommendation, authority_id: int) -> HumanTask | None:
+    """The open task of `recommendation` addressed to this authority (its reply), if there is one."""
+    if recommendation.process_instance_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(HumanTask)
+        .where(
+            HumanTask.instance_id == recommendation.process_instance_id,
+            HumanTask.status == "open",
+            HumanTask.candidate_group == f"authority:{authority_id}",
+        )
+        .order_by(HumanTask.created_at, HumanTask.id)
+        .limit(1)
+    )
+
+
+def complete_for_authority(
+    authority_id: int, task_id: str, data: dict[str, Any], expected_version: int | None
+) -> instances.CommandResult:
+    """Complete a task addressed to `authority:<id>` on behalf of that authority, as the actor
+    `link:authority:<id>`. The signed link (workflows/links.py) is the authority's credential, so the
+    task must be addressed to exactly that authority; an official of the same authority having
+    claimed it in an account does not stop the reply (it is the same body answering)."""
+    task = db.session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(_("Task %(id)s does not exist.", id=task_id))
+    if task.candidate_group != f"authority:{authority_id}":
+        raise Forbidden(_("This task is not addressed to you."))
+    if task.status != "open":
+        raise Conflict(_("This task has already been %(status)s.", status=_status_word(task.status)))
+    return _complete(task, link_actor(authority_id), data, expected_version)
+
+
+def colleagues(user: User, task: HumanTask) -> list[User]:
+    """Whom `user` may hand `task` over to: active people, other than the one holding it, who may
+    work on it (the same rule `reassign` checks)."""
+    query = sa.select(User).where(User.active.is_(True)).order_by(User.name)
+    group = task.candidate_group or ""
+    if group.startswith("authority:") and group.removeprefix("authority:").isdigit():
+        query = query.where(
+            User.role == "authority", User.authority_id == int(group.removeprefix("authority:"))
+        )
+    else:
+        query = query.where(User.role.in_(("lawyer", "manager")))
+    candidates = db.session.scalars(query).all()
+    return [c for c in candidates if c.actor != task.assignee and c.id != user.id and may_work_on(c, task)]
 
 
 def form_messages(fields: dict[str, list[dict[str, Any]]]) -> dict[str, list[str]]:
@@ -175,10 +238,14 @@ def form_messages(fields: dict[str, list[dict[str, Any]]]) -> dict[str, list[str
 
 def _rule_message(error: dict[str, Any]) -> str:
     rule, limit = error.get("rule"), error.get("params", {}).get("limit")
+    count = limit if isinstance(limit, int) else 0
     messages = {
         "required": _("This field is required."),
-        "minLength": _("Enter at least %(n)s characters.", n=limit),
-        "maxLength": _("Enter at most %(n)s characters.", n=limit),
+        # Counted nouns need the catalog's plural forms: 3 символи, 5 символів, 21 символ.
+        "minLength": ngettext(
+            "Enter at least %(num)d character.", "Enter at least %(num)d characters.", count
+        ),
+        "maxLength": ngettext("Enter at most %(num)d character.", "Enter at most %(num)d characters.", count),
         "minimum": _("The value must be at least %(n)s.", n=limit),
         "maximum": _("The value must be at most %(n)s.", n=limit),
         "enum": _("Choose one of the offered options."),
