@@ -35,4 +35,7 @@ def serve_command(host, port, scheduler):
         jobs.start(app)
         click.echo(f"scheduler running: {', '.join(j.name for j in jobs.jobs())}")
     click.echo(f"serving on http://{host}:{port}")
-    app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+    # Not app.run(): inside the `flask`/`ombudsflow` CLI it returns at once (FLASK_RUN_FROM_CLI).
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
