@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -121,6 +121,22 @@ def http_error(error: HTTPException):
 
 
 def init_app(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        db.session.rollback()
+        # The check runs before the request learns who is signed in; the page still says who.
+        if "user" not in g:
+            from flask_login import current_user
+
+            g.user = current_user if current_user.is_authenticated else None
+        return error_response(
+            400,
+            "csrf",
+            _("The form has expired or was not sent from this site. Reload the page and try again."),
+        )
+
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
         db.session.rollback()

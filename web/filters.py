@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, ngettext
@@ -18,8 +18,14 @@ def kyiv_datetime(value: datetime | None) -> str:
 
 
 def kyiv_date(value) -> str:
-    if value is None:
+    """23.11.2026: an instant as the Kyiv day it falls on, a date (or ISO date text) as itself."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10]) if len(value) <= 10 else datetime.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, datetime):
         value = value.astimezone(KYIV).date()
     return format_date(value, "dd.MM.yyyy")

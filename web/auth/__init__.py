@@ -4,6 +4,7 @@ tokens for the REST API. Both put the person in `g.user`, which everything else 
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
@@ -34,12 +35,13 @@ def _unauthorized():
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault(
-        "PERMANENT_SESSION_LIFETIME", timedelta(hours=app.config["OMBUDSFLOW_SESSION_HOURS"])
-    )
+    # Flask's own default (31 days) is always present, so a setdefault would never apply.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["OMBUDSFLOW_SESSION_HOURS"])
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(0))
+    # The CSRF token lives as long as the session: a lawyer may spend an afternoon on one form.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     login_manager.init_app(app)
     app.register_blueprint(bp)
 
@@ -50,16 +52,43 @@ def init_app(app: Flask) -> None:
             g.user = current_user if current_user.is_authenticated else None
 
 
-def _safe_next(target: str | None) -> str:
+def roles_required(*roles: str):
+    """Pages only these roles may open; others get a 403 page in their language."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if g.user.role not in roles:
+                from workflows.errors import Forbidden
+
+                from ..labels import label
+
+                raise Forbidden(_("Your role (%(role)s) may not do this.", role=label("role", g.user.role)))
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """A local path to go back to (never another site), else `default` or the home page."""
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("inbox.index")
+    return default or url_for("inbox.home")
+
+
+def _safe_next(target: str | None) -> str:
+    return safe_next(target)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     from .forms import LoginForm
 
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         user = users.authenticate(form.email.data, form.password.data)
@@ -68,7 +97,10 @@ def login():
             db.session.commit()
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
+            chosen = session.get("language")  # a language picked on the sign-in page stays
             session.clear()
+            if chosen:
+                session["language"] = chosen
             session.permanent = True
             login_user(user, remember=False)
             audit.record("signed_in", actor=user.actor, subject=user.actor)
@@ -82,8 +114,11 @@ def login():
 def logout():
     audit.record("signed_out", actor=current_user.actor, subject=current_user.actor)
     db.session.commit()
+    chosen = session.get("language")
     logout_user()
     session.clear()
+    if chosen:
+        session["language"] = chosen
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 

@@ -1,15 +1,57 @@
-"""The lawyers' inbox (placeholder until the pages land)."""
+"""The lawyers' inbox: my tasks and my groups' unclaimed tasks, filtered, counted, sorted and paged.
+
+One call to `workflows.inbox.inbox` answers the page from the projection tables (no workflow is
+restored for a list); everything else on the page is names for the codes it returns.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import login_required
+
+from workflows import inbox
+from workflows.visits.models import SEVERITIES
+
+from .. import registry
+from ..auth import roles_required
+from ..people import actor_names
+from ..tasks.kinds import task_kinds, task_label
+from . import params
 
 bp = Blueprint("inbox", __name__)
 
+INBOX_ROLES = ("lawyer", "manager", "admin", "authority", "designer")
+
 
 @bp.route("/")
-@bp.route("/inbox")
 @login_required
+def home():
+    if g.user.role == "monitor":
+        return redirect(url_for("visit.index"))
+    if g.user.role == "designer":
+        return redirect(url_for("recommendation.index"))
+    return redirect(url_for("inbox.index"))
+
+
+@bp.route("/inbox")
+@roles_required(*INBOX_ROLES)
 def index():
-    return render_template("error.html", status=200, code="todo", message="Inbox", fields={})
+    filters = params.filters_from(request.args)
+    page = inbox.inbox(g.user, filters)
+    return render_template(
+        "inbox/index.html",
+        page=page,
+        filters=filters,
+        url_with=lambda **changes: params.url_with(filters, **changes),
+        here=request.full_path if request.query_string else request.path,
+        assignees=actor_names(row.assignee for row in page.rows),
+        task_label=task_label,
+        options={
+            "regions": registry.regions(),
+            "kinds": registry.facility_kinds(),
+            "authorities": registry.filter_authorities(filters.authority_id),
+            "severities": [(s, s) for s in SEVERITIES],
+            "tasks": task_kinds(),
+        },
+        staff=g.user.role in ("lawyer", "manager", "admin"),
+    )

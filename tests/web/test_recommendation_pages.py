@@ -1,0 +1,122 @@
+"""Recommendations: the filtered list, one recommendation's status, deadline, history (with every
+notice and its delivery state), and its process diagram with the current step."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+from engine.models import OutboxMessage
+from notifications import delivery
+
+from .conftest import Pages, text
+
+
+def listed(response) -> list[str]:
+    return re.findall(
+        r'class="rec-number" href="/recommendations/\d+"[^>]*>([^<]+)<', response.get_data(as_text=True)
+    )
+
+
+def highlight(response) -> dict:
+    match = re.search(r"data-highlight='([^']+)'", response.get_data(as_text=True))
+    return json.loads(match.group(1).replace("&#34;", '"')) if match else {}
+
+
+def test_the_list_filters_by_status_deadline_severity_and_text(lawyer, scenario, clock):
+    waiting = scenario.send_act(scenario.recommendation("Забезпечити вентиляцію карантину.", severity="high"))
+    draft = scenario.recommendation("Облаштувати навіси у двориках.", severity="low")
+    page = lawyer.get("/recommendations")
+    assert listed(page) == [draft.number, waiting.number]
+    assert "Очікує відповіді" in text(page) and "Чернетка" in text(page) and "2 рекомендації" in text(page)
+    assert listed(lawyer.get("/recommendations?status=draft")) == [draft.number]
+    assert listed(lawyer.get("/recommendations?severity=high")) == [waiting.number]
+    assert listed(lawyer.get("/recommendations?q=НАВІСИ")) == [draft.number]
+    assert listed(lawyer.get("/recommendations?region=lviv")) == [draft.number, waiting.number]
+    assert listed(lawyer.get("/recommendations?overdue=1")) == []
+    clock.advance(days=40)
+    assert listed(lawyer.get("/recommendations?overdue=1")) == [waiting.number]
+    assert listed(lawyer.get("/recommendations?overdue=0")) == [draft.number]
+    assert "Прострочено на 10 днів" in text(lawyer.get("/recommendations?overdue=1"))
+
+
+def test_the_page_shows_status_deadline_open_tasks_and_the_story(lawyer, scenario, db):
+    rec = scenario.send_act(scenario.recommendation())
+    response = lawyer.get(f"/recommendations/{rec.id}")
+    assert response.status_code == 200
+    page = text(response)
+    assert f"Рекомендація {rec.number}" in page and "Очікує відповіді" in page
+    assert "23.12.2026 23:59" in page and "Залишився 30 день" not in page and "Залишилось 30 днів" in page
+    assert "Відповідь органу" in page  # the open task
+    for entry in ("Рекомендацію створено", "Процес розпочато", "Виконано: Підготувати акт реагування"):
+        assert entry in page
+    assert "Подання № " in page and "надіслано" in page
+    # Every notice with its delivery state: not sent yet, then sent.
+    assert "Надіслано акт реагування" in page and "Очікує надсилання" in page
+    assert "Електронна пошта: colony48@example.gov.ua" in page
+    delivery.deliver_due(actor="test")
+    db.session.commit()
+    assert "Надіслано акт реагування Надіслано" in text(lawyer.get(f"/recommendations/{rec.id}"))
+
+
+def test_a_failed_notice_shows_its_error(lawyer, scenario, db):
+    rec = scenario.send_act(scenario.recommendation())
+    message = db.session.query(OutboxMessage).filter_by(business_key=str(rec.id)).first()
+    message.status, message.last_error, message.attempts = "failed", "550 mailbox unavailable", 6
+    db.session.commit()
+    page = text(lawyer.get(f"/recommendations/{rec.id}"))
+    assert "Не доставлено" in page and "550 mailbox unavailable" in page and "Спроб: 6" in page
+
+
+def test_the_diagram_marks_the_current_step_and_the_path_taken(lawyer, scenario):
+    rec = scenario.recommendation()
+    scenario.complete(
+        rec,
+        "draft_act",
+        {"act_kind": "letter", "act_text": "Текст листа щодо вентиляції.", "signatory": "Юрист"},
+    )
+    response = lawyer.get(f"/recommendations/{rec.id}")
+    marks = highlight(response)
+    assert marks["active"] == ["approve_act"]
+    assert {"start", "work_deadlines", "draft_act"} <= set(marks["completed"])
+    assert {"flow_start", "flow_to_approve"} <= set(marks["flows"])
+    assert "bpmn-navigated-viewer.production.min.js" in response.get_data(as_text=True)
+    xml = lawyer.get(f"/recommendations/{rec.id}/diagram.bpmn")
+    assert xml.status_code == 200 and xml.mimetype == "application/xml"
+    assert b'<bpmn:userTask id="approve_act"' in xml.data
+
+
+def test_a_step_done_before_and_open_again_is_painted_as_current(lawyer, scenario):
+    rec = scenario.recommendation()
+    scenario.complete(
+        rec,
+        "draft_act",
+        {"act_kind": "letter", "act_text": "Текст листа щодо вентиляції.", "signatory": "Юрист"},
+    )
+    scenario.complete(rec, "approve_act", {"approved": False, "approval_comment": "Ще раз."}, by="manager")
+    marks = highlight(lawyer.get(f"/recommendations/{rec.id}"))
+    assert marks["active"] == ["draft_act"] and "draft_act" not in marks["completed"]
+    assert "flow_returned" in marks["flows"]
+
+
+def test_who_sees_which_recommendation(app, scenario, world):
+    rec = scenario.send_act(scenario.recommendation())
+    official = Pages(app.test_client()).as_(world, "authority")
+    page = official.get(f"/recommendations/{rec.id}")
+    assert page.status_code == 200 and "data-highlight" not in page.get_data(as_text=True)
+    assert official.get(f"/recommendations/{rec.id}/diagram.bpmn").status_code == 404
+    other = Pages(app.test_client()).as_(world, "other_authority")
+    assert other.get(f"/recommendations/{rec.id}").status_code == 403
+    assert listed(other.get("/recommendations")) == []
+    monitor = Pages(app.test_client()).as_(world, "monitor")  # a member of the visit's group
+    assert monitor.get(f"/recommendations/{rec.id}").status_code == 200
+    assert monitor.get("/recommendations/999").status_code == 404
+
+
+def test_english_status_names_and_dates(lawyer, scenario, clock):
+    rec = scenario.send_act(scenario.recommendation())
+    clock.advance(timedelta(days=31))
+    lawyer.post("/language", {"language": "en"})
+    page = text(lawyer.get(f"/recommendations/{rec.id}"))
+    assert "Awaiting reply" in page and "23.12.2026 23:59" in page and "1 day overdue" in page

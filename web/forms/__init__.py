@@ -1,0 +1,1 @@
+"""Forms of the pages: user-task forms rendered from their JSON Schema (`jsonschema_form`)."""

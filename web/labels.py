@@ -1,0 +1,202 @@
+"""The Office's words for the codes the domain stores: statuses, severities, roles, kinds, events.
+
+Codes stay English in the database and the API; the pages say them in the user's language through
+the catalog (web/translations). Unknown codes are shown as they are rather than hidden.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+STATUS = {
+    "draft": _l("Draft"),
+    "awaiting_reply": _l("Awaiting reply"),
+    "reply_overdue": _l("Reply overdue"),
+    "under_verification": _l("Under verification"),
+    "follow_up": _l("Follow-up verification"),
+    "escalated": _l("Escalated to the superior authority"),
+    "in_court": _l("In court"),
+    "implemented": _l("Implemented"),
+    "closed": _l("Closed"),
+}
+
+SEVERITY = {
+    "critical": _l("Critical"),
+    "high": _l("High"),
+    "medium": _l("Medium"),
+    "low": _l("Low"),
+}
+
+CATEGORY = {
+    "treatment": _l("Treatment"),
+    "material_conditions": _l("Material conditions"),
+    "health_care": _l("Health care"),
+    "legal_safeguards": _l("Legal safeguards"),
+    "contact_with_outside_world": _l("Contact with the outside world"),
+    "regime_and_activities": _l("Regime and activities"),
+    "staff": _l("Staff"),
+    "other": _l("Other"),
+}
+
+ROLE = {
+    "lawyer": _l("Lawyer"),
+    "monitor": _l("Civil-society monitor"),
+    "authority": _l("Official of an authority"),
+    "designer": _l("Process designer"),
+    "manager": _l("Manager"),
+    "admin": _l("Administrator"),
+}
+
+VISIT_KIND = {
+    "regular": _l("Regular visit"),
+    "follow_up": _l("Follow-up visit"),
+    "ad_hoc": _l("Ad hoc visit"),
+}
+
+MEMBER_ROLE = {
+    "head": _l("Head of the group"),
+    "staff": _l("Staff of the Office"),
+    "monitor": _l("Civil-society monitor"),
+    "expert": _l("Expert"),
+    "interpreter": _l("Interpreter"),
+}
+
+ACT_KIND = {
+    "submission": _l("Submission"),
+    "information_request": _l("Request for information"),
+    "letter": _l("Letter"),
+}
+
+OUTCOME = {
+    "implemented": _l("Implemented"),
+    "partially_implemented": _l("Partly implemented"),
+    "not_implemented": _l("Not implemented"),
+    "no_longer_relevant": _l("No longer relevant"),
+    "closed": _l("Closed"),
+}
+
+ESCALATION_KIND = {
+    "repeat_request": _l("Repeat request"),
+    "superior_authority": _l("Escalation to the superior authority"),
+    "protocol": _l("Administrative-offence protocol (Art. 188-40)"),
+    "court": _l("Court case"),
+}
+
+VERIFICATION_METHOD = {
+    "documents": _l("Documents"),
+    "follow_up_visit": _l("Follow-up visit"),
+    "interview": _l("Interview"),
+}
+
+EXTENSION_DECISION = {
+    "granted": _l("Extension granted"),
+    "refused": _l("Extension refused"),
+    None: _l("Awaiting decision"),
+}
+
+COURT_DECISION = {
+    "offender_liable": _l("Official held liable"),
+    "closed_no_offence": _l("Proceedings closed"),
+    "returned_for_revision": _l("Protocol returned for revision"),
+    "other": _l("Other"),
+}
+
+DELIVERY = {
+    "pending": _l("Waiting to be sent"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Not delivered"),
+}
+
+CHANNEL = {"email": _l("E-mail"), "webhook": _l("Webhook")}
+
+# Notices by topic (notifications/topics.py); webhook events carry the domain's event names.
+TOPIC = {
+    "act_sent": _l("Act of response sent"),
+    "reminder": _l("Reminder"),
+    "overdue": _l("Overdue notice"),
+    "escalation": _l("Escalation letter"),
+    "reply_receipt": _l("Receipt of the reply"),
+    "closed": _l("Notice of closing"),
+    "digest": _l("Daily digest"),
+    "reply_received": _l("Reply received"),
+    "escalated": _l("Escalated"),
+}
+
+EVENT = {
+    "recommendation_created": _l("Recommendation created"),
+    "instance_started": _l("Process started"),
+    "instance_completed": _l("Process finished"),
+    "instance_cancelled": _l("Process cancelled"),
+    "task_completed": _l("Task completed"),
+    "task_claimed": _l("Task claimed"),
+    "task_unclaimed": _l("Task returned to the queue"),
+    "task_reassigned": _l("Task handed over"),
+    "draft_saved": _l("Draft saved"),
+    "timer_fired": _l("Deadline or reminder time reached"),
+    "message_received": _l("Message received"),
+    "incident": _l("Failure in the process"),
+    "incident_resolved": _l("Failure resolved"),
+    "notification_retried": _l("Delivery retried"),
+}
+
+# Timeline entries that are the domain's own records rather than audit events.
+RECORD = {
+    "act": _l("Act of response"),
+    "reply": _l("Authority reply"),
+    "extension": _l("Extension request"),
+    "verification": _l("Verification of implementation"),
+    "escalation": _l("Escalation"),
+}
+
+TABLES = {
+    "status": STATUS,
+    "severity": SEVERITY,
+    "category": CATEGORY,
+    "role": ROLE,
+    "visit_kind": VISIT_KIND,
+    "member_role": MEMBER_ROLE,
+    "act_kind": ACT_KIND,
+    "outcome": OUTCOME,
+    "escalation_kind": ESCALATION_KIND,
+    "verification_method": VERIFICATION_METHOD,
+    "extension_decision": EXTENSION_DECISION,
+    "court_decision": COURT_DECISION,
+    "delivery": DELIVERY,
+    "channel": CHANNEL,
+    "topic": TOPIC,
+    "event": EVENT,
+    "record": RECORD,
+}
+
+
+def label(table: str, code) -> str:
+    """`label("status", "draft")` -> "Чернетка"; an unknown code is returned as it is."""
+    value = TABLES[table].get(code)
+    return str(value) if value is not None else ("" if code is None else str(code))
+
+
+def choices(table: str) -> list[tuple[str, str]]:
+    return [(code, str(text)) for code, text in TABLES[table].items() if code is not None]
+
+
+def language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "uk"
+
+
+def named(obj) -> str:
+    """A registry row's name (authority, facility, region, kind) in the user's language."""
+    if obj is None:
+        return ""
+    if hasattr(obj, "name") and callable(obj.name):
+        return obj.name(language())
+    if language() == "en" and getattr(obj, "name_en", None):
+        return obj.name_en
+    return obj.name_uk
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(label=label, choices=choices, named=named, language=language)

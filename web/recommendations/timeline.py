@@ -1,0 +1,156 @@
+"""One recommendation's story as the page tells it: the audit log and the notices (from
+`workflows.recommendations.queries.timeline`) merged with the documents the domain recorded — acts,
+replies, extension requests, verifications, escalations — oldest first, in the user's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from engine.db import db
+from engine.models import ProcessInstance
+from workflows.authorities.models import Authority
+from workflows.recommendations import queries
+from workflows.recommendations.models import Recommendation
+
+from ..filters import kyiv_date
+from ..forms import jsonschema_form
+from ..labels import label, language, named
+from ..people import actor_names
+from ..tasks.kinds import form_of_element, task_label
+
+# Engine events too small for a lawyer's reading of the story.
+QUIET_EVENTS = ("draft_saved",)
+ORDER = {"audit": 0, "record": 1, "notice": 2}
+
+
+@dataclass
+class Item:
+    at: datetime
+    kind: str  # audit | record | notice
+    code: str  # the event, record kind or notice topic
+    title: str
+    actor: str = ""
+    lines: list[str] = field(default_factory=list)
+    delivery: str | None = None  # pending | sending | sent | failed (notices)
+    error: str | None = None
+
+
+def _answers(entry, instance: ProcessInstance | None) -> list[str]:
+    """A completed task's answers ("Оцінка виконання: Виконано"), from the audit event's data."""
+    if instance is None:
+        return []
+    form = form_of_element(instance.deployment_id, instance.process_id, entry.element_id)
+    data = entry.details.get("data") or {}
+    submitted = {**(data.get("added") or {}), **(data.get("changed") or {})}
+    lines = []
+    for name, prop in ((form or {}).get("properties") or {}).items():
+        if name in submitted and submitted[name] not in (None, "", []):
+            view = jsonschema_form.build({"properties": {name: prop}}, language=language()).fields[0]
+            answer = jsonschema_form.answer(form, name, submitted[name], language())
+            if view.widget == "date":
+                answer = kyiv_date(answer)
+            lines.append(f"{view.label}: {answer}")
+    return lines
+
+
+def _audit(entry, instance, names) -> Item:
+    title = label("event", entry.event)
+    lines: list[str] = []
+    if entry.event == "task_completed":
+        title = _("Completed: %(task)s", task=task_label(entry.element_id, entry.subject))
+        lines = _answers(entry, instance)
+    elif entry.event in ("task_claimed", "task_unclaimed"):
+        title = f"{label('event', entry.event)}: {task_label(entry.element_id, entry.subject)}"
+    elif entry.event == "task_reassigned":
+        title = f"{label('event', entry.event)}: {task_label(entry.element_id, entry.subject)}"
+        to = entry.details.get("to")
+        lines = [_("To %(name)s", name=names.get(to, to or ""))]
+        if entry.details.get("reason"):
+            lines.append(_("Reason: %(reason)s", reason=entry.details["reason"]))
+    elif entry.event == "timer_fired":
+        title = _("Time reached: %(timer)s", timer=entry.subject or entry.element_id or "")
+    elif entry.event == "incident":
+        lines = [str(entry.details.get("message", ""))[:300]]
+    return Item(entry.at, "audit", entry.event, title, names.get(entry.actor, entry.actor or ""), lines)
+
+
+def _notice(entry) -> Item:
+    d = entry.details
+    lines = [f"{label('channel', d.get('channel'))}: {entry.subject}"]
+    if d.get("attempts"):
+        lines.append(_("Attempts: %(n)s", n=d["attempts"]))
+    return Item(
+        entry.at,
+        "notice",
+        entry.event,
+        label("topic", entry.event),
+        lines=lines,
+        delivery=d.get("status"),
+        error=d.get("last_error") if d.get("status") == "failed" else None,
+    )
+
+
+def _records(rec: Recommendation, escalations) -> list[Item]:
+    items = []
+    for act in rec.acts:
+        items.append(
+            Item(
+                act.sent_at,
+                "record",
+                "act",
+                _("%(kind)s № %(number)s sent", kind=label("act_kind", act.kind), number=act.number),
+                lines=[_("Reply due %(date)s", date=kyiv_date(act.due_at)), act.signatory],
+            )
+        )
+    for reply in rec.replies:
+        lines = [reply.text[:300]]
+        if reply.attachments:
+            lines.append(_("Attachments: %(names)s", names=", ".join(reply.attachments)))
+        if reply.was_overdue:
+            lines.append(_("Received after the deadline."))
+        items.append(Item(reply.received_at, "record", "reply", label("record", "reply"), lines=lines))
+    for x in rec.extensions:
+        items.append(
+            Item(
+                x.requested_at,
+                "record",
+                "extension",
+                _("Extension requested until %(date)s", date=kyiv_date(x.requested_until)),
+                lines=[x.reason[:300]],
+            )
+        )
+        if x.decided_at:
+            lines = [x.decision_note[:300]] if x.decision_note else []
+            if x.new_due_at:
+                lines.insert(0, _("New deadline %(date)s", date=kyiv_date(x.new_due_at)))
+            items.append(
+                Item(
+                    x.decided_at, "record", "extension", label("extension_decision", x.decision), lines=lines
+                )
+            )
+    for v in rec.verifications:
+        title = f"{label('record', 'verification')}: {label('outcome', v.outcome)}"
+        lines = [label("verification_method", v.method)] + ([v.note[:300]] if v.note else [])
+        items.append(Item(v.verified_at, "record", "verification", title, lines=lines))
+    for e in escalations:
+        lines = [e.reason[:300]] if e.reason else []
+        if e.target_authority_id and e.kind == "superior_authority":
+            lines.insert(0, named(db.session.get(Authority, e.target_authority_id)))
+        items.append(
+            Item(e.created_at, "record", "escalation", label("escalation_kind", e.kind), lines=lines)
+        )
+    return items
+
+
+def items(rec: Recommendation, instance: ProcessInstance | None) -> list[Item]:
+    entries = [e for e in queries.timeline(rec) if e.event not in QUIET_EVENTS]
+    names = actor_names(
+        [e.actor for e in entries] + [e.details.get("to") for e in entries if e.event == "task_reassigned"]
+    )
+    out = [_audit(e, instance, names) if e.kind == "audit" else _notice(e) for e in entries]
+    out += _records(rec, queries.escalations(rec))
+    out.sort(key=lambda item: (item.at, ORDER[item.kind]))
+    return out
