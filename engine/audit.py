@@ -13,6 +13,8 @@ from .clock import clock
 from .db import db
 from .models import AuditEvent
 
+_INSERT = AuditEvent.__table__.insert()
+
 
 def record(
     event: str,
@@ -24,20 +26,23 @@ def record(
     element_id: str | None = None,
     subject: str | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    row = AuditEvent(
-        at=clock.now(),
-        actor=actor,
-        event=event,
-        instance_id=instance_id,
-        business_key=business_key,
-        task_id=task_id,
-        element_id=element_id,
-        subject=subject,
-        details=details or {},
+) -> None:
+    """Append one event in the caller's transaction, written at once (a Core INSERT: every command
+    records one, and the ORM's unit of work costs more than the row)."""
+    db.session.connection().execute(
+        _INSERT,
+        {
+            "at": clock.now(),
+            "actor": actor,
+            "event": event,
+            "instance_id": instance_id,
+            "business_key": business_key,
+            "task_id": task_id,
+            "element_id": element_id,
+            "subject": subject,
+            "details": details or {},
+        },
     )
-    db.session.add(row)
-    return row
 
 
 def data_diff(before: dict[str, Any], after: dict[str, Any], limit: int = 40) -> dict[str, Any]:

@@ -47,6 +47,8 @@ class CommandResult:
     created_tasks: list[projections.TaskView] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
     fired: list[projections.TimerView] = field(default_factory=list)
+    # Every open task of the instance after the command, with its version (nothing to re-read).
+    open_tasks: list[projections.OpenTask] = field(default_factory=list)
 
 
 @dataclass
@@ -83,8 +85,10 @@ def on_change(listener: Listener) -> Listener:
 class _Command:
     """One locked instance being advanced; knows how to restore, run and save it."""
 
-    def __init__(self, row, actor: str) -> None:
+    def __init__(self, row, actor: str, open_rows: dict[str, projections.OpenRow] | None = None) -> None:
         self.row = row
+        # The instance's open task rows, read with the lock (None: the rewrite reads them itself).
+        self.open_rows = open_rows
         self.actor = actor
         self.steps: list[str] = []
         self.outbox = InstanceOutbox(row.id, row.business_key)
@@ -136,24 +140,14 @@ class _Command:
         state = serialization.dump(workflow)
         now = clock.now()
         status = "completed" if snap.completed else self.row.status
-        pi = ProcessInstance.__table__
-        updated = db.session.execute(
-            pi.update()
-            .where(pi.c.id == self.row.id, pi.c.version == self.row.version)
-            .values(
-                state=state,
-                version=self.row.version + 1,
-                status=status,
-                next_due_at=snap.next_due_at,
-                updated_at=now,
-                ended_at=now if status == "completed" else None,
-            )
+        _write_state(self.row, state=state, status=status, next_due_at=snap.next_due_at, now=now)
+        result = projections.rewrite(
+            self.row,
+            snap,
+            now=now,
+            done_task_id=done_task_id,
+            open_rows=self.open_rows,
         )
-        if updated.rowcount != 1:
-            raise Conflict(
-                "the process instance changed meanwhile; reload and try again", instance_id=self.row.id
-            )
-        result = projections.rewrite(self.row, snap, now=now, done_task_id=done_task_id)
         return snap, result, status
 
 
@@ -175,25 +169,121 @@ def _process_error(exc: BaseException) -> ProcessError:
     return ProcessError(message, element_id=element, stack="".join(traceback.format_exception(exc)))
 
 
+_pi = ProcessInstance.__table__
+_ht = HumanTask.__table__
+
+# The hot path's statements are built once: SQLAlchemy memoizes a statement object's cache key, so
+# executing a prebuilt statement skips construction and cache-key generation on every command.
 _LOCK_COLUMNS = (
-    ProcessInstance.id,
-    ProcessInstance.version,
-    ProcessInstance.state,
-    ProcessInstance.deployment_id,
-    ProcessInstance.process_id,
-    ProcessInstance.business_key,
-    ProcessInstance.status,
+    _pi.c.id,
+    _pi.c.version,
+    _pi.c.state,
+    _pi.c.deployment_id,
+    _pi.c.process_id,
+    _pi.c.business_key,
+    _pi.c.status,
+    _pi.c.next_due_at,
 )
+_READ = sa.select(*_LOCK_COLUMNS).where(_pi.c.id == sa.bindparam("b_id"))
+# The instance's open tasks come along with the lock, one row per open task: the rewrite needs them,
+# and a round trip to PostgreSQL costs more than the statement. Only the instance row is locked.
+_open = _ht.alias("open_task")
+_OPEN_COLUMNS = tuple(c.label(f"open_{c.name}") for c in projections.open_row_columns(_open))
+_LOCK = (
+    sa.select(*_LOCK_COLUMNS, *_OPEN_COLUMNS)
+    .select_from(_pi)
+    .outerjoin(_open, sa.and_(_open.c.instance_id == _pi.c.id, _open.c.status == "open"))
+    .where(_pi.c.id == sa.bindparam("b_id"))
+    .with_for_update(of=_pi)
+)
+# Completing a task: the task, its instance (locked) and the instance's open tasks in one statement.
+# Always the instance first, then its task rows, like every other command: no two commands deadlock.
+_TASK_AND_LOCK = (
+    sa.select(
+        _ht.c.id.label("task_id"),
+        _ht.c.status.label("task_status"),
+        _ht.c.version.label("task_version"),
+        _ht.c.deployment_id.label("task_deployment_id"),
+        _ht.c.form_ref,
+        _ht.c.element_id,
+        _ht.c.name,
+        _ht.c.lane,
+        _ht.c.role,
+        _ht.c.candidate_group,
+        _ht.c.assignee,
+        _ht.c.due_at,
+        *_LOCK_COLUMNS,
+        *_OPEN_COLUMNS,
+    )
+    .join_from(_ht, _pi, _pi.c.id == _ht.c.instance_id)
+    .outerjoin(_open, sa.and_(_open.c.instance_id == _pi.c.id, _open.c.status == "open"))
+    .where(_ht.c.id == sa.bindparam("b_task_id"))
+    .with_for_update(of=_pi)
+)
+_CLAIM_VALUES = {
+    "status": "completed",
+    "completed_at": sa.bindparam("b_now"),
+    "completed_by": sa.bindparam("b_actor"),
+    "version": _ht.c.version + 1,
+    "draft": None,
+}
+_CLAIM = (
+    _ht.update().where(_ht.c.id == sa.bindparam("b_task_id"), _ht.c.status == "open").values(_CLAIM_VALUES)
+)
+_CLAIM_VERSION = (
+    _ht.update()
+    .where(
+        _ht.c.id == sa.bindparam("b_task_id"),
+        _ht.c.status == "open",
+        _ht.c.version == sa.bindparam("b_version"),
+    )
+    .values(_CLAIM_VALUES)
+)
+_TASK_STATE = sa.select(_ht.c.status, _ht.c.version).where(_ht.c.id == sa.bindparam("b_task_id"))
+# The version check works on both databases (on SQLite it is the only guard against a lost update).
+_SAVE = _pi.update().where(_pi.c.id == sa.bindparam("b_id"), _pi.c.version == sa.bindparam("b_version"))
+_INSERT_INSTANCE = _pi.insert().returning(_pi.c.id)
 
 
-def _lock(instance_id: int):
-    """The instance row, locked until commit on PostgreSQL (SQLite serializes writers itself)."""
-    row = db.session.execute(
-        sa.select(*_LOCK_COLUMNS).where(ProcessInstance.id == instance_id).with_for_update()
-    ).first()
-    if row is None:
+def _lock(instance_id: int, actor: str) -> _Command:
+    """A command on the instance row, locked until commit on PostgreSQL (SQLite serializes writers
+    itself)."""
+    rows = db.session.connection().execute(_LOCK, {"b_id": instance_id}).all()
+    if not rows:
         raise NotFound(f"process instance {instance_id} does not exist", instance_id=instance_id)
-    return row
+    return _Command(rows[0], actor, projections.open_rows_from(rows, prefix="open_"))
+
+
+@dataclass(frozen=True)
+class _NewRow:
+    """What `_lock` would return for an instance this transaction has just inserted."""
+
+    id: int
+    version: int
+    state: str
+    deployment_id: int
+    process_id: str
+    business_key: str | None
+    status: str
+    next_due_at: None
+
+
+def _write_state(row, *, state: str, status: str, next_due_at, now) -> None:
+    updated = db.session.connection().execute(
+        _SAVE,
+        {
+            "b_id": row.id,
+            "b_version": row.version,
+            "state": state,
+            "version": row.version + 1,
+            "status": status,
+            "next_due_at": next_due_at,
+            "updated_at": now,
+            "ended_at": now if status in ("completed", "cancelled") else None,
+        },
+    )
+    if updated.rowcount != 1:
+        raise Conflict("the process instance changed meanwhile; reload and try again", instance_id=row.id)
 
 
 def _notify(cmd: _Command, command: str, snap, status: str, fired=(), completed_task=None) -> None:
@@ -226,6 +316,7 @@ def _result(cmd: _Command, snap, rewrite, status: str, fired=()) -> CommandResul
         created_tasks=rewrite.created,
         steps=cmd.steps,
         fired=list(fired),
+        open_tasks=rewrite.open,
     )
 
 
@@ -254,22 +345,33 @@ def start(
     now = clock.now()
     initial = copy.deepcopy(data or {})
     _check_json(initial)
-    instance = ProcessInstance(
-        definition_id=definition.id,
+    values = {
+        "definition_id": definition.id,
+        "deployment_id": definition.deployment_id,
+        "process_id": process_id,
+        "business_key": business_key,
+        "status": "running",
+        "version": 0,
+        "state": "",
+        "next_due_at": None,
+        "open_incidents": 0,
+        "created_at": now,
+        "created_by": actor,
+        "updated_at": now,
+    }
+    # A new row is visible to nobody else until commit: no lock to take, nothing to read back.
+    instance_id = db.session.connection().execute(_INSERT_INSTANCE, values).scalar_one()
+    row = _NewRow(
+        id=instance_id,
+        version=0,
+        state="",
         deployment_id=definition.deployment_id,
         process_id=process_id,
         business_key=business_key,
         status="running",
-        version=0,
-        state="",
-        created_at=now,
-        created_by=actor,
-        updated_at=now,
+        next_due_at=None,
     )
-    db.session.add(instance)
-    db.session.flush()
-    row = _lock(instance.id)
-    cmd = _Command(row, actor)
+    cmd = _Command(row, actor, open_rows={})
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=cmd.script_engine)
     workflow.task_tree.data.update(initial)
     for task in workflow.get_tasks(state=TaskState.READY):
@@ -278,7 +380,7 @@ def start(
     audit.record(
         "instance_started",
         actor=actor,
-        instance_id=instance.id,
+        instance_id=instance_id,
         business_key=business_key,
         details={
             "process_id": process_id,
@@ -290,7 +392,6 @@ def start(
     snap, rewrite, status = cmd.save()
     _audit_end(cmd, status)
     _notify(cmd, "start", snap, status)
-    db.session.expire(instance)
     return _result(cmd, snap, rewrite, status)
 
 
@@ -303,48 +404,24 @@ def complete(
     validate_form: bool = True,
 ) -> CommandResult:
     """Complete a READY user task with the submitted form data."""
-    ht = HumanTask.__table__
-    task_row = db.session.execute(
-        sa.select(
-            ht.c.id,
-            ht.c.instance_id,
-            ht.c.status,
-            ht.c.version,
-            ht.c.deployment_id,
-            ht.c.form_ref,
-            ht.c.element_id,
-            ht.c.name,
-            ht.c.lane,
-            ht.c.role,
-            ht.c.candidate_group,
-            ht.c.assignee,
-            ht.c.due_at,
-        ).where(ht.c.id == task_id)
-    ).first()
-    if task_row is None:
+    conn = db.session.connection()
+    rows = conn.execute(_TASK_AND_LOCK, {"b_task_id": task_id}).all()
+    if not rows:
         raise NotFound(f"task {task_id} does not exist", task_id=task_id)
+    row = rows[0]
     submitted = copy.deepcopy(data or {})
     _check_json(submitted)
     if validate_form:
-        forms.validate(deployments.form(task_row.deployment_id, task_row.form_ref), submitted)
-    row = _lock(task_row.instance_id)
-    # Claim the completion first: of two requests with the same version exactly one updates this row.
-    guard = ht.c.status == "open"
-    if expected_version is not None:
-        guard = sa.and_(guard, ht.c.version == expected_version)
-    claimed = db.session.execute(
-        ht.update()
-        .where(ht.c.id == task_id, guard)
-        .values(
-            status="completed",
-            completed_at=clock.now(),
-            completed_by=actor,
-            version=ht.c.version + 1,
-            draft=None,
-        )
-    )
+        forms.validate(deployments.form(row.task_deployment_id, row.form_ref), submitted)
+    # Claim the completion before running anything: of two requests with the same version exactly
+    # one updates the row (a claim or a draft saved meanwhile bumps the version and loses to it).
+    params = {"b_task_id": task_id, "b_now": clock.now(), "b_actor": actor}
+    if expected_version is None:
+        claimed = conn.execute(_CLAIM, params)
+    else:
+        claimed = conn.execute(_CLAIM_VERSION, {**params, "b_version": expected_version})
     if claimed.rowcount != 1:
-        current = db.session.execute(sa.select(ht.c.status, ht.c.version).where(ht.c.id == task_id)).first()
+        current = conn.execute(_TASK_STATE, {"b_task_id": task_id}).first()
         if current.status != "open":
             raise Conflict(
                 f"task {task_id} is already {current.status}",
@@ -358,7 +435,7 @@ def complete(
             status=current.status,
             version=current.version,
         )
-    cmd = _Command(row, actor)
+    cmd = _Command(row, actor, projections.open_rows_from(rows, prefix="open_", leave_out=task_id))
     workflow = cmd.restore()
     task = workflow.get_task_from_id(_uuid(task_id))
     if task is None or not task.has_state(TaskState.READY):
@@ -374,14 +451,14 @@ def complete(
     snap, rewrite, status = cmd.save(done_task_id=task_id)
     done = projections.TaskView(
         id=task_id,
-        element_id=task_row.element_id,
-        name=task_row.name,
-        lane=task_row.lane,
-        role=task_row.role,
-        candidate_group=task_row.candidate_group,
-        assignee=task_row.assignee,
-        due_at=task_row.due_at,
-        form_ref=task_row.form_ref,
+        element_id=row.element_id,
+        name=row.name,
+        lane=row.lane,
+        role=row.role,
+        candidate_group=row.candidate_group,
+        assignee=row.assignee,
+        due_at=row.due_at,
+        form_ref=row.form_ref,
         properties={},
     )
     audit.record(
@@ -390,8 +467,8 @@ def complete(
         instance_id=row.id,
         business_key=row.business_key,
         task_id=task_id,
-        element_id=task_row.element_id,
-        subject=task_row.name,
+        element_id=row.element_id,
+        subject=row.name,
         details={"data": audit.data_diff(before, task.data), "steps": cmd.steps[1:]},
     )
     _audit_end(cmd, status)
@@ -403,9 +480,9 @@ def send_message(
     instance_id: int, name: str, *, payload: dict[str, Any] | None = None, actor: str
 ) -> CommandResult:
     """Deliver a BPMN message to a waiting catch event, receive task or event subprocess."""
-    row = _lock(instance_id)
+    cmd = _lock(instance_id, actor)
+    row = cmd.row
     _require_running(row)
-    cmd = _Command(row, actor)
     workflow = cmd.restore()
     data = copy.deepcopy(payload or {})
     _check_json(data)
@@ -443,8 +520,8 @@ def send_message(
 
 def fire_timers(instance_id: int, *, actor: str = "timer") -> CommandResult:
     """Fire whatever timers of the instance are due at the engine clock (used by the sweep)."""
-    row = _lock(instance_id)
-    cmd = _Command(row, actor)
+    cmd = _lock(instance_id, actor)
+    row = cmd.row
     workflow = cmd.restore()
     now = clock.now()
     before = projections.timers_of(workflow)
@@ -475,30 +552,15 @@ def fire_timers(instance_id: int, *, actor: str = "timer") -> CommandResult:
 
 
 def cancel(instance_id: int, *, actor: str, reason: str = "") -> CommandResult:
-    row = _lock(instance_id)
+    cmd = _lock(instance_id, actor)
+    row = cmd.row
     _require_running(row)
-    cmd = _Command(row, actor)
     workflow = cmd.restore()
     workflow.cancel()
     snap = projections.Snapshot(tasks=[], timers=[], completed=False)
-    state = serialization.dump(workflow)
     now = clock.now()
-    pi = ProcessInstance.__table__
-    updated = db.session.execute(
-        pi.update()
-        .where(pi.c.id == row.id, pi.c.version == row.version)
-        .values(
-            state=state,
-            version=row.version + 1,
-            status="cancelled",
-            next_due_at=None,
-            updated_at=now,
-            ended_at=now,
-        )
-    )
-    if updated.rowcount != 1:
-        raise Conflict("the process instance changed meanwhile; reload and try again", instance_id=row.id)
-    rewrite = projections.rewrite(row, snap, now=now)
+    _write_state(row, state=serialization.dump(workflow), status="cancelled", next_due_at=None, now=now)
+    rewrite = projections.rewrite(row, snap, now=now, open_rows=cmd.open_rows)
     audit.record(
         "instance_cancelled",
         actor=actor,
@@ -522,7 +584,7 @@ def get(instance_id: int) -> ProcessInstance:
 
 def restore(instance_id: int) -> BpmnWorkflow:
     """A read-only workflow for one detail view (never for lists)."""
-    row = db.session.execute(sa.select(*_LOCK_COLUMNS).where(ProcessInstance.id == instance_id)).first()
+    row = db.session.execute(_READ, {"b_id": instance_id}).first()
     if row is None:
         raise NotFound(f"process instance {instance_id} does not exist", instance_id=instance_id)
     spec, subprocess_specs = deployments.spec_for(row.deployment_id, row.process_id)

@@ -241,34 +241,111 @@ def snapshot(workflow) -> Snapshot:
 # --- writing ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class OpenRow:
+    """What the rewrite needs of an open `human_task` row."""
+
+    id: str
+    due_at: datetime | None
+    candidate_group: str | None
+    assignee: str | None
+    version: int
+
+
+def open_row_columns(table) -> tuple:
+    """The columns of `OpenRow` in `human_task` (or an alias of it, to read them with a join)."""
+    return tuple(table.c[name] for name in OpenRow.__dataclass_fields__)
+
+
+def open_rows_from(rows, *, prefix: str, leave_out: str | None = None) -> dict[str, OpenRow]:
+    """Open rows read by another query, one per result row, labelled `prefix` + column name (an
+    outer join: all NULL when the instance has none)."""
+    found = {}
+    for row in rows:
+        values = {name: getattr(row, prefix + name) for name in OpenRow.__dataclass_fields__}
+        if values["id"] is not None and values["id"] != leave_out:
+            found[values["id"]] = OpenRow(**values)
+    return found
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    """An open task as a command left it: what a caller shows as "next tasks", version included."""
+
+    id: str
+    element_id: str
+    name: str | None
+    role: str | None
+    candidate_group: str | None
+    assignee: str | None
+    due_at: datetime | None
+    version: int
+    status: str = "open"
+
+
+_ht = HumanTask.__table__
+_tt = Timer.__table__
+
+# Built once: SQLAlchemy memoizes a statement object's cache key, so executing a prebuilt statement
+# skips construction and cache-key generation on every command (the engine's hot path).
+_OPEN_ROWS = sa.select(*open_row_columns(_ht)).where(
+    _ht.c.instance_id == sa.bindparam("b_instance_id"), _ht.c.status == "open"
+)
+_INSERT_TASKS = _ht.insert()
+_CANCEL_TASKS = (
+    _ht.update()
+    .where(_ht.c.id.in_(sa.bindparam("b_ids", expanding=True)), _ht.c.status == "open")
+    .values(status="cancelled", completed_at=sa.bindparam("b_now"), version=_ht.c.version + 1)
+)
+_RETARGET_TASK = (
+    _ht.update()
+    .where(_ht.c.id == sa.bindparam("b_id"))
+    .values(
+        due_at=sa.bindparam("b_due_at"),
+        candidate_group=sa.bindparam("b_candidate_group"),
+        version=_ht.c.version + 1,
+    )
+)
+_TIMER_ROWS = sa.select(_tt.c.id, _tt.c.due_at, _tt.c.status).where(
+    _tt.c.instance_id == sa.bindparam("b_instance_id")
+)
+_DELETE_TIMERS = _tt.delete().where(_tt.c.id.in_(sa.bindparam("b_ids", expanding=True)))
+_INSERT_TIMERS = _tt.insert()
+
+
 @dataclass
 class RewriteResult:
     created: list[TaskView]
     cancelled: list[str]
+    open: list[OpenTask] = field(default_factory=list)
 
 
-def rewrite(instance, snap: Snapshot, *, now: datetime, done_task_id: str | None = None) -> RewriteResult:
+def rewrite(
+    instance,
+    snap: Snapshot,
+    *,
+    now: datetime,
+    done_task_id: str | None = None,
+    open_rows: dict[str, OpenRow] | None = None,
+) -> RewriteResult:
     """Make `human_task` and `timer` for one instance say what `snap` says.
 
     Open task rows keep their claim, draft and version while the task stays READY; rows for tasks
     that left READY other than `done_task_id` (completed by this command) become cancelled.
+
+    `instance` is the locked instance row as it was before the command. Reads are skipped where the
+    answer is known: `open_rows` read by the caller with the lock, and the timer rows of an instance
+    whose `next_due_at` was empty (there are none: both are written in one transaction).
     """
-    session = db.session
-    ht = HumanTask.__table__
-    open_rows = {
-        row.id: row
-        for row in session.execute(
-            sa.select(ht.c.id, ht.c.due_at, ht.c.candidate_group, ht.c.assignee).where(
-                ht.c.instance_id == instance.id, ht.c.status == "open"
-            )
-        )
-    }
+    conn = db.session.connection()
+    if open_rows is None:
+        open_rows = {row.id: row for row in conn.execute(_OPEN_ROWS, {"b_instance_id": instance.id})}
     wanted = {t.id: t for t in snap.tasks}
     created = [t for t in snap.tasks if t.id not in open_rows]
     gone = [tid for tid in open_rows if tid not in wanted and tid != done_task_id]
     if created:
-        session.execute(
-            ht.insert(),
+        conn.execute(
+            _INSERT_TASKS,
             [
                 {
                     "id": t.id,
@@ -294,27 +371,30 @@ def rewrite(instance, snap: Snapshot, *, now: datetime, done_task_id: str | None
             ],
         )
     if gone:
-        session.execute(
-            ht.update()
-            .where(ht.c.id.in_(gone), ht.c.status == "open")
-            .values(status="cancelled", completed_at=now, version=ht.c.version + 1)
-        )
+        conn.execute(_CANCEL_TASKS, {"b_ids": gone, "b_now": now})
+    still_open = []
     for tid, row in open_rows.items():
         view = wanted.get(tid)
-        if view is not None and (row.due_at != view.due_at or row.candidate_group != view.candidate_group):
-            session.execute(
-                ht.update()
-                .where(ht.c.id == tid)
-                .values(due_at=view.due_at, candidate_group=view.candidate_group, version=ht.c.version + 1)
+        if view is None:
+            continue
+        version = row.version
+        if row.due_at != view.due_at or row.candidate_group != view.candidate_group:
+            conn.execute(
+                _RETARGET_TASK,
+                {"b_id": tid, "b_due_at": view.due_at, "b_candidate_group": view.candidate_group},
             )
+            version += 1
+        still_open.append(_open_task(view, row.assignee, version))
+    still_open.extend(_open_task(t, t.assignee, 1) for t in created)
 
-    tt = Timer.__table__
-    existing = {
-        row.id: row
-        for row in session.execute(
-            sa.select(tt.c.id, tt.c.due_at, tt.c.status).where(tt.c.instance_id == instance.id)
-        )
-    }
+    may_have_timers = instance.next_due_at is not None
+    if not snap.timers and not may_have_timers:
+        return RewriteResult(created=created, cancelled=gone, open=still_open)
+    existing = (
+        {row.id: row for row in conn.execute(_TIMER_ROWS, {"b_instance_id": instance.id})}
+        if may_have_timers
+        else {}
+    )
     wanted_timers = {t.id: t for t in snap.timers}
     stale = [
         tid
@@ -322,11 +402,11 @@ def rewrite(instance, snap: Snapshot, *, now: datetime, done_task_id: str | None
         if tid not in wanted_timers or row.due_at != wanted_timers[tid].due_at
     ]
     if stale:
-        session.execute(tt.delete().where(tt.c.id.in_(stale)))
+        conn.execute(_DELETE_TIMERS, {"b_ids": stale})
     fresh = [t for t in snap.timers if t.id not in existing or t.id in stale]
     if fresh:
-        session.execute(
-            tt.insert(),
+        conn.execute(
+            _INSERT_TIMERS,
             [
                 {
                     "id": t.id,
@@ -345,4 +425,17 @@ def rewrite(instance, snap: Snapshot, *, now: datetime, done_task_id: str | None
                 for t in fresh
             ],
         )
-    return RewriteResult(created=created, cancelled=gone)
+    return RewriteResult(created=created, cancelled=gone, open=still_open)
+
+
+def _open_task(view: TaskView, assignee: str | None, version: int) -> OpenTask:
+    return OpenTask(
+        id=view.id,
+        element_id=view.element_id,
+        name=view.name,
+        role=view.role,
+        candidate_group=view.candidate_group,
+        assignee=assignee,
+        due_at=view.due_at,
+        version=version,
+    )
