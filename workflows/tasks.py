@@ -30,11 +30,32 @@ STAFF_HANDOVER_ROLES = ("lawyer", "manager", "admin")
 
 def get(user: User, task_id: str) -> HumanTask:
     task = db.session.get(HumanTask, task_id)
+    _check_may_see(user, task, task_id)
+    return task
+
+
+# One query for both: they stay in the session, so `get` and the service handlers of the command
+# that follows find them there instead of asking the database again (the API's complete).
+_TASK_WITH_RECOMMENDATION = (
+    sa.select(HumanTask, Recommendation)
+    .outerjoin(Recommendation, Recommendation.process_instance_id == HumanTask.instance_id)
+    .where(HumanTask.id == sa.bindparam("task_id"))
+)
+
+
+def get_with_recommendation(user: User, task_id: str) -> tuple[HumanTask, Recommendation | None]:
+    """`get`, and the recommendation the task's process runs for (None for other processes)."""
+    row = db.session.execute(_TASK_WITH_RECOMMENDATION, {"task_id": task_id}).first()
+    task, rec = row if row is not None else (None, None)
+    _check_may_see(user, task, task_id)
+    return task, rec
+
+
+def _check_may_see(user: User, task: HumanTask | None, task_id: str) -> None:
     if task is None:
         raise NotFound(_("Task %(id)s does not exist.", id=task_id))
     if not may_work_on(user, task) and not _completed_by(user, task):
         raise Forbidden(_("This task is not addressed to you."))
-    return task
 
 
 def _completed_by(user: User, task: HumanTask) -> bool:

@@ -101,25 +101,17 @@ def save_draft(body, task_id):
 def complete_task(body, task_id):
     """Complete with form data: 422 with the failing fields, 409 on a stale version, 403 when the
     task is not addressed to the caller."""
-    task = work.get(g.user, task_id)
+    task, rec = work.get_with_recommendation(g.user, task_id)
     result = work.complete(g.user, task.id, body["data"], body["version"])
-    rec = work.recommendation_of(task)
+    # The service handlers changed `rec` itself (the session's one copy), not a row behind its back.
+    status = rec.status if rec else None
     db.session.commit()
-    next_tasks = [present.task_summary(t) for t in result.created_tasks and _open(result.instance_id)]
+    # The command reports the instance's open tasks with their versions: nothing to read again.
+    next_tasks = [present.task_summary(t) for t in result.open_tasks] if result.created_tasks else []
     return {
         "task_id": task_id,
         "recommendation_id": rec.id if rec else None,
-        "status": rec.status if rec else None,
+        "status": status,
         "instance_status": result.status,
         "next_tasks": next_tasks,
     }
-
-
-def _open(instance_id):
-    import sqlalchemy as sa
-
-    from engine.models import HumanTask
-
-    return db.session.scalars(
-        sa.select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
-    ).all()

@@ -119,13 +119,14 @@ def issue_token(user: User, *, label: str = "", actor: str) -> str:
     return token
 
 
+# Every API request asks this: one prebuilt statement (SQLAlchemy memoizes its cache key).
+_USER_FOR_TOKEN = (
+    sa.select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None), User.active)
+)
+
+
 def user_for_token(token: str) -> User | None:
-    row = db.session.execute(
-        sa.select(ApiToken.id, ApiToken.user_id).where(
-            ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)
-        )
-    ).first()
-    if row is None:
-        return None
-    user = db.session.get(User, row.user_id)
-    return user if user is not None and user.active else None
+    """The active user of a token that is not revoked, in one query."""
+    return db.session.scalars(_USER_FOR_TOKEN, {"token_hash": _token_hash(token)}).first()
