@@ -97,6 +97,24 @@ class HumanTask(db.Model):
     __table_args__ = (
         sa.Index("ix_human_task_group_open", "status", "candidate_group", "due_at"),
         sa.Index("ix_human_task_assignee_open", "status", "assignee", "due_at"),
+        # The inbox (migration 0004): open tasks in due order, and an index-only count per filter.
+        sa.Index(
+            "ix_human_task_open_due",
+            "due_at",
+            "id",
+            postgresql_where=sa.text("status = 'open'"),
+            sqlite_where=sa.text("status = 'open'"),
+        ),
+        sa.Index(
+            "ix_human_task_open_scope",
+            "candidate_group",
+            "assignee",
+            "due_at",
+            "process_id",
+            "instance_id",
+            postgresql_where=sa.text("status = 'open'"),
+            sqlite_where=sa.text("status = 'open'"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # SpiffWorkflow task id
