@@ -7,7 +7,7 @@ parsed once per deployment by the engine's cache, so a designer's new task shows
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g
 
 from engine import deployments
 from engine.deployments import FORM_PROPERTY
@@ -19,6 +19,8 @@ from ..labels import language
 
 def task_kinds() -> list[tuple[str, str]]:
     """(element id, name) of every user task of the newest deployment, in diagram order."""
+    if "task_kinds" in g:  # asked once per row of a list: look the deployment up once per request
+        return g.task_kinds
     definition = deployments.latest_definition(PROCESS_ID)
     if definition is None:
         return []
@@ -36,6 +38,7 @@ def task_kinds() -> list[tuple[str, str]]:
             form = deployments.form(definition.deployment_id, properties.get(FORM_PROPERTY))
             kinds.append((element, jsonschema_form.title(form, lang) or task_spec.bpmn_name or element))
         cache[key] = kinds
+    g.task_kinds = cache[key]
     return cache[key]
 
 
