@@ -51,6 +51,7 @@ def sign_in(page, live_server, email: str, next_path: str = "/inbox") -> None:
     page.get_by_label("Пароль").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Увійти").click()
     expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
+    page.wait_for_load_state()  # the page's scripts (keyboard shortcuts, htmx) are in place
 
 
 def test_a_lawyer_finds_an_overdue_task_claims_it_completes_it_and_sees_the_process(

@@ -153,3 +153,29 @@ def test_answers_read_as_labels(uk):
     assert jf.answer(schema("review_reply"), "outcome", "partially_implemented", "uk") == "Частково виконано"
     assert jf.answer(schema("review_reply"), "verify_later", True, "en") == "Yes, set a date"
     assert jf.answer(schema("authority_reply"), "attachments", ["a", "b"], "uk") == "a, b"
+
+
+def test_dates_are_typed_and_shown_as_the_office_writes_them(uk):
+    posted = MultiDict(
+        {"extension_granted": "true", "extension_until": "15.01.2027", "extension_decision_note": "Так."}
+    )
+    data = jf.parse(schema("decide_extension"), posted)
+    assert data["extension_until"] == "2027-01-15"
+    assert jf.parse(schema("decide_extension"), MultiDict({"extension_until": "2027-01-15"}))[
+        "extension_until"
+    ] == ("2027-01-15")
+    assert jf.parse(schema("decide_extension"), MultiDict({"extension_until": "3.1.2027"}))[
+        "extension_until"
+    ] == ("2027-01-03")
+    form = jf.build(schema("decide_extension"), data, language="uk")
+    assert form.field("extension_until").value == "15.01.2027"
+    assert form.field("extension_until").described_by == "field-extension_until-hint"
+    # A date that is not one is passed on as typed; the server's message about ISO dates is replaced
+    # by one in the format people type.
+    wrong = jf.parse(schema("decide_extension"), MultiDict({"extension_until": "31.02.2027"}))
+    assert wrong["extension_until"] == "31.02.2027"
+    form = jf.build(
+        schema("decide_extension"), wrong, {"extension_until": ["Введіть коректну дату (РРРР-ММ-ДД)."]}, "uk"
+    )
+    assert form.field("extension_until").value == "31.02.2027"
+    assert form.field("extension_until").errors == ["Введіть дату як день.місяць.рік, напр. 23.11.2026."]

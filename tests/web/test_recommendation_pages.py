@@ -105,12 +105,18 @@ def test_who_sees_which_recommendation(app, scenario, world):
     official = Pages(app.test_client()).as_(world, "authority")
     page = official.get(f"/recommendations/{rec.id}")
     assert page.status_code == 200 and "data-highlight" not in page.get_data(as_text=True)
+    # The authority reads what was exchanged with it, not the Office's internal steps.
+    story = text(page)
+    assert "Подання № " in story and "надіслано" in story
+    assert "Виконано: Погодити акт реагування" not in story and "Процес розпочато" not in story
+    assert "Виявлене порушення" not in story
     assert official.get(f"/recommendations/{rec.id}/diagram.bpmn").status_code == 404
     other = Pages(app.test_client()).as_(world, "other_authority")
     assert other.get(f"/recommendations/{rec.id}").status_code == 403
     assert listed(other.get("/recommendations")) == []
     monitor = Pages(app.test_client()).as_(world, "monitor")  # a member of the visit's group
-    assert monitor.get(f"/recommendations/{rec.id}").status_code == 200
+    story = text(monitor.get(f"/recommendations/{rec.id}"))
+    assert "Виконано: Погодити акт реагування" in story and "Виявлене порушення" in story
     assert monitor.get("/recommendations/999").status_code == 404
 
 

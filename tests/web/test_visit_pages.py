@@ -51,14 +51,19 @@ def test_record_a_visit_with_its_group_then_findings_then_a_recommendation(app, 
     )
     assert refused.status_code == 422
     assert "Візит не може закінчитися раніше, ніж почався." in text(refused)
+    typo = monitor.post(
+        "/visits/new", {"facility_id": str(world.facility_id), "kind": "ad_hoc", "starts_on": "20.13.2026"}
+    )
+    assert "Введіть дату як день.місяць.рік, напр. 23.11.2026." in text(typo)
+    assert "Обов'язкове поле." in text(typo)  # the last day
     assert 'value="2026-11-20"' in refused.get_data(as_text=True)
     created = monitor.post(
         "/visits/new",
         {
             "facility_id": str(world.facility_id),
             "kind": "ad_hoc",
-            "starts_on": "2026-11-20",
-            "ends_on": "2026-11-20",
+            "starts_on": "20.11.2026",
+            "ends_on": "20.11.2026",
             "access_problems": "Не допустили до карцеру.",
             "members-0-name": "",
             "members-0-role": "monitor",

@@ -20,9 +20,15 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from . import dates
+
 WIDGETS = ("text", "textarea", "date", "radio", "select", "lines", "number")
 # Enumerations up to this many options are radio buttons unless the schema asks for a select.
 RADIO_MAX = 5
+
+
+def date_message() -> str:
+    return _("Enter the date as day.month.year, e.g. 23.11.2026.")
 
 
 @dataclass
@@ -60,7 +66,7 @@ class FieldView:
     @property
     def described_by(self) -> str:
         ids = []
-        if self.description or self.required_when:
+        if self.description or self.required_when or self.widget in ("lines", "date"):
             ids.append(self.hint_id)
         if self.errors:
             ids.append(self.error_id)
@@ -178,13 +184,15 @@ def build(
     conditions = _conditions(schema, language)
     fields = []
     for name, prop in properties.items():
+        widget = widget_of(prop)
+        value = values.get(name)
         fields.append(
             FieldView(
                 name=name,
                 label=_text(prop, "title", language) or name,
-                widget=widget_of(prop),
+                widget=widget,
                 required=name in required,
-                value=_as_text(values.get(name)),
+                value=dates.shown(value) if widget == "date" else _as_text(value),
                 choices=_choices(prop, language),
                 description=_text(prop, "description", language),
                 required_when=[] if name in required else conditions.get(name, []),
@@ -201,10 +209,13 @@ def build(
     for key, messages in (errors or {}).items():
         # Errors inside a value ("attachments.3") belong to the field that holds it.
         target = by_name.get(str(key).split(".")[0])
-        if target is not None:
-            target.errors.extend(m for m in messages if m not in target.errors)
-        else:
+        if target is None:
             view.errors.extend(m for m in messages if m not in view.errors)
+        elif target.widget == "date" and target.value and dates.parse(target.value) is None:
+            # The server checked an ISO date and says so; the person typed the Office's format.
+            target.errors = [date_message()]
+        else:
+            target.errors.extend(m for m in messages if m not in target.errors)
     return view
 
 
@@ -227,6 +238,9 @@ def parse(schema: Mapping[str, Any] | None, form: Mapping[str, str]) -> dict[str
             continue
         if kind == "boolean":
             data[name] = {"true": True, "false": False}.get(raw, raw)
+        elif widget_of(prop) == "date":
+            parsed = dates.parse(raw)
+            data[name] = parsed.isoformat() if parsed else raw
         elif kind == "integer":
             data[name] = _number(raw, int)
         elif kind == "number":

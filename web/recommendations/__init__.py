@@ -74,17 +74,19 @@ def index():
 def show(recommendation_id: int):
     rec = queries.get(g.user, recommendation_id)
     staff = g.user.role in STAFF_ROLES
+    # The Office and the monitors of the visit read the whole story; an authority what it exchanged.
+    insider = staff or g.user.role == "monitor"
     instance = instances.get(rec.process_instance_id) if rec.process_instance_id else None
     open_tasks = queries.open_tasks(rec)
     return render_template(
         "recommendations/show.html",
         rec=rec,
-        staff=staff,
+        staff=insider,
         overdue=queries.is_overdue(rec),
         open_tasks=open_tasks,
         task_label=task_label,
         people=actor_names(t.assignee for t in open_tasks),
-        timeline=timeline.items(rec, instance),
+        timeline=timeline.items(rec, instance, insider=insider),
         escalations=queries.escalations(rec),
         # The diagram (and the one workflow restore it needs) is for the Office's staff.
         highlight=diagram.highlight(instance, diagram.bpmn_xml(instance)).as_dict()

@@ -145,7 +145,15 @@ def _records(rec: Recommendation, escalations) -> list[Item]:
     return items
 
 
-def items(rec: Recommendation, instance: ProcessInstance | None) -> list[Item]:
+# What an authority's official reads of the story: the documents exchanged with it, not the
+# Office's internal steps (who claimed what, the lawyers' deliberations, the notices to others).
+AUTHORITY_RECORDS = ("act", "reply", "extension")
+
+
+def items(rec: Recommendation, instance: ProcessInstance | None, *, insider: bool = True) -> list[Item]:
+    if not insider:
+        records = [i for i in _records(rec, []) if i.code in AUTHORITY_RECORDS]
+        return sorted(records, key=lambda item: item.at)
     entries = [e for e in queries.timeline(rec) if e.event not in QUIET_EVENTS]
     names = actor_names(
         [e.actor for e in entries] + [e.details.get("to") for e in entries if e.event == "task_reassigned"]

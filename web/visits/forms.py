@@ -15,6 +15,8 @@ from flask_babel import gettext as _
 from workflows.errors import Invalid
 
 from .. import registry
+from ..forms import dates
+from ..forms.jsonschema_form import date_message
 
 MEMBER_ROWS = 4
 
@@ -49,13 +51,10 @@ def visit_values(form) -> dict[str, Any]:
 
 
 def _date(value: str, field: str, errors: dict[str, list[str]]) -> date | None:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        errors[field] = [
-            _("Enter a valid date (YYYY-MM-DD).") if value.strip() else _("This field is required.")
-        ]
-        return None
+    parsed = dates.parse(value)
+    if parsed is None:
+        errors[field] = [date_message() if value.strip() else _("This field is required.")]
+    return parsed
 
 
 def visit_input(values: dict[str, Any]) -> dict[str, Any]:
