@@ -103,14 +103,15 @@ def complete_task(body, task_id):
     task is not addressed to the caller."""
     task, rec = work.get_with_recommendation(g.user, task_id)
     result = work.complete(g.user, task.id, body["data"], body["version"])
-    # The service handlers changed `rec` itself (the session's one copy), not a row behind its back.
-    status = rec.status if rec else None
+    # The service handlers changed `rec` itself (the session's one copy), not a row behind its back;
+    # read it before commit, which expires it (reading `rec.id` afterwards would select it again).
+    rec_id, status = (rec.id, rec.status) if rec else (None, None)
     db.session.commit()
     # The command reports the instance's open tasks with their versions: nothing to read again.
     next_tasks = [present.task_summary(t) for t in result.open_tasks] if result.created_tasks else []
     return {
         "task_id": task_id,
-        "recommendation_id": rec.id if rec else None,
+        "recommendation_id": rec_id,
         "status": status,
         "instance_status": result.status,
         "next_tasks": next_tasks,
