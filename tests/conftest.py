@@ -115,6 +115,17 @@ def clock():
     engine_clock.reset()
 
 
+@pytest.fixture(autouse=True)
+def cheap_passwords(monkeypatch):
+    """Argon2id with production costs takes ~170 ms a hash, and the test worlds create and sign in
+    many people: same algorithm, tiny costs (the real parameters are the users module's)."""
+    from argon2 import PasswordHasher
+
+    from workflows.users import services
+
+    monkeypatch.setattr(services, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+
+
 @pytest.fixture
 def app_config(database_url, tmp_path) -> dict:
     return base_config(database_url, tmp_path)

@@ -46,6 +46,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import api, auth, commands, errors, pages
 
+    if app.config.get("OMBUDSFLOW_CLOCK_ADJUSTABLE"):
+        # A clock moved by `ombudsflow clock set` or PUT /api/v1/clock (another process, maybe) holds
+        # for every request here too: read the shared offset first.
+        from engine import clock as clock_module
+
+        app.before_request(lambda: clock_module.sync(db.session))
     errors.init_app(app)
     auth.init_app(app)
     api.init_app(app, csrf)

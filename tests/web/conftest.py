@@ -97,17 +97,6 @@ def app_config(app_config):
     return {**app_config, "OMBUDSFLOW_SCRIPT_TIMEOUT_MS": 5000}
 
 
-@pytest.fixture(autouse=True)
-def cheap_passwords(monkeypatch):
-    """Argon2 with production costs takes ~170 ms a hash and the world has eight people; pages tests
-    sign in many times. Same algorithm, tiny costs (the real parameters are the users module's)."""
-    from argon2 import PasswordHasher
-
-    from workflows.users import services
-
-    monkeypatch.setattr(services, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
-
-
 @pytest.fixture
 def pages(client) -> Pages:
     return Pages(client)

@@ -422,3 +422,30 @@ def test_listing_filters(api, world, db, clock):
     clock.advance(days=5)
     assert api["lawyer"].get("/api/v1/tasks?overdue=true").json["total"] == 1  # critical: 2 days to draft
     timedelta(0)
+
+
+def test_an_authority_reads_only_what_concerns_it(api, world, clock):
+    rec = send_act(api, world)
+    clock.advance(days=40)
+    sweep(api)
+    complete(
+        api,
+        "lawyer",
+        "decide_next_steps",
+        {"next_action": "escalate", "decision_reason": "Внутрішня нотатка юриста."},
+    )
+    office = recommendation(api, rec["id"])
+    assert any(h["event"] == "task_completed" and h["actor"].startswith("user:") for h in office["history"])
+
+    colony = api["authority"].get(f"/api/v1/recommendations/{rec['id']}").json
+    assert [a["number"] for a in colony["acts"]] == [a["number"] for a in office["acts"]]
+    assert colony["escalations"] == [] and colony["verifications"] == [] and colony["open_tasks"] == []
+    assert {h["kind"] for h in colony["history"]} == {"notice"}
+    assert {h["subject"] for h in colony["history"]} == {"colony48@example.gov.ua"}
+    assert "Внутрішня нотатка юриста." not in str(colony)
+
+    regional = api["regional"].get(f"/api/v1/recommendations/{rec['id']}").json
+    assert [e["kind"] for e in regional["escalations"]] == ["superior_authority"]
+    assert [t["element_id"] for t in regional["open_tasks"]] == ["authority_reply"]
+    assert regional["acts"] == []
+    assert {h["subject"] for h in regional["history"]} == {"west@example.gov.ua"}

@@ -7,22 +7,34 @@ def test_authorities_and_facilities(api, world):
     listed = api["lawyer"].get("/api/v1/authorities?level=central_body").json
     assert {a["code"] for a in listed} >= {"MOJ", "NPU", "MOH", "MSP", "MOD", "DPSU", "DMS", "MON", "POW_HQ"}
 
-    body = {"code": "DKVS-EAST", "name_uk": "Східне міжрегіональне управління", "level": "regional_body",
-            "parent_id": world.ministry.id, "emails": ["east@example.gov.ua"]}
+    body = {
+        "code": "DKVS-EAST",
+        "name_uk": "Східне міжрегіональне управління",
+        "level": "regional_body",
+        "parent_id": world.ministry.id,
+        "emails": ["east@example.gov.ua"],
+    }
     assert api["lawyer"].post("/api/v1/authorities", body).status_code == 403
     created = api["admin"].post("/api/v1/authorities", body)
     assert created.status_code == 201 and created.json["parent_id"] == world.ministry.id
     again = api["admin"].post("/api/v1/authorities", body)
     assert again.status_code == 422 and again.json["error"]["fields"]["code"] == [
-        "Орган із таким кодом уже існує."]
-    bad = api["admin"].post("/api/v1/authorities", {**body, "code": "X", "level": "galaxy", "emails": ["nope"],
-                                                   "extra": 1})
+        "Орган із таким кодом уже існує."
+    ]
+    bad = api["admin"].post(
+        "/api/v1/authorities", {**body, "code": "X", "level": "galaxy", "emails": ["nope"], "extra": 1}
+    )
     assert bad.status_code == 422
     assert set(bad.json["error"]["fields"]) == {"code", "level", "emails.0", "extra"}
 
-    facility = {"name_uk": "Харківський СІЗО", "kind": "pretrial_detention", "region": "kharkiv",
-                "authority_id": created.json["id"], "in_hostilities_area": True,
-                "access_note": "Лише за погодженням з ОВА."}
+    facility = {
+        "name_uk": "Харківський СІЗО",
+        "kind": "pretrial_detention",
+        "region": "kharkiv",
+        "authority_id": created.json["id"],
+        "in_hostilities_area": True,
+        "access_note": "Лише за погодженням з ОВА.",
+    }
     made = api["admin"].post("/api/v1/facilities", facility)
     assert made.status_code == 201 and made.json["in_hostilities_area"] is True
     assert made.json["region_name"] == "Харківська область"
@@ -33,34 +45,75 @@ def test_authorities_and_facilities(api, world):
 
 
 def test_visits_findings_and_monitor_scope(api, world):
-    visit = api["monitor"].post("/api/v1/visits", {
-        "facility_id": world.facility_id, "kind": "ad_hoc", "starts_on": "2026-11-20", "ends_on": "2026-11-20",
-        "access_problems": "Не допустили до медичної частини.",
-        "members": [{"name": "Громадський монітор", "role": "monitor", "user_id": world.users["monitor"].id}]})
+    visit = api["monitor"].post(
+        "/api/v1/visits",
+        {
+            "facility_id": world.facility_id,
+            "kind": "ad_hoc",
+            "starts_on": "2026-11-20",
+            "ends_on": "2026-11-20",
+            "access_problems": "Не допустили до медичної частини.",
+            "members": [
+                {"name": "Громадський монітор", "role": "monitor", "user_id": world.users["monitor"].id}
+            ],
+        },
+    )
     assert visit.status_code == 201, visit.json
-    finding = api["monitor"].post(f"/api/v1/visits/{visit.json['id']}/findings", {
-        "text": "Медична частина не має ліцензії.", "category": "health_care", "severity": "high",
-        "evidence": ["фото 12", "пояснення лікаря"]})
+    finding = api["monitor"].post(
+        f"/api/v1/visits/{visit.json['id']}/findings",
+        {
+            "text": "Медична частина не має ліцензії.",
+            "category": "health_care",
+            "severity": "high",
+            "evidence": ["фото 12", "пояснення лікаря"],
+        },
+    )
     assert finding.status_code == 201 and finding.json["evidence"] == ["фото 12", "пояснення лікаря"]
     assert [v["id"] for v in api["monitor"].get("/api/v1/visits").json] == [visit.json["id"], world.visit_id]
     assert len(api["lawyer"].get("/api/v1/visits").json) == 2
     assert api["authority"].get("/api/v1/visits").json == []
     assert api["authority"].get(f"/api/v1/visits/{visit.json['id']}").status_code == 403
 
-    reversed_dates = api["lawyer"].post("/api/v1/visits", {
-        "facility_id": world.facility_id, "kind": "regular", "starts_on": "2026-11-20", "ends_on": "2026-11-19"})
+    reversed_dates = api["lawyer"].post(
+        "/api/v1/visits",
+        {
+            "facility_id": world.facility_id,
+            "kind": "regular",
+            "starts_on": "2026-11-20",
+            "ends_on": "2026-11-19",
+        },
+    )
     assert reversed_dates.status_code == 422 and "ends_on" in reversed_dates.json["error"]["fields"]
-    malformed = api["lawyer"].post("/api/v1/visits", {"facility_id": "one", "kind": "regular",
-                                                      "starts_on": "20.11.2026", "ends_on": "2026-11-20",
-                                                      "members": [{"name": "", "role": "boss"}]})
+    malformed = api["lawyer"].post(
+        "/api/v1/visits",
+        {
+            "facility_id": "one",
+            "kind": "regular",
+            "starts_on": "20.11.2026",
+            "ends_on": "2026-11-20",
+            "members": [{"name": "", "role": "boss"}],
+        },
+    )
     assert malformed.status_code == 422
     fields = malformed.json["error"]["fields"]
     assert fields["facility_id"] == ["Введіть ціле число."]
     assert fields["starts_on"] == ["Введіть правильну дату (РРРР-ММ-ДД)."]
     assert set(fields) >= {"members.0.name", "members.0.role"}
-    assert api["authority"].post("/api/v1/recommendations", {
-        "finding_id": finding.json["id"], "authority_id": world.colony_admin.id, "text": "Отримати ліцензію.",
-        "severity": "high", "category": "health_care"}).status_code == 403
+    assert (
+        api["authority"]
+        .post(
+            "/api/v1/recommendations",
+            {
+                "finding_id": finding.json["id"],
+                "authority_id": world.colony_admin.id,
+                "text": "Отримати ліцензію.",
+                "severity": "high",
+                "category": "health_care",
+            },
+        )
+        .status_code
+        == 403
+    )
 
 
 def test_users_and_me(api, world):

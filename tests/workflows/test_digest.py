@@ -12,7 +12,8 @@ from .test_api_cycle import create
 
 def digests(db):
     return db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.topic == "digest").order_by(OutboxMessage.id)).all()
+        sa.select(OutboxMessage).where(OutboxMessage.topic == "digest").order_by(OutboxMessage.id)
+    ).all()
 
 
 def test_digest_once_a_day_from_the_morning_and_only_when_there_is_work(api, world, db, clock):

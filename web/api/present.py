@@ -137,18 +137,25 @@ def recommendation(rec: Recommendation, now=None) -> dict[str, Any]:
     }
 
 
-def recommendation_detail(rec: Recommendation) -> dict[str, Any]:
+def recommendation_detail(rec: Recommendation, viewer=None) -> dict[str, Any]:
+    """Everything about one recommendation; an authority's official gets only what concerns it."""
     now = clock.now()
     out = recommendation(rec, now)
-    out.update(
-        open_tasks=[task_summary(t, now) for t in queries.open_tasks(rec)],
-        acts=rec.acts,
-        replies=rec.replies,
-        extensions=rec.extensions,
-        verifications=rec.verifications,
-        escalations=queries.escalations(rec),
-        history=[vars(e) for e in queries.timeline(rec)],
-    )
+    if viewer is not None and viewer.role == "authority":
+        parts = queries.visible_to_authority(rec, viewer.authority_id)
+    else:
+        parts = {
+            "open_tasks": queries.open_tasks(rec),
+            "acts": rec.acts,
+            "replies": rec.replies,
+            "extensions": rec.extensions,
+            "verifications": rec.verifications,
+            "escalations": queries.escalations(rec),
+            "history": queries.timeline(rec),
+        }
+    out.update(parts)
+    out["open_tasks"] = [task_summary(t, now) for t in parts["open_tasks"]]
+    out["history"] = [vars(e) for e in parts["history"]]
     return out
 
 

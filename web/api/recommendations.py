@@ -22,7 +22,7 @@ def create_recommendation(body):
     """Create a recommendation from a finding and start its follow-up process (one transaction)."""
     rec = recommendations.create(**body, user=g.user)
     db.session.commit()
-    return present.recommendation_detail(rec)
+    return present.recommendation_detail(rec, g.user)
 
 
 @blp.route("/recommendations", methods=["GET"])
@@ -46,4 +46,4 @@ def list_recommendations(query):
 def get_recommendation(recommendation_id):
     """Status, deadline, open tasks, and the history: acts, replies, verifications, escalations,
     audit events and every notice with its delivery state."""
-    return present.recommendation_detail(queries.get(g.user, recommendation_id))
+    return present.recommendation_detail(queries.get(g.user, recommendation_id), g.user)

@@ -132,8 +132,12 @@ class TimelineEntry:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def timeline(rec: Recommendation) -> list[TimelineEntry]:
-    """Everything that happened, oldest first: audit events and every notice with its delivery state."""
+def timeline(rec: Recommendation, *, authority_id: int | None = None) -> list[TimelineEntry]:
+    """Everything that happened, oldest first: audit events and every notice with its delivery state.
+
+    With `authority_id`, what that authority's officials may read: their own steps and the notices
+    sent to them — not the Office's internal work (claims, assessments, notices to others).
+    """
     key = rec.business_key
     clauses = [AuditEvent.business_key == key]
     if rec.process_instance_id:
@@ -172,5 +176,37 @@ def timeline(rec: Recommendation) -> list[TimelineEntry]:
                 },
             )
         )
+    if authority_id is not None:
+        entries = _for_authority(entries, authority_id)
     entries.sort(key=lambda e: (e.at, 0 if e.kind == "audit" else 1))
     return entries
+
+
+def _for_authority(entries: list[TimelineEntry], authority_id: int) -> list[TimelineEntry]:
+    from ..authorities.models import Authority
+
+    authority = db.session.get(Authority, authority_id)
+    addresses = {a.lower() for a in (authority.emails if authority else [])}
+    officials = {
+        f"user:{uid}"
+        for uid in db.session.scalars(sa.select(User.id).where(User.authority_id == authority_id))
+    } | {f"link:authority:{authority_id}"}
+    return [
+        e
+        for e in entries
+        if (e.kind == "notice" and (e.subject or "").lower() in addresses)
+        or (e.kind == "audit" and e.actor in officials)
+    ]
+
+
+def visible_to_authority(rec: Recommendation, authority_id: int) -> dict[str, list]:
+    """The records of a recommendation an authority's officials may read (the rest is the Office's)."""
+    return {
+        "open_tasks": [t for t in open_tasks(rec) if t.candidate_group == f"authority:{authority_id}"],
+        "acts": [a for a in rec.acts if a.addressee_id == authority_id],
+        "replies": [r for r in rec.replies if r.authority_id == authority_id],
+        "extensions": [x for x in rec.extensions if x.authority_id == authority_id],
+        "verifications": [],
+        "escalations": [e for e in escalations(rec) if e.target_authority_id == authority_id],
+        "history": timeline(rec, authority_id=authority_id),
+    }
