@@ -901,7 +901,11 @@ def main(argv: list[str] | None = None) -> None:
     print(
         "× raw: the row's median over the median of raw-library completions (row 1's operation) "
         "timed right after each of the row's samples, in the same process, so that both see the "
-        "same machine load; 4b is compared with every raw sample of the run."
+        "same machine load; 4b is compared with every raw sample of the run.  "
+    )
+    print(
+        "SQL statements: mean per completion as SQLAlchemy sends them, COMMIT not counted (SQLite's "
+        "BEGIN IMMEDIATE is; psycopg2 sends PostgreSQL's BEGIN by itself, so it is not)."
     )
     print()
     print(table(rows))
