@@ -25,6 +25,7 @@ or `BENCH_PG_URL`). It asserts nothing: the numbers are for people to read.
 from __future__ import annotations
 
 import argparse
+import atexit
 import http.client
 import importlib.metadata
 import json
@@ -33,6 +34,7 @@ import platform
 import re
 import secrets
 import shlex
+import shutil
 import socket
 import sqlite3
 import statistics
@@ -48,6 +50,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TMP = Path(tempfile.mkdtemp(prefix="ombudsflow-bench-"))
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)  # also after --help or a failure
 # Settings are read at import time: point the instance folder (secret key, mail sink) at the
 # scratch directory before anything of the project is imported.
 os.environ["OMBUDSFLOW_INSTANCE_DIR"] = str(TMP)
@@ -524,6 +527,11 @@ def server_kind() -> str:
     return "werkzeug threaded server"
 
 
+def _tail(path: str, chars: int = 3000) -> str:
+    """The end of the server's log (the scratch directory goes away with the bench)."""
+    return Path(path).read_text(errors="replace")[-chars:]
+
+
 @contextmanager
 def http_server(url: str):
     port = free_port()
@@ -543,7 +551,7 @@ def http_server(url: str):
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"the server exited; see {log.name}")
+                raise RuntimeError(f"the server exited:\n{_tail(log.name)}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
                 conn.request("GET", "/api/v1/openapi.json")
@@ -553,7 +561,7 @@ def http_server(url: str):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start; see {log.name}")
+                raise RuntimeError(f"the server did not start:\n{_tail(log.name)}")
             time.sleep(0.2)
         yield port
     finally:
@@ -883,9 +891,6 @@ def main(argv: list[str] | None = None) -> None:
                 backend.drop()
             except Exception as exc:  # the report matters more than the clean-up message
                 progress(f"could not drop the {backend.name} database: {exc}")
-        import shutil
-
-        shutil.rmtree(TMP, ignore_errors=True)
 
     rows += swept
     command = (
