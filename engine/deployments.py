@@ -152,8 +152,12 @@ def parse(files: dict[str, str], *, validate_schema: bool = True) -> ParsedDeplo
             clashes = _operator_id_clashes(xml)
             if clashes:
                 problems.extend(
-                    Problem(name, element, f"service operator {element!r} has the same id as a diagram element; "
-                            "rename the element (SpiffWorkflow looks elements up by id)")
+                    Problem(
+                        name,
+                        element,
+                        f"service operator {element!r} has the same id as a diagram element; "
+                        "rename the element (SpiffWorkflow looks elements up by id)",
+                    )
                     for element in clashes
                 )
                 continue

@@ -268,15 +268,19 @@ def check_script(source: str) -> str | None:
 
 
 class _Deadline:
-    """A trace function that stops the sandboxed code when its time is up (per thread)."""
+    """A trace function that stops the sandboxed code when its time is up.
+
+    The limit is CPU time of this thread, not wall-clock time: a script is stopped for what it
+    does, never because the machine was busy with other work while it ran.
+    """
 
     __slots__ = ("deadline",)
 
     def __init__(self, seconds: float) -> None:
-        self.deadline = time.perf_counter() + seconds
+        self.deadline = time.thread_time() + seconds
 
     def __call__(self, frame, event, arg):
-        if time.perf_counter() > self.deadline:
+        if time.thread_time() > self.deadline:
             raise ScriptTimeout("script time limit exceeded")
         return self
 

@@ -91,13 +91,6 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def app_config(app_config):
-    # The sandbox's time limit is wall-clock: on a busy two-core machine (a browser, PostgreSQL and
-    # the test all running) a one-line DMN rule can pass 200 ms. The pages are not what it guards.
-    return {**app_config, "OMBUDSFLOW_SCRIPT_TIMEOUT_MS": 5000}
-
-
-@pytest.fixture
 def pages(client) -> Pages:
     return Pages(client)
 
