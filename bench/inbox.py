@@ -304,6 +304,8 @@ def load(app, n: int, worst_case: bool, seed: int = 7) -> dict:
             text = f"{PHRASES[rng.randrange(len(PHRASES))]} ({place[1]})."
             addressee = place[5]
             is_open = rng.random() < open_share
+            # what the standard process's `priority` property gives every task of the recommendation
+            priority = {"critical": 3, "high": 2, "medium": 1}.get(severity, 0)
             if is_open:
                 status, element, group = ("draft", "draft_act", "lawyer") if worst_case else rng.choice(steps)
                 if group == "authority":
@@ -312,7 +314,9 @@ def load(app, n: int, worst_case: bool, seed: int = 7) -> dict:
                 assignee = None
                 if group == "lawyer" and rng.random() < 0.4:
                     assignee = f"user:{lawyer_ids[rng.randrange(LAWYERS)]}"
-                tasks.append((str(uuid.uuid4()), rid, element, group, assignee, due, "open", created, None))
+                tasks.append(
+                    (str(uuid.uuid4()), rid, element, group, assignee, due, "open", created, None, priority)
+                )
                 instances.append((rid, "running", created, None, due))
                 recs.append((rid, status, due, None, None))
             else:
@@ -322,7 +326,18 @@ def load(app, n: int, worst_case: bool, seed: int = 7) -> dict:
                         element, "lawyer"
                     )
                     tasks.append(
-                        (str(uuid.uuid4()), rid, element, grp, None, closed, "completed", created, closed)
+                        (
+                            str(uuid.uuid4()),
+                            rid,
+                            element,
+                            grp,
+                            None,
+                            closed,
+                            "completed",
+                            created,
+                            closed,
+                            priority,
+                        )
                     )
                 instances.append((rid, "completed", created, closed, None))
                 recs.append((rid, rng.choice(("implemented", "closed")), None, "implemented", closed))
@@ -391,6 +406,7 @@ def load(app, n: int, worst_case: bool, seed: int = 7) -> dict:
                 "created_at",
                 "completed_at",
                 "completed_by",
+                "priority",
             ],
             (
                 (
@@ -414,8 +430,9 @@ def load(app, n: int, worst_case: bool, seed: int = 7) -> dict:
                     naive(created),
                     naive(completed),
                     f"user:{lawyer_ids[0]}" if completed else None,
+                    priority,
                 )
-                for tid, iid, element, group, assignee, due, status, created, completed in tasks
+                for tid, iid, element, group, assignee, due, status, created, completed, priority in tasks
             ),
         )
         copy_rows(

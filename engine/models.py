@@ -105,6 +105,8 @@ class HumanTask(db.Model):
             postgresql_where=sa.text("status = 'open'"),
             sqlite_where=sa.text("status = 'open'"),
         ),
+        # Also (migration 0005, not declared here because autogenerate cannot compare expression
+        # indexes on SQLite): ix_human_task_open_priority on (priority DESC, due_at, id) of open tasks.
         sa.Index(
             "ix_human_task_open_scope",
             "candidate_group",
@@ -131,6 +133,8 @@ class HumanTask(db.Model):
     business_key: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     deployment_id: Mapped[int] = mapped_column(sa.ForeignKey("deployment.id"))
     form_ref: Mapped[str | None] = mapped_column(sa.String(300))
+    # Higher is more urgent; from the task's `priority` property (0 without one).
+    priority: Mapped[int] = mapped_column(default=0, server_default="0")
     properties: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # open | completed | cancelled
     status: Mapped[str] = mapped_column(sa.String(20), default="open")

@@ -41,6 +41,7 @@ class TaskView:
     due_at: datetime | None
     form_ref: str | None
     properties: dict[str, Any] = field(hash=False, compare=False)
+    priority: int = 0
 
 
 @dataclass(frozen=True)
@@ -173,19 +174,21 @@ def _as_instant(value) -> datetime | None:
 _ASSIGNMENT_KEY = "ombudsflow_assignment"
 
 
-def _assignment(task, properties: dict[str, str]) -> dict[str, str | None]:
-    """Group, assignee and due time, evaluated once when the task becomes ready and kept in the
-    task's internal data: `dueAt` may read the clock (`add_days(now(), 10)`), and a projection
-    must say the same thing however often it is rewritten."""
+def _assignment(task, properties: dict[str, str]) -> dict[str, Any]:
+    """Group, assignee, due time and priority, evaluated once when the task becomes ready and kept
+    in the task's internal data: `dueAt` may read the clock (`add_days(now(), 10)`), and a
+    projection must say the same thing however often it is rewritten."""
     kept = task.internal_data.get(_ASSIGNMENT_KEY)
     if kept is None:
         group = _evaluate(task, properties.get("candidateGroup"))
         assignee = _evaluate(task, properties.get("assignee"))
         due = _as_instant(_evaluate(task, properties.get("dueAt")))
+        priority = _evaluate(task, properties.get("priority"))
         kept = {
             "candidate_group": str(group) if group else None,
             "assignee": str(assignee) if assignee else None,
             "due_at": due.isoformat() if due else None,
+            "priority": int(priority) if isinstance(priority, int | float) else 0,
         }
         task.internal_data[_ASSIGNMENT_KEY] = kept
     return kept
@@ -205,9 +208,9 @@ def role_of_lane(lane: str | None) -> str | None:
 def tasks_of(workflow) -> list[TaskView]:
     """READY user and manual tasks, with who may do them and by when.
 
-    A task's properties may say `candidateGroup`, `assignee` and `dueAt` as expressions over its
-    data (`"authority:" + str(authority_id)`); without them the group is the lane and the due time
-    is the earliest interrupting boundary timer around the task.
+    A task's properties may say `candidateGroup`, `assignee`, `dueAt` and `priority` as expressions
+    over its data (`"authority:" + str(authority_id)`); without them the group is the lane, the due
+    time the earliest interrupting boundary timer around the task, and the priority 0.
     """
     views = []
     for task in workflow.get_tasks(state=TaskState.READY, manual=True):
@@ -229,6 +232,7 @@ def tasks_of(workflow) -> list[TaskView]:
                 due_at=due,
                 form_ref=properties.get(FORM_PROPERTY),
                 properties=properties,
+                priority=kept.get("priority", 0),
             )
         )
     return views
@@ -363,6 +367,7 @@ def rewrite(
                     "deployment_id": instance.deployment_id,
                     "form_ref": t.form_ref,
                     "properties": t.properties,
+                    "priority": t.priority,
                     "status": "open",
                     "version": 1,
                     "created_at": now,

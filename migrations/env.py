@@ -47,9 +47,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
-# Indexes the migrations create with raw SQL because the models cannot express them (PostgreSQL
-# trigram GIN indexes for text search); autogenerate must not propose dropping them.
-UNMODELLED_INDEXES = {"ix_recommendation_search_trgm", "ix_recommendation_number_trgm"}
+# Indexes the migrations create that the models do not declare (PostgreSQL trigram GIN indexes for
+# text search, an index with a DESC column); autogenerate must not propose dropping them.
+UNMODELLED_INDEXES = {
+    "ix_recommendation_search_trgm",
+    "ix_recommendation_number_trgm",
+    "ix_human_task_open_priority",  # (priority DESC, due_at, id): an expression index
+}
 
 
 def include_object(obj, name, type_, reflected, compare_to):

@@ -25,7 +25,6 @@ from .recommendations.services import PROCESS_ID
 from .users.models import User
 
 SORTS = ("due", "-due", "created", "-created", "severity")
-SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 PER_PAGE_MAX = 200
 
 
@@ -151,8 +150,9 @@ def _order(f: InboxFilters):
     if f.sort == "-created":
         return [HumanTask.created_at.desc(), HumanTask.id]
     if f.sort == "severity":
-        rank = sa.case(SEVERITY_RANK, value=Recommendation.severity, else_=9)
-        return [rank, due, HumanTask.id]
+        # The standard process gives each task the priority of its recommendation's severity
+        # (critical 3 … low 0), so the order comes from the open tasks' (priority, due_at) index.
+        return [HumanTask.priority.desc(), due, HumanTask.id]
     return [due, HumanTask.id]
 
 

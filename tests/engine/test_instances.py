@@ -82,6 +82,7 @@ def test_complete_validates_form_and_moves_on(deployed, db, clock):
     assert (completed.status, completed.completed_by, completed.version) == ("completed", "lawyer:1", 2)
     [review] = open_tasks(db, result.instance_id)
     assert review.element_id == "review_task" and review.candidate_group == "manager:7"
+    assert review.priority == 2 and completed.priority == 0  # from the `priority` property; default 0
     # Deadline from the DMN: "high" urgency gives 2 days; the task's due time is that interrupting timer.
     assert review.due_at == clock.now().replace(microsecond=0) + __import__("datetime").timedelta(days=2)
     timers = {t.element_id: t for t in db.session.scalars(sa.select(Timer))}

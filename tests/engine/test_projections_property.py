@@ -31,8 +31,8 @@ def assert_projections_match(db):
         rows = db.session.scalars(
             sa.select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open")
         )
-        assert {(t.id, t.element_id, t.candidate_group, t.due_at) for t in rows} == {
-            (t.id, t.element_id, t.candidate_group, t.due_at) for t in snap.tasks
+        assert {(t.id, t.element_id, t.candidate_group, t.due_at, t.priority) for t in rows} == {
+            (t.id, t.element_id, t.candidate_group, t.due_at, t.priority) for t in snap.tasks
         }
         waiting = db.session.scalars(sa.select(Timer).where(Timer.instance_id == instance.id))
         assert {(t.id, t.element_id, t.due_at, t.interrupting) for t in waiting} == {
