@@ -74,6 +74,8 @@ def load_settings() -> dict:
         "OMBUDSFLOW_SWEEP_BATCH": _int("OMBUDSFLOW_SWEEP_BATCH", 100),
         "OMBUDSFLOW_TIMER_RETRIES": _int("OMBUDSFLOW_TIMER_RETRIES", 3),
         "OMBUDSFLOW_OUTBOX_INTERVAL": _int("OMBUDSFLOW_OUTBOX_INTERVAL", 15),
+        # SQLite only: fold the write-ahead log into the database between requests.
+        "OMBUDSFLOW_CHECKPOINT_INTERVAL": _int("OMBUDSFLOW_CHECKPOINT_INTERVAL", 60),
         "OMBUDSFLOW_SCRIPT_TIMEOUT_MS": _int("OMBUDSFLOW_SCRIPT_TIMEOUT_MS", 200),
         # Lets the CLI and admins move the clock (demo, acceptance tests); off in production.
         "OMBUDSFLOW_CLOCK_ADJUSTABLE": _bool(env("OMBUDSFLOW_CLOCK_ADJUSTABLE"), False),

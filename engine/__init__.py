@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask
 
 from . import clock as _clock
+from . import db as db_module
 from .db import db
 
 
@@ -24,6 +25,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.incidents_group)
     app.cli.add_command(cli.clock_group)
     scheduler.register_job("timer-sweep", _sweep_job, seconds_setting="OMBUDSFLOW_SWEEP_INTERVAL")
+    scheduler.register_job(
+        "sqlite-checkpoint", db_module.checkpoint, seconds_setting="OMBUDSFLOW_CHECKPOINT_INTERVAL"
+    )
 
 
 def _sweep_job() -> None:

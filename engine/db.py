@@ -58,6 +58,21 @@ def is_postgresql() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
+WAL_AUTOCHECKPOINT_PAGES = 10_000  # ~40 MB with 4 KiB pages
+
+
+def checkpoint() -> None:
+    """Fold SQLite's write-ahead log into the database outside any request (a scheduler job); on
+    PostgreSQL there is nothing to do."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    raw = db.engine.raw_connection()  # no BEGIN: a checkpoint cannot run inside a transaction
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    finally:
+        raw.close()
+
+
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_connect(dbapi_connection, connection_record):
     """WAL lets readers work while a command writes; the driver's own transaction handling is turned
@@ -72,6 +87,9 @@ def _sqlite_connect(dbapi_connection, connection_record):
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Checkpoints move the WAL into the database file; the scheduler runs them between requests
+    # (`checkpoint`), so a commit only does it itself when the WAL has grown large.
+    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
     cursor.close()
 
 
