@@ -1,8 +1,9 @@
 """Ukrainian first, English second: the locale of each request, and Kyiv time for display.
 
-Pages: the language switch (kept in the session), else the signed-in user's setting, else the
-browser's Accept-Language among uk/en, else Ukrainian. API: Accept-Language when sent, else the
-token owner's setting, else Ukrainian.
+Pages: the language switch (kept in the session), else the signed-in user's setting, else
+Ukrainian — whatever the browser says, the Office's product speaks Ukrainian until someone chooses
+English. API: Accept-Language when sent (a client's explicit choice per request), else the token
+owner's setting, else Ukrainian.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ def select_locale() -> str:
     user = g.get("user") if _has_request() else None
     if user is not None and getattr(user, "language", None) in LANGUAGES:
         return user.language
-    if _has_request():
-        return request.accept_languages.best_match(LANGUAGES, default="uk")
     return "uk"
 
 
