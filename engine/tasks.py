@@ -60,6 +60,21 @@ def _bump(task: HumanTask) -> None:
     db.session.refresh(task)
 
 
+def _changed(task: HumanTask, event: str, actor: str, details: dict) -> None:
+    """Audit a change of the task row (claim, hand-over, draft) and write it."""
+    audit.record(
+        event,
+        actor=actor,
+        instance_id=task.instance_id,
+        business_key=task.business_key,
+        task_id=task.id,
+        element_id=task.element_id,
+        subject=task.name,
+        details=details,
+    )
+    db.session.flush()
+
+
 def claim(
     task_id: str, *, user: str, actor: str | None = None, expected_version: int | None = None
 ) -> HumanTask:
@@ -73,17 +88,7 @@ def claim(
         )
     _bump(task)
     task.assignee, task.claimed_at = user, clock.now()
-    audit.record(
-        "task_claimed",
-        actor=actor or user,
-        instance_id=task.instance_id,
-        business_key=task.business_key,
-        task_id=task.id,
-        element_id=task.element_id,
-        subject=task.name,
-        details={"assignee": user},
-    )
-    db.session.flush()
+    _changed(task, "task_claimed", actor or user, {"assignee": user})
     return task
 
 
@@ -94,17 +99,7 @@ def unclaim(task_id: str, *, actor: str, expected_version: int | None = None) ->
     previous = task.assignee
     _bump(task)
     task.assignee, task.claimed_at = None, None
-    audit.record(
-        "task_unclaimed",
-        actor=actor,
-        instance_id=task.instance_id,
-        business_key=task.business_key,
-        task_id=task.id,
-        element_id=task.element_id,
-        subject=task.name,
-        details={"previous": previous},
-    )
-    db.session.flush()
+    _changed(task, "task_unclaimed", actor, {"previous": previous})
     return task
 
 
@@ -115,17 +110,7 @@ def reassign(
     previous = task.assignee
     _bump(task)
     task.assignee, task.claimed_at = to, clock.now()
-    audit.record(
-        "task_reassigned",
-        actor=actor,
-        instance_id=task.instance_id,
-        business_key=task.business_key,
-        task_id=task.id,
-        element_id=task.element_id,
-        subject=task.name,
-        details={"from": previous, "to": to, "reason": reason},
-    )
-    db.session.flush()
+    _changed(task, "task_reassigned", actor, {"from": previous, "to": to, "reason": reason})
     return task
 
 
@@ -136,15 +121,5 @@ def save_draft(
     task = _locked_open(task_id, expected_version)
     _bump(task)
     task.draft, task.draft_saved_at = data, clock.now()
-    audit.record(
-        "draft_saved",
-        actor=actor,
-        instance_id=task.instance_id,
-        business_key=task.business_key,
-        task_id=task.id,
-        element_id=task.element_id,
-        subject=task.name,
-        details={"fields": sorted(data)[:40]},
-    )
-    db.session.flush()
+    _changed(task, "draft_saved", actor, {"fields": sorted(data)[:40]})
     return task

@@ -21,6 +21,7 @@ from .authorities.models import Authority
 from .deadlines import KYIV
 from .facilities.models import Facility
 from .recommendations.models import Recommendation
+from .recommendations.queries import search_clause
 from .recommendations.services import PROCESS_ID
 from .users.models import User
 
@@ -129,13 +130,7 @@ def _apply(
     if f.role:
         query = query.where(HumanTask.role == f.role)
     if f.q and f.q.strip():
-        term = f.q.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(
-            sa.or_(
-                Recommendation.search_text.like(f"%{term}%", escape="\\"),
-                Recommendation.number.ilike(f"%{term}%", escape="\\"),
-            )
-        )
+        query = query.where(search_clause(f.q))
     return query
 
 

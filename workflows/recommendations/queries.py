@@ -52,6 +52,16 @@ def _overdue_clause(now: datetime):
     return sa.and_(Recommendation.status.in_(OPEN_STATUSES), Recommendation.due_at < now)
 
 
+def search_clause(q: str):
+    """Recommendations whose text or number contains `q`, case-insensitively (Cyrillic included,
+    on SQLite too: the text is compared with its casefolded copy); `%` and `_` match themselves."""
+    term = q.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.or_(
+        Recommendation.search_text.like(f"%{term}%", escape="\\"),
+        Recommendation.number.ilike(f"%{term}%", escape="\\"),
+    )
+
+
 def listing(user: User, f: RecommendationFilters) -> RecommendationPage:
     now = clock.now()
     query = sa.select(Recommendation).where(recommendation_filter(user))
@@ -74,8 +84,7 @@ def listing(user: User, f: RecommendationFilters) -> RecommendationPage:
     elif f.overdue is False:
         query = query.where(sa.not_(_overdue_clause(now)) | Recommendation.due_at.is_(None))
     if f.q and f.q.strip():
-        term = f.q.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Recommendation.search_text.like(f"%{term}%", escape="\\"))
+        query = query.where(search_clause(f.q))
     per_page = min(max(f.per_page, 1), PER_PAGE_MAX)
     page = max(f.page, 1)
     total = (
