@@ -324,9 +324,15 @@ def clock_group():
 @clock_group.command("show")
 @with_appcontext
 def clock_show_command():
+    """The engine clock now (and how far it was moved, if it was)."""
     _sync_clock()
     offset = clock.offset.total_seconds()
-    note = "" if offset == 0 else f" (moved {offset / 86400:+.2f} days from the system clock)"
+    if not current_app.config.get("OMBUDSFLOW_CLOCK_ADJUSTABLE"):
+        note = " (the system clock: OMBUDSFLOW_CLOCK_ADJUSTABLE is off here)"
+    elif offset:
+        note = f" (moved {offset / 86400:+.2f} days from the system clock)"
+    else:
+        note = ""
     click.echo(f"{clock.now().isoformat()}{note}")
 
 
