@@ -12,6 +12,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from config.settings import PROJECT_ROOT, load_settings
 
     app = Flask(__name__, instance_relative_config=False)
+    from .converters import DatabaseIntegerConverter
+
+    app.url_map.converters["int"] = DatabaseIntegerConverter
     app.config.from_mapping(load_settings())
     if test_config:
         app.config.update(test_config)

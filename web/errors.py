@@ -4,6 +4,7 @@ browsers; messages in the user's language. Domain and engine errors map to statu
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -46,9 +47,22 @@ _MARSHMALLOW = {
 }
 
 
+_RANGE = re.compile(
+    r"^Must be (?:greater than or equal to (?P<min>-?[\d.]+))?(?: and )?"
+    r"(?:less than or equal to (?P<max>-?[\d.]+))?\.$"
+)
+
+
 def translate_marshmallow(message: str) -> str:
     if message in _MARSHMALLOW:
         return _MARSHMALLOW[message]()
+    bounds = _RANGE.match(message)
+    if bounds and (bounds["min"] or bounds["max"]):
+        if bounds["min"] and bounds["max"]:
+            return _("The value must be between %(min)s and %(max)s.", min=bounds["min"], max=bounds["max"])
+        if bounds["min"]:
+            return _("The value must be at least %(n)s.", n=bounds["min"])
+        return _("The value must be at most %(n)s.", n=bounds["max"])
     if message.startswith("Must be one of:"):
         return _(
             "Choose one of: %(values)s", values=message.removeprefix("Must be one of:").strip().rstrip(".")

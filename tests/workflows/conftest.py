@@ -139,9 +139,9 @@ class Api:
         return self.client.get(url, headers=self._headers(kwargs), **kwargs)
 
     def post(self, url, json=None, **kwargs):
-        return self.client.post(
-            url, json=json if json is not None else {}, headers=self._headers(kwargs), **kwargs
-        )
+        if "data" not in kwargs and json is None:
+            json = {}
+        return self.client.post(url, json=json, headers=self._headers(kwargs), **kwargs)
 
     def put(self, url, json=None, **kwargs):
         return self.client.put(url, json=json, headers=self._headers(kwargs), **kwargs)

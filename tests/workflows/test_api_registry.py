@@ -123,3 +123,32 @@ def test_users_and_me(api, world):
     me = api["authority"].get("/api/v1/me").json
     assert me["role"] == "authority" and me["authority_id"] == world.colony_admin.id
     assert api["lawyer"].get("/api/v1/me", headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_hostile_input_is_a_clear_error_never_a_crash(api, world):
+    lawyer = api["lawyer"]
+    broken = lawyer.post("/api/v1/recommendations", data="{not json", content_type="application/json")
+    assert broken.status_code == 400 and broken.json["error"]["code"] == "bad_request"
+    listed = lawyer.post("/api/v1/recommendations", data="[1, 2]", content_type="application/json")
+    assert listed.status_code == 422 and listed.json["error"]["fields"] == {
+        "_form": ["Тіло запиту має бути об'єктом JSON."]
+    }
+    huge = lawyer.post(
+        "/api/v1/recommendations",
+        {
+            "finding_id": 10**30,
+            "authority_id": -(10**20),
+            "text": "Достатньо довгий текст.",
+            "severity": "high",
+            "category": "other",
+        },
+    )
+    assert huge.status_code == 422
+    assert huge.json["error"]["fields"]["finding_id"] == ["Значення має бути від -2147483648 до 2147483647."]
+    assert lawyer.get("/api/v1/recommendations/99999999999999999999").status_code == 404
+    assert lawyer.get("/api/v1/tasks/%00%27;drop").status_code == 404
+    paging = lawyer.get("/api/v1/recommendations?per_page=100000&page=0")
+    assert paging.status_code == 422 and paging.json["error"]["fields"] == {
+        "page": ["Значення має бути не менше 1."],
+        "per_page": ["Значення має бути від 1 до 200."],
+    }

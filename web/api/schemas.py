@@ -16,6 +16,16 @@ from workflows.users.models import ROLES
 from workflows.visits.models import FINDING_CATEGORIES, MEMBER_ROLES, SEVERITIES, VISIT_KINDS
 
 STRICT = {"unknown": "raise"}
+INT_MAX = 2**31 - 1  # integer columns are 32-bit on PostgreSQL
+
+
+class Int(fields.Integer):
+    """An integer the database can hold: larger or smaller ones are a field error, not a crash."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("strict", False)
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate.Range(min=-INT_MAX - 1, max=INT_MAX))
 
 
 class ErrorBody(Schema):
@@ -38,15 +48,15 @@ class PageQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = Int(load_default=1, validate=validate.Range(min=1))
+    per_page = Int(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class PageMeta(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    pages = fields.Integer()
+    total = Int()
+    page = Int()
+    per_page = Int()
+    pages = Int()
 
 
 # --- authorities and facilities ------------------------------------------------------------------
@@ -60,19 +70,19 @@ class AuthorityIn(Schema):
     name_uk = fields.String(required=True, validate=validate.Length(min=2, max=400))
     name_en = fields.String(load_default="", validate=validate.Length(max=400))
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    parent_id = fields.Integer(load_default=None, allow_none=True)
+    parent_id = Int(load_default=None, allow_none=True)
     emails = fields.List(fields.Email(), load_default=list, validate=validate.Length(max=20))
     language = fields.String(load_default="uk", validate=validate.OneOf(["uk", "en"]))
 
 
 class AuthorityOut(Schema):
-    id = fields.Integer()
+    id = Int()
     code = fields.String()
     name = fields.String()
     name_uk = fields.String()
     name_en = fields.String()
     level = fields.String()
-    parent_id = fields.Integer(allow_none=True)
+    parent_id = Int(allow_none=True)
     emails = fields.List(fields.String())
     language = fields.String()
 
@@ -82,7 +92,7 @@ class AuthorityQuery(Schema):
         unknown = EXCLUDE
 
     level = fields.String(validate=validate.OneOf(LEVELS))
-    parent_id = fields.Integer()
+    parent_id = Int()
     q = fields.String(validate=validate.Length(max=200))
 
 
@@ -94,14 +104,14 @@ class FacilityIn(Schema):
     name_en = fields.String(load_default="", validate=validate.Length(max=400))
     kind = fields.String(required=True, validate=validate.Length(max=40))
     region = fields.String(required=True, validate=validate.Length(max=40))
-    authority_id = fields.Integer(required=True)
+    authority_id = Int(required=True)
     address = fields.String(load_default="", validate=validate.Length(max=500))
     in_hostilities_area = fields.Boolean(load_default=False)
     access_note = fields.String(load_default="", validate=validate.Length(max=5000))
 
 
 class FacilityOut(Schema):
-    id = fields.Integer()
+    id = Int()
     name = fields.String()
     name_uk = fields.String()
     name_en = fields.String()
@@ -110,7 +120,7 @@ class FacilityOut(Schema):
     region = fields.String(attribute="region_code")
     region_name = fields.String()
     address = fields.String()
-    authority_id = fields.Integer()
+    authority_id = Int()
     in_hostilities_area = fields.Boolean()
     access_note = fields.String()
 
@@ -118,7 +128,7 @@ class FacilityOut(Schema):
 class FacilityQuery(PageQuery):
     region = fields.String()
     kind = fields.String()
-    authority_id = fields.Integer()
+    authority_id = Int()
     q = fields.String(validate=validate.Length(max=200))
 
 
@@ -131,14 +141,14 @@ class MemberIn(Schema):
 
     name = fields.String(required=True, validate=validate.Length(min=2, max=200))
     role = fields.String(required=True, validate=validate.OneOf(MEMBER_ROLES))
-    user_id = fields.Integer(load_default=None, allow_none=True)
+    user_id = Int(load_default=None, allow_none=True)
 
 
 class VisitIn(Schema):
     class Meta:
         unknown = "raise"
 
-    facility_id = fields.Integer(required=True)
+    facility_id = Int(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(VISIT_KINDS))
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
@@ -147,7 +157,7 @@ class VisitIn(Schema):
 
 
 class VisitQuery(PageQuery):
-    facility_id = fields.Integer()
+    facility_id = Int()
 
 
 class FindingIn(Schema):
@@ -165,23 +175,23 @@ class FindingIn(Schema):
 class MemberOut(Schema):
     name = fields.String()
     role = fields.String()
-    user_id = fields.Integer(allow_none=True)
+    user_id = Int(allow_none=True)
 
 
 class FindingOut(Schema):
-    id = fields.Integer()
-    visit_id = fields.Integer()
+    id = Int()
+    visit_id = Int()
     text = fields.String()
     category = fields.String()
     severity = fields.String()
     evidence = fields.List(fields.String())
     created_at = fields.DateTime()
-    recommendation_ids = fields.List(fields.Integer())
+    recommendation_ids = fields.List(Int())
 
 
 class VisitOut(Schema):
-    id = fields.Integer()
-    facility_id = fields.Integer()
+    id = Int()
+    facility_id = Int()
     facility_name = fields.String()
     kind = fields.String()
     starts_on = fields.Date()
@@ -190,7 +200,7 @@ class VisitOut(Schema):
     members = fields.List(fields.Nested(MemberOut))
     findings = fields.List(fields.Nested(FindingOut))
     created_at = fields.DateTime()
-    created_by = fields.Integer()
+    created_by = Int()
 
 
 # --- recommendations -----------------------------------------------------------------------------
@@ -200,8 +210,8 @@ class RecommendationIn(Schema):
     class Meta:
         unknown = "raise"
 
-    finding_id = fields.Integer(required=True)
-    authority_id = fields.Integer(required=True)
+    finding_id = Int(required=True)
+    authority_id = Int(required=True)
     text = fields.String(required=True, validate=validate.Length(min=10, max=20000))
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     category = fields.String(required=True, validate=validate.OneOf(FINDING_CATEGORIES))
@@ -209,8 +219,8 @@ class RecommendationIn(Schema):
 
 class RecommendationQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(STATUSES))
-    authority_id = fields.Integer()
-    facility_id = fields.Integer()
+    authority_id = Int()
+    facility_id = Int()
     region = fields.String()
     severity = fields.String(validate=validate.OneOf(SEVERITIES))
     overdue = fields.Boolean()
@@ -218,7 +228,7 @@ class RecommendationQuery(PageQuery):
 
 
 class Ref(Schema):
-    id = fields.Integer()
+    id = Int()
     code = fields.String()
     name = fields.String()
 
@@ -232,11 +242,11 @@ class TaskSummary(Schema):
     assignee = fields.String(allow_none=True)
     due_at = fields.DateTime(allow_none=True)
     overdue = fields.Boolean()
-    version = fields.Integer()
+    version = Int()
 
 
 class RecommendationOut(Schema):
-    id = fields.Integer()
+    id = Int()
     number = fields.String()
     text = fields.String()
     severity = fields.String()
@@ -249,10 +259,10 @@ class RecommendationOut(Schema):
     addressee = fields.Nested(Ref, metadata={"description": "The authority that must answer now"})
     facility = fields.Nested(Ref)
     region = fields.String()
-    finding_id = fields.Integer()
+    finding_id = Int()
     outcome = fields.String(allow_none=True)
     close_reason = fields.String(allow_none=True)
-    process_instance_id = fields.Integer(allow_none=True)
+    process_instance_id = Int(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
@@ -273,20 +283,20 @@ class HistoryEntry(Schema):
 
 
 class ActOut(Schema):
-    id = fields.Integer()
+    id = Int()
     kind = fields.String(validate=validate.OneOf(ACT_KINDS))
     number = fields.String()
     act_date = fields.Date()
     signatory = fields.String()
     text = fields.String()
-    addressee_id = fields.Integer()
+    addressee_id = Int()
     sent_at = fields.DateTime()
     due_at = fields.DateTime()
 
 
 class ReplyOut(Schema):
-    id = fields.Integer()
-    authority_id = fields.Integer()
+    id = Int()
+    authority_id = Int()
     text = fields.String()
     measures = fields.String()
     attachments = fields.List(fields.String())
@@ -295,7 +305,7 @@ class ReplyOut(Schema):
 
 
 class ExtensionOut(Schema):
-    id = fields.Integer()
+    id = Int()
     requested_until = fields.Date()
     reason = fields.String()
     requested_at = fields.DateTime()
@@ -306,7 +316,7 @@ class ExtensionOut(Schema):
 
 
 class VerificationOut(Schema):
-    id = fields.Integer()
+    id = Int()
     outcome = fields.String(allow_none=True)
     method = fields.String()
     note = fields.String()
@@ -315,9 +325,9 @@ class VerificationOut(Schema):
 
 
 class EscalationOut(Schema):
-    id = fields.Integer()
+    id = Int()
     kind = fields.String(validate=validate.OneOf(ESCALATION_KINDS))
-    target_authority_id = fields.Integer(allow_none=True)
+    target_authority_id = Int(allow_none=True)
     reason = fields.String()
     due_at = fields.DateTime(allow_none=True)
     protocol_number = fields.String(allow_none=True)
@@ -358,12 +368,12 @@ class TaskQuery(Schema):
     )
     region = fields.String()
     facility_kind = fields.String()
-    authority_id = fields.Integer()
+    authority_id = Int()
     severity = fields.String(validate=validate.OneOf(SEVERITIES))
     q = fields.String(validate=validate.Length(max=200))
     sort = fields.String(load_default="due", validate=validate.OneOf(SORTS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=200))
+    page = Int(load_default=1, validate=validate.Range(min=1))
+    per_page = Int(load_default=25, validate=validate.Range(min=1, max=200))
 
 
 class TaskOut(TaskSummary):
@@ -378,7 +388,7 @@ class TaskPageOut(PageMeta):
     items = fields.List(fields.Nested(TaskOut))
     counts = fields.Dict(
         keys=fields.String(),
-        values=fields.Integer(),
+        values=Int(),
         metadata={"description": "all, mine, group, overdue, due_this_week, current"},
     )
 
@@ -395,7 +405,7 @@ class VersionIn(Schema):
     class Meta:
         unknown = "raise"
 
-    version = fields.Integer(load_default=None, allow_none=True)
+    version = Int(load_default=None, allow_none=True)
 
 
 class CompleteIn(Schema):
@@ -403,7 +413,7 @@ class CompleteIn(Schema):
         unknown = "raise"
 
     data = fields.Dict(required=True, metadata={"description": "Form data, checked against the task's form"})
-    version = fields.Integer(required=True, metadata={"description": "The task version you read"})
+    version = Int(required=True, metadata={"description": "The task version you read"})
 
 
 class DraftIn(Schema):
@@ -411,21 +421,21 @@ class DraftIn(Schema):
         unknown = "raise"
 
     data = fields.Dict(required=True)
-    version = fields.Integer(load_default=None, allow_none=True)
+    version = Int(load_default=None, allow_none=True)
 
 
 class ReassignIn(Schema):
     class Meta:
         unknown = "raise"
 
-    to_user_id = fields.Integer(required=True)
+    to_user_id = Int(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
-    version = fields.Integer(load_default=None, allow_none=True)
+    version = Int(load_default=None, allow_none=True)
 
 
 class CompleteOut(Schema):
     task_id = fields.String()
-    recommendation_id = fields.Integer(allow_none=True)
+    recommendation_id = Int(allow_none=True)
     status = fields.String(metadata={"description": "The recommendation's status after the step"})
     instance_status = fields.String()
     next_tasks = fields.List(fields.Nested(TaskSummary))
@@ -435,10 +445,10 @@ class CompleteOut(Schema):
 
 
 class UserOut(Schema):
-    id = fields.Integer()
+    id = Int()
     name = fields.String()
     role = fields.String()
-    authority_id = fields.Integer(allow_none=True)
+    authority_id = Int(allow_none=True)
 
 
 class UserQuery(Schema):
@@ -449,11 +459,11 @@ class UserQuery(Schema):
 
 
 class MeOut(Schema):
-    id = fields.Integer()
+    id = Int()
     email = fields.String()
     name = fields.String()
     role = fields.String()
-    authority_id = fields.Integer(allow_none=True)
+    authority_id = Int(allow_none=True)
     language = fields.String()
 
 
@@ -477,8 +487,8 @@ class ClockOut(Schema):
 class SweepOut(Schema):
     now = fields.DateTime()
     fired = fields.List(fields.Dict())
-    incidents = fields.List(fields.Integer())
-    timers_claimed = fields.Integer()
+    incidents = fields.List(Int())
+    timers_claimed = Int()
     outbox = fields.Dict()
 
 
@@ -496,36 +506,36 @@ class DeploymentIn(Schema):
 
 
 class DeploymentOut(Schema):
-    id = fields.Integer()
+    id = Int()
     name = fields.String()
     sha256 = fields.String()
     process_ids = fields.List(fields.String())
     created_at = fields.DateTime()
     created_by = fields.String()
     created = fields.Boolean()
-    versions = fields.Dict(keys=fields.String(), values=fields.Integer())
+    versions = fields.Dict(keys=fields.String(), values=Int())
 
 
 class OutboxOut(Schema):
-    id = fields.Integer()
+    id = Int()
     created_at = fields.DateTime()
     channel = fields.String()
     topic = fields.String()
     recipient = fields.String()
     status = fields.String()
-    attempts = fields.Integer()
+    attempts = Int()
     last_error = fields.String(allow_none=True)
     sent_at = fields.DateTime(allow_none=True)
     business_key = fields.String(allow_none=True)
 
 
 class IncidentOut(Schema):
-    id = fields.Integer()
-    instance_id = fields.Integer()
+    id = Int()
+    instance_id = Int()
     element_id = fields.String(allow_none=True)
     kind = fields.String()
     message = fields.String()
-    retries_left = fields.Integer()
+    retries_left = Int()
     created_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
 
