@@ -21,9 +21,9 @@ def _error_line(exc: BaseException) -> str:
     from engine.errors import EngineError, FormInvalid
 
     if isinstance(exc, DeploymentError):
-        lines = [f"error: deployment refused ({len(exc.problems)} problem(s)):"]
-        lines += [f"  {p}" for p in exc.problems]
-        return "\n".join(lines)
+        return f"error: deployment refused ({len(exc.problems)} problem(s)): " + "; ".join(
+            map(str, exc.problems)
+        )
     if isinstance(exc, FormInvalid):
         fields = "; ".join(
             f"{name}: {', '.join(e['message'] for e in errs)}" for name, errs in exc.fields.items()
@@ -51,8 +51,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx is not None else "ombudsflow"
+        click.echo(f"error: {exc.format_message()} (see `{where} --help`)", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:
         click.echo(_error_line(exc), err=True)

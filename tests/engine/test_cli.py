@@ -83,6 +83,7 @@ def test_errors_are_one_clear_line(cli, cli_bpmn, args, message):
     proc = cli(*args, ok=False)
     assert proc.returncode != 0
     assert message in proc.stderr
+    assert proc.stderr.count("\n") == 1, proc.stderr
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
 
 
@@ -91,6 +92,7 @@ def test_refused_deployment_lists_problems(cli, tmp_path):
     broken.write_text((BPMN_DIR / "fragile.bpmn").read_text().replace('"P1D"', "P1D"))
     proc = cli("deploy", str(broken), ok=False)
     assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1  # one line, however many problems
     assert "error: deployment refused (1 problem(s)):" in proc.stderr
     assert "broken.bpmn [wait]: timer: timer expression 'P1D' is not quoted" in proc.stderr
 
