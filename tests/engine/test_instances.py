@@ -237,3 +237,36 @@ def test_audit_log_refuses_update_and_delete(deployed, db):
         db.session.execute(sa.delete(AuditEvent))
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == count
+
+
+def test_change_listeners_hear_every_command_in_its_transaction(deployed, db, clock):
+    from engine import timers
+
+    heard = []
+
+    def listener(event):
+        heard.append(
+            (
+                event.command,
+                event.status,
+                event.completed_task and event.completed_task.element_id,
+                [t.element_id for t in event.fired],
+                [t.element_id for t in event.snapshot.tasks],
+            )
+        )
+
+    instances.on_change(listener)
+    try:
+        result = start_review(db)
+        [prepare] = open_tasks(db, result.instance_id)
+        instances.complete(prepare.id, actor="l", data={"title": "One"}, expected_version=1)
+        db.session.commit()
+        clock.advance(days=1, minutes=1)
+        timers.sweep()
+    finally:
+        instances._listeners.remove(listener)
+    assert heard == [
+        ("start", "running", None, [], ["prepare"]),
+        ("complete", "running", "prepare", [], ["review_task"]),
+        ("timer", "running", None, ["review_reminder"], ["review_task"]),
+    ]
