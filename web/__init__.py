@@ -47,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True)
     csrf = CSRFProtect(app)
 
-    from . import api, auth, commands, errors, pages
+    from . import api, auth, commands, errors, guards, pages
 
     if app.config.get("OMBUDSFLOW_CLOCK_ADJUSTABLE"):
         # A clock moved by `ombudsflow clock set` or PUT /api/v1/clock (another process, maybe) holds
@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         app.before_request(lambda: clock_module.sync(db.session))
     errors.init_app(app)
+    guards.init_app(app)
     auth.init_app(app)
     api.init_app(app, csrf)
     pages.init_app(app)

@@ -146,7 +146,16 @@ def test_hostile_input_is_a_clear_error_never_a_crash(api, world):
     assert huge.status_code == 422
     assert huge.json["error"]["fields"]["finding_id"] == ["Значення має бути від -2147483648 до 2147483647."]
     assert lawyer.get("/api/v1/recommendations/99999999999999999999").status_code == 404
-    assert lawyer.get("/api/v1/tasks/%00%27;drop").status_code == 404
+    assert lawyer.get("/api/v1/tasks/%27;drop%20table").status_code == 404
+    nul_path = lawyer.get("/api/v1/tasks/%00%27;drop")
+    assert nul_path.status_code == 400 and nul_path.json["error"]["fields"] == {
+        "_path": ["Видаліть символ NUL (U+0000)."]}
+    nul_text = lawyer.post("/api/v1/visits", {"facility_id": world.facility_id, "kind": "regular",
+                                              "starts_on": "2026-11-20", "ends_on": "2026-11-20",
+                                              "members": [{"name": "Ім\u0000я", "role": "staff"}]})
+    assert nul_text.status_code == 400 and list(nul_text.json["error"]["fields"]) == ["members.0.name"]
+    nul_query = lawyer.get("/api/v1/recommendations?q=%00")
+    assert nul_query.status_code == 400 and list(nul_query.json["error"]["fields"]) == ["q"]
     paging = lawyer.get("/api/v1/recommendations?per_page=100000&page=0")
     assert paging.status_code == 422 and paging.json["error"]["fields"] == {
         "page": ["Значення має бути не менше 1."],
