@@ -149,10 +149,18 @@ def test_hostile_input_is_a_clear_error_never_a_crash(api, world):
     assert lawyer.get("/api/v1/tasks/%27;drop%20table").status_code == 404
     nul_path = lawyer.get("/api/v1/tasks/%00%27;drop")
     assert nul_path.status_code == 400 and nul_path.json["error"]["fields"] == {
-        "_path": ["Видаліть символ NUL (U+0000)."]}
-    nul_text = lawyer.post("/api/v1/visits", {"facility_id": world.facility_id, "kind": "regular",
-                                              "starts_on": "2026-11-20", "ends_on": "2026-11-20",
-                                              "members": [{"name": "Ім\u0000я", "role": "staff"}]})
+        "_path": ["Видаліть символ NUL (U+0000)."]
+    }
+    nul_text = lawyer.post(
+        "/api/v1/visits",
+        {
+            "facility_id": world.facility_id,
+            "kind": "regular",
+            "starts_on": "2026-11-20",
+            "ends_on": "2026-11-20",
+            "members": [{"name": "Ім\u0000я", "role": "staff"}],
+        },
+    )
     assert nul_text.status_code == 400 and list(nul_text.json["error"]["fields"]) == ["members.0.name"]
     nul_query = lawyer.get("/api/v1/recommendations?q=%00")
     assert nul_query.status_code == 400 and list(nul_query.json["error"]["fields"]) == ["q"]
