@@ -20,7 +20,7 @@ from . import clock as clock_module
 from . import deployments, instances, timers
 from .clock import clock, parse_instant
 from .db import db
-from .models import AuditEvent, HumanTask, Incident, ProcessInstance, Timer
+from .models import AuditEvent, HumanTask, Incident, Timer
 
 
 def cli_actor() -> str:
@@ -362,6 +362,3 @@ def _require_adjustable() -> None:
         raise click.ClickException(
             "the clock is not adjustable here; set OMBUDSFLOW_CLOCK_ADJUSTABLE=1 (never in production)"
         )
-
-
-__all__ = ["ProcessInstance"]

@@ -21,7 +21,7 @@ from flask import current_app
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -646,7 +646,6 @@ __all__ = [
     "ChangeEvent",
     "CommandResult",
     "Trace",
-    "WorkflowException",
     "cancel",
     "complete",
     "fire_timers",

@@ -15,7 +15,6 @@ from workflows.recommendations.models import ACT_KINDS, STATUSES
 from workflows.users.models import ROLES
 from workflows.visits.models import FINDING_CATEGORIES, MEMBER_ROLES, SEVERITIES, VISIT_KINDS
 
-STRICT = {"unknown": "raise"}
 INT_MAX = 2**31 - 1  # integer columns are 32-bit on PostgreSQL
 
 
@@ -538,6 +537,3 @@ class IncidentOut(Schema):
     retries_left = Int()
     created_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
-
-
-__all__ = ["STRICT"]
