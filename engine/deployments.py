@@ -73,6 +73,8 @@ class ParsedDeployment:
     specs: dict[str, tuple[Any, dict[str, Any]]]
     forms: dict[str, dict[str, Any]]
     names: dict[str, str | None]
+    # Decision tables by decision id, for evaluating a DMN outside a process (engine.decisions).
+    decisions: dict[str, Any] = field(default_factory=dict)
 
 
 def kind_of(filename: str) -> str | None:
@@ -195,9 +197,17 @@ def parse(files: dict[str, str], *, validate_schema: bool = True) -> ParsedDeplo
             for sub in [spec, *subprocess_specs.values()]:
                 if sub is not None:
                     problems.extend(lint_spec(sub, forms))
+    decisions: dict[str, Any] = {}
+    if not problems:
+        for decision_id, dmn_parser in parser.dmn_parsers.items():
+            try:
+                dmn_parser.parse()
+                decisions[decision_id] = dmn_parser.decision
+            except ValidationException as exc:
+                problems.append(_problem_from(exc, dmn_parser.filename or "?"))
     if problems:
         raise DeploymentError(_unique(problems))
-    return ParsedDeployment(specs=specs, forms=forms, names=names)
+    return ParsedDeployment(specs=specs, forms=forms, names=names, decisions=decisions)
 
 
 _SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"

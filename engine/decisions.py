@@ -1,0 +1,97 @@
+"""Evaluating a deployed DMN decision table outside a process.
+
+Business rule tasks evaluate their tables inside a workflow. Some rules are wanted without one: a
+risk score per place, whether a kind of document needs a manager's approval, the designer's "try
+it" panel. They run here through the same DMN engine and the same sandbox as inside a process, on
+the newest deployment that holds the decision, and say which rows fired (a score must show why).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import sqlalchemy as sa
+from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
+from SpiffWorkflow.dmn.specs.model import HitPolicy
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from . import deployments
+from .db import db
+from .errors import NotFound, ProcessError
+from .models import Deployment
+from .scripting import SandboxError
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    id: str
+    row_number: int
+    description: str
+
+
+@dataclass
+class DecisionResult:
+    decision_id: str
+    deployment_id: int
+    # UNIQUE: the outputs of the rule that fired ({} when none did); COLLECT: each output's list.
+    outputs: dict[str, Any]
+    rules: list[FiredRule] = field(default_factory=list)
+
+
+class _Workflow:
+    def __init__(self, script_engine, decision_id: str) -> None:
+        self.script_engine = script_engine
+        self.spec = SimpleNamespace(file=decision_id, name=decision_id)
+        self.top_workflow = self
+
+
+class _Task:
+    """What SpiffWorkflow's DMN engine (and its exceptions) read of a task: data, a spec name, the
+    workflow's script engine."""
+
+    def __init__(self, data: dict[str, Any], script_engine, decision_id: str) -> None:
+        self.data = data
+        self.workflow = _Workflow(script_engine, decision_id)
+        self.task_spec = SimpleNamespace(bpmn_id=decision_id, bpmn_name=decision_id, name=decision_id)
+
+
+def find(decision_id: str, deployment_id: int | None = None) -> tuple[int, Any]:
+    """(deployment id, parsed decision): from `deployment_id`, or the newest deployment holding it."""
+    if deployment_id is not None:
+        candidates = [deployment_id]
+    else:
+        candidates = db.session.scalars(sa.select(Deployment.id).order_by(Deployment.id.desc())).all()
+    for candidate in candidates:
+        decision = deployments.loaded(candidate).decisions.get(decision_id)
+        if decision is not None:
+            return candidate, decision
+    raise NotFound(f"no deployed decision with id {decision_id!r}", decision_id=decision_id)
+
+
+def evaluate(decision_id: str, data: dict[str, Any], *, deployment_id: int | None = None) -> DecisionResult:
+    """Evaluate the decision's (first) table for `data` in the sandbox."""
+    from .instances import make_script_engine
+
+    found_in, decision = find(decision_id, deployment_id)
+    table = decision.decisionTables[0]
+    task = _Task(dict(data), make_script_engine(), decision_id)
+    engine = DMNEngine(table)
+    try:
+        fired = engine.decide(task)
+        outputs = engine.result(task)
+    except (SpiffWorkflowException, SandboxError) as exc:
+        notes = "; ".join(getattr(exc, "__notes__", []) or [])
+        raise ProcessError(f"{exc}{f' ({notes})' if notes else ''}", element_id=decision_id) from exc
+    if table.hit_policy != HitPolicy.COLLECT.value:
+        fired = fired[:1]
+    return DecisionResult(
+        decision_id=decision_id,
+        deployment_id=found_in,
+        outputs=dict(outputs),
+        rules=[FiredRule(r.id, r.row_number, (r.description or "").strip()) for r in fired],
+    )
+
+
+__all__ = ["DecisionResult", "FiredRule", "evaluate", "find"]
