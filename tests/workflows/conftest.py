@@ -152,3 +152,7 @@ def api(world, client, db):
     tokens = {role: users.issue_token(user, label="test", actor="test") for role, user in world.users.items()}
     db.session.commit()
     return {role: Api(client, token) for role, token in tokens.items()}
+
+
+# Outgoing documents: a signatory with the grant and three recommendations of one visit.
+from .documents_world import desk  # noqa: E402, F401
