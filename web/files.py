@@ -14,6 +14,9 @@
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
+from urllib.parse import quote
 
 from flask import Response, send_file
 
@@ -35,7 +38,26 @@ def download_name(name: str, content_type: str) -> str:
     return clean
 
 
-def _secure(response: Response, content_type: str) -> Response:
+def content_disposition(name: str, *, inline: bool) -> str:
+    """RFC 6266: the UTF-8 name for every current browser, and an ASCII one for old clients (Latin
+    letters kept, others dropped; "file" when nothing is left of the name before the extension)."""
+
+    def ascii_part(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        return re.sub(r"[^A-Za-z0-9._ -]+", "", text).strip(" .")
+
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    fallback = (ascii_part(stem) or "file") + (f".{ascii_part(extension)}" if ascii_part(extension) else "")
+    kind = "inline" if inline else "attachment"
+    if fallback == name:
+        return f'{kind}; filename="{name}"'
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def _secure(response: Response, content_type: str, name: str, inline: bool) -> Response:
+    response.headers["Content-Disposition"] = content_disposition(name, inline=inline)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = CSP_PDF if content_type == types.PDF else CSP_SANDBOXED
     response.headers["Cache-Control"] = "private, no-cache"
@@ -49,24 +71,17 @@ def send_stored(stored: StoredFile, *, name: str | None = None, inline: bool = T
     response = send_file(
         store.path_of(stored.sha256),
         mimetype=content_type,
-        as_attachment=not as_inline,
-        download_name=download_name(name or stored.original_name, content_type),
         conditional=True,
         etag=stored.sha256,  # content-addressed: the hash is the version
         max_age=0,
     )
-    return _secure(response, content_type)
+    return _secure(
+        response, content_type, download_name(name or stored.original_name, content_type), as_inline
+    )
 
 
 def send_bytes(data: bytes, *, content_type: str, name: str, inline: bool = True) -> Response:
     """Bytes made for this request (a PDF preview of a draft) with the same headers as stored files."""
     as_inline = inline and types.shown_inline(content_type)
-    response = send_file(
-        io.BytesIO(data),
-        mimetype=content_type,
-        as_attachment=not as_inline,
-        download_name=download_name(name, content_type),
-        etag=False,
-        max_age=0,
-    )
-    return _secure(response, content_type)
+    response = send_file(io.BytesIO(data), mimetype=content_type, etag=False, max_age=0)
+    return _secure(response, content_type, download_name(name, content_type), as_inline)

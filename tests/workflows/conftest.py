@@ -146,6 +146,9 @@ class Api:
     def put(self, url, json=None, **kwargs):
         return self.client.put(url, json=json, headers=self._headers(kwargs), **kwargs)
 
+    def delete(self, url, **kwargs):
+        return self.client.delete(url, headers=self._headers(kwargs), **kwargs)
+
 
 @pytest.fixture
 def api(world, client, db):

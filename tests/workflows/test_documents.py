@@ -288,3 +288,35 @@ def test_the_documents_of_a_recommendation_and_a_documents_history(desk, db):
     ]
     with pytest.raises(Forbidden):
         queries.get(desk.world.users["authority"], first.id)
+
+
+def test_the_sent_email_carries_the_kept_pdf_and_its_acceptance_is_the_receipt(desk, db, clock, tmp_path):
+    from email import message_from_bytes, policy
+
+    from notifications.delivery import deliver_due
+
+    doc = desk.approved()
+    documents.mark_sent(desk.manager, doc.id)
+    db.session.commit()
+    clock.advance(minutes=5)
+    [outcome] = deliver_due().outcomes
+    assert outcome.result == "sent"
+
+    message = message_from_bytes(
+        (tmp_path / "mail" / f"outbox-{outcome.id}.eml").read_bytes(), policy=policy.default
+    )
+    assert message["Subject"] == "Подання № 01-12/0001-26 від 23.11.2026"
+    body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert body.startswith(
+        "Шановні колеги!\n\nНадсилаємо подання № 01-12/0001-26 від 23.11.2026 (додається у форматі PDF).\n"
+        "Документ стосується рекомендацій Р-2026-0001, Р-2026-0002, Р-2026-0003."
+    )
+    assert "Дмитро ЛУБІНЕЦЬ" in body
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "Подання № 01-12-0001-26.pdf"
+    assert attachment.get_content() == store.read_bytes(doc.pdf_sha256)  # the very PDF kept as sent
+
+    db.session.expire_all()
+    doc = db.session.get(Document, doc.id)
+    assert (doc.status, doc.received_how, doc.received_at) == ("received", "smtp_accepted", clock.now())
+    assert events(db, doc)[-1] == "document_received"

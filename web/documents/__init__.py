@@ -8,6 +8,7 @@ from flask_login import login_required
 
 from workflows.documents import queries
 from workflows.documents import services as documents
+from workflows.documents.formatting import term_words
 from workflows.documents.models import Document
 from workflows.files import store
 
@@ -15,6 +16,8 @@ from ..files import send_bytes, send_stored
 from ..people import actor_names
 
 bp = Blueprint("document", __name__)
+# "P1M" as the page's language says it: 1 місяць, 1 month.
+bp.add_app_template_filter(term_words, "period")
 
 
 def send_pdf(doc: Document) -> Response:

@@ -70,7 +70,7 @@ TITLES = {
     "repeat_request": _l("Repeat request"),
     "superior_letter": _l("Letter to the superior authority"),
     "protocol": _l("Administrative-offence protocol"),
-    "closing_notice": _l("Notice of closing"),
+    "closing_notice": _l("Notice of removal from control"),
     "extension_decision": _l("Decision on the extension request"),
 }
 

@@ -21,7 +21,9 @@ def message(doc: Document, recommendation_numbers: list[str], reply_url: str | N
     with force_locale(doc.language):
         title = str(TITLES[doc.kind])
         reference = f"{title} {number_line(doc.number, doc.number_date)}"
-        lines = [_("Dear colleagues,"), "", _("Please find attached %(document)s (PDF).", document=reference)]
+        # In a Ukrainian sentence the kind is a common noun: "Надсилаємо подання № …".
+        in_text = reference[:1].lower() + reference[1:] if doc.language == "uk" else reference
+        lines = [_("Dear colleagues,"), "", _("Please find attached %(document)s (PDF).", document=in_text)]
         if recommendation_numbers:
             lines.append(
                 ngettext(

@@ -41,6 +41,8 @@ def sniff(head: bytes) -> str:
 
 def extension_for(content_type: str) -> str | None:
     """The usual extension of a sniffed type ("pdf", "jpg"), for download names that match the bytes."""
+    if content_type == UNKNOWN:  # filetype lists fonts under this type too: it names no extension
+        return None
     kind = filetype.get_type(mime=content_type)
     return kind.extension if kind is not None else None
 
