@@ -69,7 +69,14 @@ def subject_of(doc: Document) -> str:
 
 
 def _locked(document_id: int, expected_version: int | None) -> Document:
-    doc = db.session.scalar(sa.select(Document).where(Document.id == document_id).with_for_update())
+    """The document, its row locked to the end of the transaction (PostgreSQL; SQLite holds the
+    write lock already) and read afresh, so two people acting at once take turns."""
+    doc = db.session.scalar(
+        sa.select(Document)
+        .where(Document.id == document_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if doc is None:
         raise NotFound(_("Document %(id)s does not exist.", id=document_id))
     if expected_version is not None and expected_version != doc.version:
