@@ -96,4 +96,13 @@ def load_settings() -> dict:
         "OMBUDSFLOW_DIGEST_HOUR": _int("OMBUDSFLOW_DIGEST_HOUR", 8),
         "OMBUDSFLOW_DIGEST_CHECK_INTERVAL": _int("OMBUDSFLOW_DIGEST_CHECK_INTERVAL", 600),
         "OMBUDSFLOW_LOG_LEVEL": env("OMBUDSFLOW_LOG_LEVEL", "INFO"),
+        # The content-addressed file store (documents as sent, evidence); empty: <instance>/files.
+        "OMBUDSFLOW_FILES_DIR": env("OMBUDSFLOW_FILES_DIR", ""),
+        # Outgoing documents (docs/DOCUMENTS.md): how register numbers are written (empty: the
+        # defaults in workflows/documents/registers.py), the contacts under the letterhead, and
+        # the CPU time one template may take to render.
+        "OMBUDSFLOW_OUTGOING_NUMBER_FORMAT": env("OMBUDSFLOW_OUTGOING_NUMBER_FORMAT", ""),
+        "OMBUDSFLOW_PROTOCOL_NUMBER_FORMAT": env("OMBUDSFLOW_PROTOCOL_NUMBER_FORMAT", ""),
+        "OMBUDSFLOW_LETTERHEAD_CONTACTS": env("OMBUDSFLOW_LETTERHEAD_CONTACTS", ""),
+        "OMBUDSFLOW_TEMPLATE_TIMEOUT_MS": _int("OMBUDSFLOW_TEMPLATE_TIMEOUT_MS", 1000),
     }

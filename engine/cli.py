@@ -68,7 +68,7 @@ def _iso(value: datetime | None) -> str | None:
 @click.option("--name", default="", help="A label for the deployment.")
 @with_appcontext
 def deploy_command(paths, name):
-    """Deploy BPMN, DMN and form files (or directories of them) as one deployment."""
+    """Deploy BPMN, DMN, form and template files (or directories of them) as one deployment."""
     files = deployments.collect_files(paths)
     result = deployments.deploy(files, actor=cli_actor(), name=name)
     db.session.commit()

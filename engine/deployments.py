@@ -1,9 +1,14 @@
-"""Deploying BPMN, DMN and form files, and the per-deployment cache of parsed specs.
+"""Deploying BPMN, DMN, form and template files, and the per-deployment cache of parsed specs.
 
 A deployment is all-or-nothing: every file is parsed, every process built, every expression
 compiled in the sandbox and every form reference checked before a single row is written. Problems
 come back together, each naming its file, element and reason, because a designer fixing a diagram
 wants the whole list, not one error per attempt.
+
+Templates (`documents/*.j2`) are text the host renders outside any process (letters, for one).
+They are deployed and versioned with the diagrams; the engine does not know what they are for:
+whoever renders them registers a checker (`register_checker("template", …)`) that refuses a
+broken one at deploy time, and reads the newest with `latest_template(name)`.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import hashlib
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +41,8 @@ from .models import Deployment, DeploymentFile, ProcessDefinition
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
 DMN_SUFFIXES = (".dmn",)
 FORM_SUFFIXES = (".json",)
+TEMPLATE_SUFFIXES = (".j2",)
+TEMPLATE_DIR = "documents/"
 
 # Properties of a user task that the engine reads (SpiffArena's names, so diagrams move between them).
 FORM_PROPERTY = "formJsonSchemaFilename"
@@ -85,25 +92,46 @@ def kind_of(filename: str) -> str | None:
         return "dmn"
     if lower.endswith(FORM_SUFFIXES):
         return "form"
+    if lower.endswith(TEMPLATE_SUFFIXES):
+        return "template"
     return None
 
 
+# Checkers of file kinds the engine stores without understanding (templates): each gets the file
+# name and text and returns reasons to refuse it, each naming the line where it can.
+FileChecker = Callable[[str, str], list[str]]
+_checkers: dict[str, list[FileChecker]] = {}
+
+
+def register_checker(kind: str, checker: FileChecker) -> FileChecker:
+    """Have `checker` look at every deployed file of `kind` ("template"); registering twice is a no-op."""
+    registered = _checkers.setdefault(kind, [])
+    if checker not in registered:
+        registered.append(checker)
+    return checker
+
+
+_SUBDIRS = {"form": "forms/", "template": TEMPLATE_DIR}
+
+
 def collect_files(paths: Iterable[str | Path]) -> dict[str, str]:
-    """Files to deploy from paths: a directory contributes its BPMN/DMN and `forms/**/*.json`,
-    named relative to it; a single file keeps its own name."""
+    """Files to deploy from paths: a directory contributes its BPMN/DMN, `forms/**/*.json` and
+    `documents/**/*.j2`, named relative to it; a single file keeps its own name (in `forms/` or
+    `documents/` for a form or a template)."""
     files: dict[str, str] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path).as_posix()
-                if child.is_file() and kind_of(rel) and (kind_of(rel) != "form" or rel.startswith("forms/")):
+                kind = kind_of(rel)
+                if child.is_file() and kind and rel.startswith(_SUBDIRS.get(kind, "")):
                     files[rel] = child.read_text(encoding="utf-8")
         elif path.is_file():
-            if kind_of(path.name) is None:
-                raise DeploymentError([Problem(str(path), None, "not a .bpmn, .dmn or .json file")])
-            name = f"forms/{path.name}" if kind_of(path.name) == "form" else path.name
-            files[name] = path.read_text(encoding="utf-8")
+            kind = kind_of(path.name)
+            if kind is None:
+                raise DeploymentError([Problem(str(path), None, "not a .bpmn, .dmn, .json or .j2 file")])
+            files[_SUBDIRS.get(kind, "") + path.name] = path.read_text(encoding="utf-8")
         else:
             raise DeploymentError([Problem(str(path), None, "no such file or directory")])
     if not files:
@@ -127,7 +155,10 @@ def content_hash(files: dict[str, str]) -> str:
 
 
 def parse(files: dict[str, str], *, validate_schema: bool = True) -> ParsedDeployment:
-    """Parse and check a set of files; raise DeploymentError listing every problem found."""
+    """Parse and check a set of files; raise DeploymentError listing every problem found.
+
+    `validate_schema=False` (a stored deployment, checked when it was deployed) also skips the
+    registered file checkers."""
     problems: list[Problem] = []
     parser = SpiffBpmnParser(validator=VALIDATOR if validate_schema else None)
     forms: dict[str, dict[str, Any]] = {}
@@ -144,6 +175,11 @@ def parse(files: dict[str, str], *, validate_schema: bool = True) -> ParsedDeplo
                 problems.append(Problem(name, None, f"invalid JSON at line {exc.lineno}: {exc.msg}"))
             except jsonschema.SchemaError as exc:
                 problems.append(Problem(name, None, f"not a valid JSON Schema: {exc.message}"))
+            continue
+        if kind == "template":
+            if validate_schema:
+                for checker in _checkers.get("template", []):
+                    problems.extend(Problem(name, None, reason) for reason in checker(name, text))
             continue
         try:
             xml = etree.fromstring(text.encode("utf-8"))
@@ -375,7 +411,7 @@ def deploy(files: dict[str, str], *, actor: str, name: str = "") -> DeployResult
     parsed = parse(files)
     now = clock.now()
     deployment = Deployment(
-        name=(name or ", ".join(sorted(f for f in files if kind_of(f) != "form")))[:200],
+        name=(name or ", ".join(sorted(f for f in files if kind_of(f) in ("bpmn", "dmn"))))[:200],
         sha256=sha,
         process_ids=sorted(parsed.specs),
         created_at=now,
@@ -427,6 +463,31 @@ def latest_definition(process_id: str) -> ProcessDefinition | None:
         .where(ProcessDefinition.process_id == process_id)
         .order_by(ProcessDefinition.version.desc())
         .limit(1)
+    )
+
+
+def latest_template(name: str) -> tuple[int, str] | None:
+    """(deployment id, text) of the newest deployed template `name` ("documents/letter.uk.j2", or
+    "letter.uk.j2"), or None. One indexed query; no deployment is parsed."""
+    filename = name if name.startswith(TEMPLATE_DIR) else TEMPLATE_DIR + name
+    row = db.session.execute(
+        sa.select(DeploymentFile.deployment_id, DeploymentFile.content)
+        .where(DeploymentFile.filename == filename, DeploymentFile.kind == "template")
+        .order_by(DeploymentFile.deployment_id.desc())
+        .limit(1)
+    ).first()
+    return (row.deployment_id, row.content) if row is not None else None
+
+
+def template(deployment_id: int, name: str) -> str | None:
+    """The text of template `name` as deployment `deployment_id` holds it (an older version)."""
+    filename = name if name.startswith(TEMPLATE_DIR) else TEMPLATE_DIR + name
+    return db.session.scalar(
+        sa.select(DeploymentFile.content).where(
+            DeploymentFile.deployment_id == deployment_id,
+            DeploymentFile.filename == filename,
+            DeploymentFile.kind == "template",
+        )
     )
 
 

@@ -39,12 +39,16 @@ class Deployment(db.Model):
 
 class DeploymentFile(db.Model):
     __tablename__ = "deployment_file"
-    __table_args__ = (sa.UniqueConstraint("deployment_id", "filename"),)
+    __table_args__ = (
+        sa.UniqueConstraint("deployment_id", "filename"),
+        # The newest version of a template by name (deployments.latest_template), without a scan.
+        sa.Index("ix_deployment_file_filename", "filename", "deployment_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deployment_id: Mapped[int] = mapped_column(sa.ForeignKey("deployment.id"), index=True)
     filename: Mapped[str] = mapped_column(sa.String(300))
-    kind: Mapped[str] = mapped_column(sa.String(10))  # bpmn | dmn | form
+    kind: Mapped[str] = mapped_column(sa.String(10))  # bpmn | dmn | form | template
     sha256: Mapped[str] = mapped_column(sa.String(64))
     content: Mapped[str] = mapped_column(sa.Text)
 
@@ -193,7 +197,11 @@ class AuditEvent(db.Model):
     """Append-only: database triggers refuse UPDATE and DELETE (see the migration)."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_event_instance_at", "instance_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_event_instance_at", "instance_id", "id"),
+        # The history of one subject (a document, a user) without reading the whole log.
+        sa.Index("ix_audit_event_subject", "subject", "id"),
+    )
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime]

@@ -14,7 +14,8 @@ import ast
 import builtins
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -283,6 +284,19 @@ class _Deadline:
         if time.thread_time() > self.deadline:
             raise ScriptTimeout("script time limit exceeded")
         return self
+
+
+@contextmanager
+def cpu_time_limit(milliseconds: int) -> Iterator[None]:
+    """Run the block under the sandbox's time limit: Python code called inside it (a designer's
+    template being rendered, say) is stopped with ScriptTimeout once this thread has spent
+    `milliseconds` of CPU time."""
+    previous = sys.gettrace()
+    sys.settrace(_Deadline(milliseconds / 1000))
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
 
 
 class SandboxEnvironment(TaskDataEnvironment):

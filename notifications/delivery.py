@@ -60,6 +60,18 @@ class Channel(Protocol):
 
 CHANNELS: dict[str, Callable[[Any], Channel]] = {"email": EmailChannel, "webhook": WebhookChannel}
 
+# Called with the row's envelope in the transaction that records a row as sent: a sender learns
+# that its message left (an e-mail accepted by the SMTP server) without knowing how delivery works.
+SentListener = Callable[["Envelope"], None]
+_sent_listeners: list[SentListener] = []
+
+
+def on_sent(listener: SentListener) -> SentListener:
+    """Register `listener(envelope)` for every row recorded as sent; registering twice is a no-op."""
+    if listener not in _sent_listeners:
+        _sent_listeners.append(listener)
+    return listener
+
 
 @dataclass(frozen=True)
 class Envelope:
@@ -228,6 +240,7 @@ def _record_sent(row: Envelope, details: dict[str, Any], actor: str) -> Outcome:
             subject=f"outbox:{row.id}",
             details=_details(row, **details),
         )
+        _tell_listeners(row)
     db.session.commit()
     detail = details.get("message_id") or (
         f"HTTP {details['http_status']}" if "http_status" in details else ""
@@ -235,6 +248,16 @@ def _record_sent(row: Envelope, details: dict[str, Any], actor: str) -> Outcome:
     if not updated:
         log.warning("outbox %s was sent but someone else has decided on it meanwhile", row.id)
     return Outcome(row.id, row.channel, row.topic, row.recipient, "sent", row.attempts, detail)
+
+
+def _tell_listeners(row: Envelope) -> None:
+    """A listener that fails is logged and undone on its own: the row is still recorded as sent."""
+    for listener in _sent_listeners:
+        try:
+            with db.session.begin_nested():
+                listener(row)
+        except Exception:
+            log.exception("listener %r failed for outbox %s", listener, row.id)
 
 
 def _record_failure(row: Envelope, exc: BaseException, actor: str) -> Outcome:

@@ -27,6 +27,7 @@ from typing import Any
 
 from engine.clock import clock
 
+from .attachments import load as load_attachment
 from .errors import DeliveryUncertain, PermanentFailure
 from .render import render_email
 from .settings import SettingError
@@ -101,7 +102,7 @@ def build_message(row: Any, settings: MailSettings) -> EmailMessage:
     recipient = str(row.recipient).strip()
     if "@" not in _address_of(recipient):
         raise PermanentFailure(f"recipient {recipient!r} is not an e-mail address")
-    subject, text, html, attachments = render_email(row)
+    subject, text, html, attachments = render_email(row, load_attachment)
     msg = EmailMessage(policy=SMTP_POLICY)
     msg["From"] = settings.mail_from
     msg["To"] = recipient

@@ -3,21 +3,28 @@
 Pure: no SMTP, no database, so every topic and language can be checked in a unit test. Templates
 live in `templates/email/<language>/<topic>.txt|.html`; the subject is the `subject` block of the
 text template, so all the words of one message sit in one place for whoever edits them.
+
+A payload may instead carry a finished message, `message: {subject, text[, html]}`, written by the
+sender in the recipient's language: it is sent as it is (without `html`, its paragraphs are set in
+a plain HTML page), whatever the topic. Attachments (`attachments: [{sha256, filename,
+content_type}]`, any topic) are read through the `load` function the caller passes
+(attachments.load: the registered file source).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from engine.clock import clock
 
-from .act_pdf import act_filename, render_act_pdf
+from .attachments import Attachment
+from .attachments import check as check_attachments
 from .formatting import format_date, format_datetime, plural
-from .topics import LABELS, checked_payload, language_of
+from .topics import LABELS, PayloadError, checked_payload, language_of
 
 
 class Row(Protocol):
@@ -26,13 +33,6 @@ class Row(Protocol):
     topic: str
     language: str | None
     payload: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    content_type: str
-    data: bytes
 
 
 _env = Environment(
@@ -49,8 +49,17 @@ _env.filters["date"] = format_date
 _env.filters["datetime"] = format_datetime
 
 
-def render_email(row: Row) -> tuple[str, str, str, list[Attachment]]:
+def render_email(
+    row: Row, load: Callable[[dict[str, str]], Attachment] | None = None
+) -> tuple[str, str, str, list[Attachment]]:
     language = language_of(row.language)
+    specs = check_attachments((row.payload or {}).get("attachments"))
+    if specs and load is None:
+        raise PayloadError("the payload has attachments but nothing to read them with")
+    attachments = [load(spec) for spec in specs] if load is not None else []
+    if isinstance(row.payload, dict) and "message" in row.payload:
+        subject, text, html = _finished(row.payload["message"], language)
+        return subject, text, html, attachments
     payload = checked_payload(row.topic, row.payload or {})
     context = {
         **payload,
@@ -65,14 +74,28 @@ def render_email(row: Row) -> tuple[str, str, str, list[Attachment]]:
     subject = " ".join("".join(subject_parts).split())
     text = _tidy(text_template.render(context))
     html = _env.get_template(f"email/{language}/{row.topic}.html").render(context, subject=subject)
-    attachments = []
-    if payload.get("act"):
-        attachments.append(
-            Attachment(
-                act_filename(payload["act"], language), "application/pdf", render_act_pdf(payload, language)
-            )
-        )
     return subject, text, html, attachments
+
+
+def _finished(message: Any, language: str) -> tuple[str, str, str]:
+    """A message the sender wrote in full: checked, and given an HTML version if it has none."""
+    if not isinstance(message, dict):
+        raise PayloadError("message must be an object with subject and text")
+    subject, text, html = message.get("subject"), message.get("text"), message.get("html")
+    if not isinstance(subject, str) or not subject.strip():
+        raise PayloadError("message.subject must be non-empty text")
+    if not isinstance(text, str) or not text.strip():
+        raise PayloadError("message.text must be non-empty text")
+    subject = " ".join(subject.split())
+    text = _tidy(text)
+    if html is None:
+        paragraphs = [block.splitlines() for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+        html = _env.get_template("email/_message.html").render(
+            language=language, subject=subject, paragraphs=paragraphs
+        )
+    elif not isinstance(html, str):
+        raise PayloadError("message.html must be text")
+    return subject, text, html
 
 
 def _tidy(text: str) -> str:

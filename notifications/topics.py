@@ -16,7 +16,8 @@ Common keys (every topic but `digest`):
 
 Topics, who receives them, and their own keys:
     act_sent       authority           act: {kind (submission|information_request|letter), number,
-                                       date, signatory, text}, reply_url.  The act goes along as a PDF.
+                                       date, signatory, text}, reply_url.  The act goes along as a PDF
+                                       (in `attachments`, see below).
     reminder       authority           days_left (int), reply_url
     overdue        authority, and the  days_overdue (int), reply_url (authority's row only: a row
                    lawyer (2nd row)    without it is the lawyer's notice)
@@ -27,6 +28,12 @@ Topics, who receives them, and their own keys:
                                        no_longer_relevant|closed), reason
     digest         lawyer (daily)      lawyer: {name, email}, due_soon: [{task, recommendation_number,
                                        facility, due_at, url}], overdue: [same], inbox_url
+
+Any topic, besides:
+    attachments    [{sha256, filename, content_type}]: stored files sent along (attachments.py)
+    message        {subject, text, html (optional)}: a message the sender wrote in full, in the
+                   recipient's language; sent as it is, without a template (e.g. topic
+                   `document_sent`, the covering note of an outgoing document)
 
 A payload that breaks the contract fails its row at once with a message naming the missing key: a
 retry cannot fix it, a code change can.

@@ -10,6 +10,8 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from workflows.documents import kinds as document_kinds
+
 STATUS = {
     "draft": _l("Draft"),
     "awaiting_reply": _l("Awaiting reply"),
@@ -121,6 +123,7 @@ TOPIC = {
     "reply_receipt": _l("Receipt of the reply"),
     "closed": _l("Notice of closing"),
     "digest": _l("Daily digest"),
+    "document_sent": _l("Document sent"),
     "reply_received": _l("Reply received"),
     "escalated": _l("Escalated"),
 }
@@ -140,6 +143,21 @@ EVENT = {
     "incident": _l("Failure in the process"),
     "incident_resolved": _l("Failure resolved"),
     "notification_retried": _l("Delivery retried"),
+    "document_drafted": _l("Document drafted"),
+    "document_edited": _l("Draft edited"),
+    "document_submitted": _l("Submitted for approval"),
+    "document_returned": _l("Returned for rework"),
+    "document_approved": _l("Approved and registered"),
+    "document_sent": _l("Document sent"),
+    "document_received": _l("Receipt recorded"),
+    "document_cancelled": _l("Document cancelled"),
+    "permission_granted": _l("Permission granted"),
+    "permission_revoked": _l("Permission revoked"),
+}
+
+PERMISSION = {
+    "sign_documents": _l("Signs documents"),
+    "draw_protocols": _l("Draws up protocols"),
 }
 
 # Timeline entries that are the domain's own records rather than audit events.
@@ -169,6 +187,11 @@ TABLES = {
     "topic": TOPIC,
     "event": EVENT,
     "record": RECORD,
+    # The domain's own words for documents (workflows/documents/kinds.py), not copies.
+    "document_kind": document_kinds.TITLES,
+    "document_status": document_kinds.STATUS_LABELS,
+    "receipt": document_kinds.RECEIPT_LABELS,
+    "permission": PERMISSION,
 }
 
 

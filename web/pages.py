@@ -53,6 +53,7 @@ def now_kyiv() -> str:
 def init_app(app: Flask) -> None:
     from . import filters, labels, vendor
     from .admin import bp as admin_bp
+    from .documents import bp as documents_bp
     from .inbox import bp as inbox_bp
     from .portal import bp as portal_bp
     from .recommendations import bp as recommendations_bp
@@ -63,5 +64,5 @@ def init_app(app: Flask) -> None:
     labels.init_app(app)
     vendor.init_app(app)
     app.jinja_env.globals.update(navigation=navigation, now_kyiv=now_kyiv)
-    for blueprint in (inbox_bp, tasks_bp, recommendations_bp, visits_bp, admin_bp, portal_bp):
+    for blueprint in (inbox_bp, tasks_bp, recommendations_bp, visits_bp, admin_bp, portal_bp, documents_bp):
         app.register_blueprint(blueprint)

@@ -12,8 +12,10 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from engine import scheduler
 
-    from . import cli, deadlines, digest, models  # noqa: F401 - registration at import
+    from . import cli, deadlines, digest, documents, models  # noqa: F401 - registration at import
     from .recommendations import handlers  # noqa: F401
+
+    documents.init_app(app)
 
     app.cli.add_command(cli.users_group)
     app.cli.add_command(cli.seed_command)

@@ -10,8 +10,9 @@ from engine.cli import cli_actor
 from engine.db import db
 
 from .errors import DomainError
+from .users import grants
 from .users import services as users
-from .users.models import ROLES, User
+from .users.models import PERMISSIONS, ROLES, User
 
 
 def _fail(exc: DomainError) -> click.ClickException:
@@ -31,9 +32,10 @@ def users_group():
 @click.option("--name", default="", help="Full name (defaults to the e-mail).")
 @click.option("--password", default=None, help="Password for signing in (at least 10 characters).")
 @click.option("--language", default="uk", type=click.Choice(["uk", "en"]), show_default=True)
+@click.option("--position", default="", help="Position (посада), printed when the person signs.")
 @click.option("--token", is_flag=True, help="Also issue an API token and print it (shown only once).")
 @with_appcontext
-def users_add_command(email, role, authority_code, name, password, language, token):
+def users_add_command(email, role, authority_code, name, password, language, position, token):
     """Add a user; with --token print a bearer token for the REST API."""
     try:
         user = users.create_user(
@@ -43,6 +45,7 @@ def users_add_command(email, role, authority_code, name, password, language, tok
             authority_code=authority_code,
             password=password,
             language=language,
+            position=position,
             actor=cli_actor(),
         )
         issued = users.issue_token(user, label="cli", actor=cli_actor()) if token else None
@@ -85,6 +88,73 @@ def users_password_command(email, password):
         raise _fail(exc) from None
     db.session.commit()
     click.echo(f"password set for {user.email}")
+
+
+def _user(email: str) -> User:
+    user = db.session.scalar(sa.select(User).where(User.email == users.normalize_email(email)))
+    if user is None:
+        raise click.ClickException(f"no user with e-mail {email}")
+    return user
+
+
+@users_group.command("grant")
+@click.argument("email")
+@click.argument("permission", type=click.Choice(PERMISSIONS))
+@with_appcontext
+def users_grant_command(email, permission):
+    """Give a person a permission: sign_documents (may sign outgoing documents) or draw_protocols."""
+    user = _user(email)
+    try:
+        changed = grants.grant(user, permission, actor=cli_actor())
+    except DomainError as exc:
+        db.session.rollback()
+        raise _fail(exc) from None
+    db.session.commit()
+    click.echo(f"{user.email} {'now has' if changed else 'already had'} {permission}")
+
+
+@users_group.command("revoke")
+@click.argument("email")
+@click.argument("permission", type=click.Choice(PERMISSIONS))
+@with_appcontext
+def users_revoke_command(email, permission):
+    """Take a permission away from a person."""
+    user = _user(email)
+    changed = grants.revoke(user, permission, actor=cli_actor())
+    db.session.commit()
+    click.echo(f"{user.email} {'no longer has' if changed else 'did not have'} {permission}")
+
+
+@users_group.command("grants")
+@click.option("--permission", type=click.Choice(PERMISSIONS), default=None)
+@with_appcontext
+def users_grants_command(permission):
+    """Who holds which permission (with position and who granted it)."""
+    rows = grants.listing(permission)
+    for row in rows:
+        position = f" — {row.position}" if row.position else ""
+        click.echo(
+            f"{row.user_id:>4}  {row.permission:<15} {row.email}  {row.name}{position}"
+            f"  (granted {row.granted_at:%Y-%m-%d} by {row.granted_by})"
+        )
+    if not rows:
+        click.echo("no grants")
+
+
+@users_group.command("position")
+@click.argument("email")
+@click.argument("position")
+@with_appcontext
+def users_position_command(email, position):
+    """Set a person's position (посада), printed under their name when they sign."""
+    user = _user(email)
+    try:
+        grants.set_position(user, position, actor=cli_actor())
+    except DomainError as exc:
+        db.session.rollback()
+        raise _fail(exc) from None
+    db.session.commit()
+    click.echo(f"position of {user.email}: {user.position or '—'}")
 
 
 @users_group.command("list")

@@ -1,8 +1,10 @@
 """Every table of the domain, imported in one place so Alembic and `create_app` see them all."""
 
 from .authorities.models import Authority
+from .documents.models import Document, DocumentRecommendation, DocumentVersion
 from .escalations.models import Escalation
 from .facilities.models import Facility
+from .files.models import StoredFile
 from .numbering import Counter
 from .recommendations.models import (
     AuthorityReply,
@@ -12,7 +14,7 @@ from .recommendations.models import (
     Verification,
 )
 from .reference.models import FacilityKind, Region
-from .users.models import ApiToken, User
+from .users.models import ApiToken, User, UserGrant
 from .visits.models import Finding, Visit, VisitMember
 
 __all__ = [
@@ -20,6 +22,9 @@ __all__ = [
     "Authority",
     "AuthorityReply",
     "Counter",
+    "Document",
+    "DocumentRecommendation",
+    "DocumentVersion",
     "Escalation",
     "ExtensionRequest",
     "Facility",
@@ -28,7 +33,9 @@ __all__ = [
     "Recommendation",
     "Region",
     "ResponseAct",
+    "StoredFile",
     "User",
+    "UserGrant",
     "Verification",
     "Visit",
     "VisitMember",

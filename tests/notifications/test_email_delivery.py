@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -28,13 +28,37 @@ OMBUDSFLOW = Path(sys.executable).with_name("ombudsflow")
 T0_ISO = T0.isoformat()
 
 
+def act_attachments(language: str) -> list[dict]:
+    """The act as the domain sends it: rendered to a PDF, kept in the file store, named in the payload."""
+    from workflows.documents.pdf import Letter, filename, render
+    from workflows.files import store
+
+    act = payload("act_sent", language)["act"]
+    letter = Letter(
+        language=language,
+        title="Подання" if language == "uk" else "Submission",
+        addressee=payload("act_sent", language)["authority"]["name"],
+        body=act["text"],
+        number=act["number"],
+        number_date=date.fromisoformat(act["date"]),
+        signatory_name=act["signatory"],
+    )
+    name = filename(letter.title, act["number"], language)
+    stored = store.store(render(letter), filename=name, actor="test")
+    return [{"sha256": stored.sha256, "filename": name, "content_type": "application/pdf"}]
+
+
 def add_email(db, topic="reminder", recipient="sizo@kyiv.test", language="uk", **kwargs) -> int:
+    body = payload(topic, language)
+    if topic == "act_sent":
+        body["attachments"] = act_attachments(language)
+    body.update(kwargs.pop("extra", {}))
     row = enqueue(
         channel="email",
         topic=topic,
         recipient=recipient,
         language=language,
-        payload=payload(topic, language),
+        payload=body,
         instance_id=kwargs.pop("instance_id", 7),
         business_key=kwargs.pop("business_key", "Р-2026-0007"),
         **kwargs,
@@ -291,6 +315,15 @@ def test_without_an_smtp_host_messages_are_written_as_eml_files(app, db, tmp_pat
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary files left behind
     [sent] = events(db, "notification_sent")
     assert sent.details["file"] == str(path)
+
+
+def test_an_attachment_missing_from_the_file_store_fails_its_row_at_once(app, db, smtp):
+    missing = {"sha256": "0" * 64, "filename": "Подання.pdf", "content_type": "application/pdf"}
+    outbox_id = add_email(db, "reminder", extra={"attachments": [missing]})
+    [outcome] = deliver_due().outcomes
+    assert outcome.result == "failed"
+    assert get(db, outbox_id).last_error == f"attachment 'Подання.pdf' ({'0' * 64}) is not in the file store"
+    assert smtp.messages == []
 
 
 def test_a_bad_smtp_security_setting_stops_the_app_with_a_clear_message(tmp_path):

@@ -1,13 +1,13 @@
-"""What a recipient reads, without SMTP: subjects, texts, plurals, Kyiv dates, the act as a PDF."""
+"""What a recipient reads, without SMTP: subjects, texts, plurals, Kyiv dates, attachments, and
+messages the sender wrote in full."""
 
 from __future__ import annotations
 
-import io
 from types import SimpleNamespace
 
 import pytest
-from pypdf import PdfReader
 
+from notifications.attachments import Attachment
 from notifications.formatting import format_date, format_datetime, plural
 from notifications.render import render_email
 from notifications.topics import TOPICS, PayloadError
@@ -17,10 +17,6 @@ from .payloads import payload
 
 def row(topic, language="uk", **changes):
     return SimpleNamespace(id=42, topic=topic, language=language, payload=payload(topic, language, **changes))
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 @pytest.mark.parametrize("language", ["uk", "en"])
@@ -133,36 +129,60 @@ def test_payload_text_is_escaped_in_html_and_kept_in_text():
     assert "Установа &lt;b&gt;«Тест»&lt;/b&gt; &amp; Ко" in html
 
 
-def test_the_act_goes_along_as_a_pdf_with_its_number_and_title():
-    attachments = render_email(row("act_sent", "uk"))[3]
-    [pdf] = attachments
-    assert pdf.filename == "Подання № П-2026-0012.pdf" and pdf.content_type == "application/pdf"
-    assert pdf.data.startswith(b"%PDF-")
-    text = pdf_text(pdf.data)
-    for expected in (
-        "ПОДАННЯ",
-        "№ П-2026-0012 від 23.11.2026",
-        "УПОВНОВАЖЕНИЙ ВЕРХОВНОЇ РАДИ УКРАЇНИ",
-        "Дмитро ЛУБІНЕЦЬ",
-        "Рекомендація Р-2026-0007",
-        "Строк розгляду: до 23.12.2026.",
-    ):
-        assert expected in text, expected
+def test_attachments_are_read_through_the_loader_in_order():
+    specs = [
+        {"sha256": "a" * 64, "filename": "Подання № П-2026-0012.pdf", "content_type": "application/pdf"},
+        {"sha256": "b" * 64, "filename": "фото.jpg", "content_type": "image/jpeg"},
+    ]
+    asked = []
+
+    def load(spec):
+        asked.append(spec["sha256"])
+        return Attachment(spec["filename"], spec["content_type"], spec["sha256"][:1].encode())
+
+    attachments = render_email(row("act_sent", "uk", attachments=specs), load)[3]
+    assert [(a.filename, a.content_type, a.data) for a in attachments] == [
+        ("Подання № П-2026-0012.pdf", "application/pdf", b"a"),
+        ("фото.jpg", "image/jpeg", b"b"),
+    ]
+    assert asked == ["a" * 64, "b" * 64]
 
 
 @pytest.mark.parametrize(
-    ("kind", "language", "title"),
+    ("spec", "message"),
     [
-        ("information_request", "uk", "ЗАПИТ ПРО НАДАННЯ ІНФОРМАЦІЇ"),
-        ("letter", "uk", "ЛИСТ"),
-        ("submission", "en", "SUBMISSION"),
-        ("information_request", "en", "REQUEST FOR INFORMATION"),
+        (
+            {"sha256": "xyz", "filename": "a.pdf", "content_type": "application/pdf"},
+            "sha256 must be a SHA-256",
+        ),
+        ({"sha256": "a" * 64, "filename": "../a.pdf", "content_type": "application/pdf"}, "without folders"),
+        ({"sha256": "a" * 64, "filename": "a.pdf", "content_type": "pdf"}, "must be a MIME type"),
     ],
 )
-def test_the_pdf_title_follows_the_kind_of_act_and_the_language(kind, language, title):
-    act = {**payload("act_sent", language)["act"], "kind": kind}
-    [pdf] = render_email(row("act_sent", language, act=act))[3]
-    assert title in pdf_text(pdf.data)
+def test_a_broken_attachment_reference_is_a_payload_error(spec, message):
+    with pytest.raises(PayloadError, match=message):
+        render_email(row("reminder", attachments=[spec]), lambda spec: None)
+
+
+def test_attachments_without_a_loader_are_refused():
+    spec = {"sha256": "a" * 64, "filename": "a.pdf", "content_type": "application/pdf"}
+    with pytest.raises(PayloadError, match="nothing to read them with"):
+        render_email(row("reminder", attachments=[spec]))
+
+
+def test_a_finished_message_is_sent_as_written_with_an_escaped_html_version():
+    message = {
+        "subject": "Подання № 01-12/0042-26\nвід 23.11.2026",
+        "text": "Шановні колеги!\n\nНадсилаємо <подання>.\nДругий рядок.",
+    }
+    finished = SimpleNamespace(id=1, topic="document_sent", language="uk", payload={"message": message})
+    subject, text, html, attachments = render_email(finished)
+    assert subject == "Подання № 01-12/0042-26 від 23.11.2026"
+    assert text == "Шановні колеги!\n\nНадсилаємо <подання>.\nДругий рядок.\n"
+    assert '<html lang="uk">' in html and "<p>Надсилаємо &lt;подання&gt;.<br>Другий рядок.</p>" in html
+    assert attachments == []
+    with pytest.raises(PayloadError, match=r"message\.text"):
+        render_email(SimpleNamespace(id=1, topic="x", language="uk", payload={"message": {"subject": "S"}}))
 
 
 def test_topics_without_an_act_have_no_attachment():

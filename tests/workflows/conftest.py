@@ -146,9 +146,16 @@ class Api:
     def put(self, url, json=None, **kwargs):
         return self.client.put(url, json=json, headers=self._headers(kwargs), **kwargs)
 
+    def delete(self, url, **kwargs):
+        return self.client.delete(url, headers=self._headers(kwargs), **kwargs)
+
 
 @pytest.fixture
 def api(world, client, db):
     tokens = {role: users.issue_token(user, label="test", actor="test") for role, user in world.users.items()}
     db.session.commit()
     return {role: Api(client, token) for role, token in tokens.items()}
+
+
+# Outgoing documents: a signatory with the grant and three recommendations of one visit.
+from .documents_world import desk  # noqa: E402, F401

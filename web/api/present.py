@@ -219,3 +219,82 @@ def task_detail(task, rec: Recommendation | None, form: dict | None) -> dict[str
         authority=ref(rec.addressee) if rec else None,
     )
     return out
+
+
+def person(user) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.id, "name": user.name, "position": user.position}
+
+
+def document(doc) -> dict[str, Any]:
+    """A document as the API lists it (the caller's language for its kind)."""
+    from flask import url_for
+
+    from web.labels import label
+    from workflows.documents import queries as documents
+
+    signatory = (
+        {"id": doc.signatory_id, "name": doc.signatory_name, "position": doc.signatory_position}
+        if doc.signatory_name
+        else person(doc.signatory)
+    )
+    return {
+        "id": doc.id,
+        "kind": doc.kind,
+        "kind_title": label("document_kind", doc.kind),
+        "language": doc.language,
+        "status": doc.status,
+        "version": doc.version,
+        "number": doc.number,
+        "number_date": doc.number_date,
+        "register": doc.register,
+        "addressee": ref(doc.addressee),
+        "recommendations": [{"id": r.id, "number": r.number} for r in documents.recommendations(doc)],
+        "author": person(doc.author),
+        "signatory": signatory,
+        "approver": person(doc.approver),
+        "submitted_at": doc.submitted_at,
+        "approved_at": doc.approved_at,
+        "sent_at": doc.sent_at,
+        "received_at": doc.received_at,
+        "received_how": doc.received_how,
+        "incoming_number": doc.incoming_number,
+        "incoming_date": doc.incoming_date,
+        "pdf_sha256": doc.pdf_sha256,
+        "pdf_url": url_for("documents.get_document_pdf", document_id=doc.id),
+        "url": url_for("document.show", document_id=doc.id),
+        "created_at": doc.created_at,
+        "updated_at": doc.updated_at,
+    }
+
+
+def document_detail(doc) -> dict[str, Any]:
+    from workflows.documents import queries as documents
+
+    out = document(doc)
+    out.update(
+        subject=doc.subject,
+        body=doc.body,
+        term={"period": doc.term_period, "basis": doc.term_basis} if doc.term_period else None,
+        urgent_by=doc.urgent_by,
+        details=dict(doc.details or {}),
+        return_comment=doc.return_comment,
+        returned_at=doc.returned_at,
+        cancelled_at=doc.cancelled_at,
+        cancel_reason=doc.cancel_reason,
+        template={"name": doc.template_name, "deployment_id": doc.template_deployment_id},
+        versions=[
+            {
+                "seq": v.seq,
+                "body": v.body,
+                "reason": v.reason,
+                "created_at": v.created_at,
+                "created_by": v.created_by,
+                "return_comment": v.return_comment,
+            }
+            for v in doc.versions
+        ],
+        history=[vars(h) for h in documents.history(doc)],
+    )
+    return out

@@ -12,7 +12,7 @@ from workflows.authorities.models import LEVELS
 from workflows.escalations.models import KINDS as ESCALATION_KINDS
 from workflows.inbox import SORTS
 from workflows.recommendations.models import ACT_KINDS, STATUSES
-from workflows.users.models import ROLES
+from workflows.users.models import PERMISSIONS, ROLES
 from workflows.visits.models import FINDING_CATEGORIES, MEMBER_ROLES, SEVERITIES, VISIT_KINDS
 
 INT_MAX = 2**31 - 1  # integer columns are 32-bit on PostgreSQL
@@ -499,7 +499,7 @@ class DeploymentIn(Schema):
         keys=fields.String(),
         values=fields.String(),
         required=True,
-        metadata={"description": "file name -> content (BPMN, DMN, forms/*.json)"},
+        metadata={"description": "file name -> content (BPMN, DMN, forms/*.json, documents/*.j2)"},
     )
     name = fields.String(load_default="")
 
@@ -537,3 +537,110 @@ class IncidentOut(Schema):
     retries_left = Int()
     created_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
+
+
+# --- outgoing documents and grants ---------------------------------------------------------------
+
+
+class PersonOut(Schema):
+    id = Int()
+    name = fields.String()
+    position = fields.String()
+
+
+class DocumentRecommendationOut(Schema):
+    id = Int()
+    number = fields.String()
+
+
+class DocumentOut(Schema):
+    id = Int()
+    kind = fields.String(
+        metadata={"description": "submission, information_request, letter, repeat_request, …"}
+    )
+    kind_title = fields.String(metadata={"description": "The kind in the caller's language"})
+    language = fields.String(metadata={"description": "The document's language: uk or en"})
+    status = fields.String(
+        metadata={"description": "draft, submitted, returned, approved, sent, received, cancelled"}
+    )
+    version = Int(metadata={"description": "Increases with every change (optimistic lock)"})
+    number = fields.String(allow_none=True, metadata={"description": "Outgoing register number (вихідний №)"})
+    number_date = fields.Date(allow_none=True)
+    register = fields.String(allow_none=True, metadata={"description": "outgoing or protocol"})
+    addressee = fields.Nested(Ref)
+    recommendations = fields.List(fields.Nested(DocumentRecommendationOut))
+    author = fields.Nested(PersonOut)
+    signatory = fields.Nested(PersonOut, allow_none=True)
+    approver = fields.Nested(PersonOut, allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    approved_at = fields.DateTime(allow_none=True)
+    sent_at = fields.DateTime(allow_none=True)
+    received_at = fields.DateTime(allow_none=True)
+    received_how = fields.String(
+        allow_none=True, metadata={"description": "smtp_accepted, link_opened, registered"}
+    )
+    incoming_number = fields.String(allow_none=True)
+    incoming_date = fields.Date(allow_none=True)
+    pdf_sha256 = fields.String(allow_none=True, metadata={"description": "SHA-256 of the PDF as sent"})
+    pdf_url = fields.String(metadata={"description": "The PDF: as sent, or a preview of the current text"})
+    url = fields.String(metadata={"description": "The document's page"})
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class DocumentVersionOut(Schema):
+    seq = Int()
+    body = fields.String()
+    reason = fields.String(metadata={"description": "drafted, edited, approved_with_edits"})
+    created_at = fields.DateTime()
+    created_by = fields.String()
+    return_comment = fields.String(
+        metadata={"description": "The manager's comment on this text, if returned"}
+    )
+
+
+class DocumentEventOut(Schema):
+    at = fields.DateTime()
+    event = fields.String()
+    actor = fields.String()
+    details = fields.Dict()
+
+
+class TermOut(Schema):
+    period = fields.String(metadata={"description": "ISO 8601 duration, e.g. P1M"})
+    basis = fields.String()
+
+
+class DocumentDetail(DocumentOut):
+    subject = fields.String()
+    body = fields.String()
+    term = fields.Nested(TermOut, allow_none=True)
+    urgent_by = fields.Date(allow_none=True)
+    details = fields.Dict(metadata={"description": "Kind-specific facts (a protocol's official, …)"})
+    return_comment = fields.String()
+    returned_at = fields.DateTime(allow_none=True)
+    cancelled_at = fields.DateTime(allow_none=True)
+    cancel_reason = fields.String()
+    template = fields.Dict(
+        metadata={"description": "{name, deployment_id} of the template it was drafted from"}
+    )
+    versions = fields.List(fields.Nested(DocumentVersionOut))
+    history = fields.List(fields.Nested(DocumentEventOut))
+
+
+class GrantQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    permission = fields.String(validate=validate.OneOf(PERMISSIONS))
+
+
+class GrantOut(Schema):
+    user_id = Int()
+    email = fields.String()
+    name = fields.String()
+    position = fields.String()
+    role = fields.String()
+    permission = fields.String(metadata={"description": "sign_documents or draw_protocols"})
+    granted_at = fields.DateTime()
+    granted_by = fields.String()

@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from engine import instances
 from workflows.access import STAFF_ROLES
+from workflows.documents import queries as documents
 from workflows.recommendations import queries
 from workflows.recommendations.models import STATUSES
 from workflows.visits.models import SEVERITIES
@@ -88,6 +89,8 @@ def show(recommendation_id: int):
         people=actor_names(t.assignee for t in open_tasks),
         timeline=timeline.items(rec, instance, insider=insider),
         escalations=queries.escalations(rec),
+        # Outgoing documents: the Office's staff only for now (None: the block is not shown).
+        outgoing=documents.of_recommendation(rec.id) if staff else None,
         # The diagram (and the one workflow restore it needs) is for the Office's staff.
         highlight=diagram.highlight(instance, diagram.bpmn_xml(instance)).as_dict()
         if staff and instance

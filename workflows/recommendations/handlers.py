@@ -20,6 +20,7 @@ from engine.db import db
 from .. import notices
 from ..authorities.models import Authority
 from ..deadlines import kyiv_date
+from ..documents import acts
 from ..escalations.models import Escalation
 from ..numbering import act_number
 from .models import AuthorityReply, ExtensionRequest, Recommendation, ResponseAct, Verification
@@ -83,6 +84,8 @@ def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
                 "signatory": act.signatory,
                 "text": act.text,
             },
+            # The act as a PDF, kept in the file store as it was sent (workflows/documents).
+            "attachments": [acts.attachment(act, rec, rec.addressee, ctx.actor)],
         },
         dedupe=f"act:{act.id}",
     )

@@ -12,6 +12,11 @@ from engine.db import db
 from ..authorities.models import Authority
 
 ROLES = ("lawyer", "monitor", "authority", "designer", "manager", "admin")
+# Rights an admin gives to a person, on top of their role: signing the Office's outgoing documents
+# (підписант) and drawing up administrative-offence protocols (ст. 188-40 КУпАП).
+PERMISSIONS = ("sign_documents", "draw_protocols")
+# Only the Office's own people can hold them.
+GRANTABLE_ROLES = ("lawyer", "manager", "admin")
 
 
 class User(db.Model):
@@ -23,6 +28,9 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(sa.String(20), index=True)
     # Authority users act for exactly one authority and see only what is addressed to it.
     authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authority.id"), index=True)
+    # Посада: printed under the name when this person signs a document (e.g. "Представник
+    # Уповноваженого з питань НПМ").
+    position: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     language: Mapped[str] = mapped_column(sa.String(5), default="uk")
     password_hash: Mapped[str | None] = mapped_column(sa.String(300))
     active: Mapped[bool] = mapped_column(default=True)
@@ -65,5 +73,20 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class UserGrant(db.Model):
+    """A permission an admin granted to a person; revoking deletes the row (the audit log keeps both)."""
+
+    __tablename__ = "user_grant"
+    __table_args__ = (sa.UniqueConstraint("user_id", "permission"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    permission: Mapped[str] = mapped_column(sa.String(40), index=True)
+    granted_at: Mapped[datetime]
+    granted_by: Mapped[str] = mapped_column(sa.String(200))
 
     user: Mapped[User] = relationship()

@@ -34,6 +34,7 @@ def create_user(
     authority_code: str | None = None,
     password: str | None = None,
     language: str = "uk",
+    position: str = "",
     actor: str = "system",
 ) -> User:
     email = normalize_email(email)
@@ -56,6 +57,9 @@ def create_user(
         errors["authority"] = [_("Only authority users belong to an authority.")]
     if password is not None and len(password) < MIN_PASSWORD:
         errors["password"] = [_("The password must have at least %(n)d characters.", n=MIN_PASSWORD)]
+    position = " ".join((position or "").split())
+    if len(position) > 300:
+        errors["position"] = [_("At most %(n)d characters.", n=300)]
     if language not in ("uk", "en"):
         errors["language"] = [_("Language must be uk or en.")]
     if errors:
@@ -66,6 +70,7 @@ def create_user(
         role=role,
         authority_id=authority.id if authority else None,
         language=language,
+        position=position,
         password_hash=_hasher.hash(password) if password else None,
         created_at=clock.now(),
     )

@@ -1,0 +1,37 @@
+"""Outgoing documents over the API: one document, its PDF, a recommendation's documents (staff)."""
+
+from __future__ import annotations
+
+from flask import g
+from flask_smorest import Blueprint
+
+from workflows.documents import queries as documents
+
+from ..documents import send_pdf
+from . import present
+from .schemas import DocumentDetail, DocumentOut
+
+blp = Blueprint("documents", __name__, url_prefix="/api/v1", description="Outgoing documents")
+
+
+@blp.route("/documents/<int:document_id>", methods=["GET"])
+@blp.response(200, DocumentDetail)
+def get_document(document_id):
+    """The document: kind, status, register number and date, addressee, recommendations, text,
+    signatory, approval, sending and receipt, every version of the text and the history."""
+    return present.document_detail(documents.get(g.user, document_id))
+
+
+@blp.route("/documents/<int:document_id>/pdf", methods=["GET"])
+@blp.response(200, content_type="application/pdf")
+def get_document_pdf(document_id):
+    """The PDF as sent (the kept file, `ETag` = its SHA-256), or, before sending, a preview of the
+    current text (marked as a draft until approved)."""
+    return send_pdf(documents.get(g.user, document_id))
+
+
+@blp.route("/recommendations/<int:recommendation_id>/documents", methods=["GET"])
+@blp.response(200, DocumentOut(many=True))
+def list_recommendation_documents(recommendation_id):
+    """Every outgoing document that covers the recommendation, newest first."""
+    return [present.document(d) for d in documents.for_recommendation(g.user, recommendation_id)]

@@ -1,0 +1,20 @@
+"""Receipts the system sees by itself: the covering e-mail of a document accepted by the
+addressee's mail server (`smtp_accepted`). Links opened (`link_opened`, issue 16) and the
+authority's own registration (`registered`) come through `services.record_receipt` too."""
+
+from __future__ import annotations
+
+from engine.db import db
+
+from . import mail, services
+from .models import Document
+
+
+def on_email_sent(row) -> None:
+    """Outbox listener: the first accepted copy of a document's e-mail is its receipt."""
+    if row.channel != "email" or row.topic != mail.TOPIC:
+        return
+    document_id = (row.payload or {}).get("document_id")
+    doc = db.session.get(Document, int(document_id)) if document_id else None
+    if doc is not None and doc.status == "sent":
+        services.record_receipt(doc.id, how="smtp_accepted", actor="outbox-delivery")
