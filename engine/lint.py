@@ -132,7 +132,8 @@ def check(files: dict[str, str]) -> Report:
     if any(f.rule == "no-executable-process" for f in findings):
         findings = [f for f in findings if not (f.rule == "refused" and "no executable process" in f.message)]
     findings.sort(key=lambda f: (f.severity != ERROR, f.file, f.element_id or "", f.rule))
-    return Report(findings=findings, parsed=parsed if not any(f.severity == ERROR for f in findings) else None)
+    blocked = any(f.severity == ERROR for f in findings)
+    return Report(findings=findings, parsed=None if blocked else parsed)
 
 
 def _documents(files: dict[str, str]) -> dict[str, Any]:
@@ -239,11 +240,11 @@ def _bpmn_rules(file: str, root, files: dict[str, str]) -> Iterator[Finding]:
         yield from _flow_rules(file, process)
 
 
+_PROPERTY_PATH = "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property"
+
+
 def _properties(node) -> dict[str, str]:
-    return {
-        prop.get("name"): prop.get("value", "")
-        for prop in node.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
-    }
+    return {prop.get("name"): prop.get("value", "") for prop in node.iterfind(_PROPERTY_PATH, NS)}
 
 
 def _lanes_and_forms(file: str, process) -> Iterator[Finding]:
@@ -252,7 +253,8 @@ def _lanes_and_forms(file: str, process) -> Iterator[Finding]:
         for task in process.iterfind(f".//bpmn:{kind}", NS):
             task_id = task.get("id")
             properties = _properties(task)
-            if task_id not in in_lane and not properties.get("candidateGroup") and not properties.get("assignee"):
+            offered = properties.get("candidateGroup") or properties.get("assignee")
+            if task_id not in in_lane and not offered:
                 yield Finding(
                     ERROR,
                     "user-task-lane",

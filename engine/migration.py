@@ -143,16 +143,16 @@ def _batches(source: ProcessDefinition, batch: int) -> Iterator[list[int]]:
 
 
 _COLUMNS = (
-        ProcessInstance.id,
-        ProcessInstance.version,
-        ProcessInstance.state,
-        ProcessInstance.definition_id,
-        ProcessInstance.deployment_id,
-        ProcessInstance.process_id,
-        ProcessInstance.business_key,
-        ProcessInstance.status,
-        ProcessInstance.next_due_at,
-        ProcessInstance.open_incidents,
+    ProcessInstance.id,
+    ProcessInstance.version,
+    ProcessInstance.state,
+    ProcessInstance.definition_id,
+    ProcessInstance.deployment_id,
+    ProcessInstance.process_id,
+    ProcessInstance.business_key,
+    ProcessInstance.status,
+    ProcessInstance.next_due_at,
+    ProcessInstance.open_incidents,
 )
 _READ = sa.select(*_COLUMNS).where(ProcessInstance.id == sa.bindparam("b_id"))
 _LOCK = _READ.with_for_update()
@@ -160,7 +160,8 @@ _LOCK = _READ.with_for_update()
 
 def _load(row, script_engine=None):
     spec, subprocess_specs = deployments.spec_for(row.deployment_id, row.process_id)
-    return serialization.load(row.state, spec, subprocess_specs, script_engine or instances.make_script_engine())
+    engine = script_engine or instances.make_script_engine()
+    return serialization.load(row.state, spec, subprocess_specs, engine)
 
 
 def _element(task) -> str | None:
@@ -234,7 +235,8 @@ def _boundary_changes(sub, wf_diff) -> Iterator[Reason]:
         if new_split is None:
             continue
         old_events = {c.task_spec.bpmn_id for c in parent.children if c is not task}
-        new_events = {s.bpmn_id for s in new_split.outputs} - {getattr(wf_diff.alignment.get(task), "bpmn_id", None)}
+        own = getattr(wf_diff.alignment.get(task), "bpmn_id", None)
+        new_events = {s.bpmn_id for s in new_split.outputs} - {own}
         added = sorted(e for e in new_events - old_events if e)
         if added:
             yield Reason("boundary_changed", _element(task), "added: " + ", ".join(added))
@@ -299,7 +301,9 @@ def run(
     for ids in _batches(source, batch):
         result.batches += 1
         for instance_id in ids:
-            _move_one(instance_id, source, target, from_version, to_version, actor, migration_id, dry_run, result)
+            _move_one(
+                instance_id, source, target, (from_version, to_version), actor, migration_id, dry_run, result
+            )
     if migration is not None:
         migration = db.session.get(InstanceMigration, migration_id)
         migration.moved, migration.skipped, migration.failed = (
@@ -326,7 +330,8 @@ def run(
     return result
 
 
-def _move_one(instance_id, source, target, from_version, to_version, actor, migration_id, dry_run, result):
+def _move_one(instance_id, source, target, versions, actor, migration_id, dry_run, result):
+    from_version, to_version = versions
     row = db.session.execute(_LOCK, {"b_id": instance_id}).first()
     if row is None or row.status != "running" or row.definition_id != source.id:
         db.session.rollback()
@@ -395,11 +400,19 @@ def _apply(row, workflow, diffs, target, actor, from_version, to_version, migrat
         saved = kept.get(task.id)
         if saved is not None:
             task.internal_data, task.data = saved
-    return _save(row, workflow, target.id, target.deployment_id, actor, "instance_migrated", {
-        "from": from_version,
-        "to": to_version,
-        "migration_id": migration_id,
-    })
+    return _save(
+        row,
+        workflow,
+        target.id,
+        target.deployment_id,
+        actor,
+        "instance_migrated",
+        {
+            "from": from_version,
+            "to": to_version,
+            "migration_id": migration_id,
+        },
+    )
 
 
 def _keep_internal(workflow, top_diff, sub_diffs) -> dict:
@@ -416,12 +429,9 @@ def _keep_internal(workflow, top_diff, sub_diffs) -> dict:
     }
 
 
-_SAVE = (
-    ProcessInstance.__table__.update()
-    .where(
-        ProcessInstance.__table__.c.id == sa.bindparam("b_id"),
-        ProcessInstance.__table__.c.version == sa.bindparam("b_version"),
-    )
+_SAVE = ProcessInstance.__table__.update().where(
+    ProcessInstance.__table__.c.id == sa.bindparam("b_id"),
+    ProcessInstance.__table__.c.version == sa.bindparam("b_version"),
 )
 
 
@@ -458,7 +468,7 @@ def _save(row, workflow, definition_id: int, deployment_id: int, actor: str, eve
         actor=actor,
         instance_id=row.id,
         business_key=row.business_key,
-        details={**details, "waiting": [t.element_id for t in snap.tasks] + [t.element_id for t in snap.timers]},
+        details={**details, "waiting": [t.element_id for t in [*snap.tasks, *snap.timers]]},
     )
     return version_after
 
@@ -509,7 +519,10 @@ def undo(migration_id: int, *, actor: str) -> UndoResult:
     item_ids = list(
         db.session.scalars(
             sa.select(InstanceMigrationItem.id)
-            .where(InstanceMigrationItem.migration_id == migration_id, InstanceMigrationItem.outcome == "moved")
+            .where(
+                InstanceMigrationItem.migration_id == migration_id,
+                InstanceMigrationItem.outcome == "moved",
+            )
             .order_by(InstanceMigrationItem.id)
         )
     )
@@ -526,11 +539,20 @@ def undo(migration_id: int, *, actor: str) -> UndoResult:
             db.session.commit()
             continue
         old_spec, old_subprocesses = deployments.spec_for(source.deployment_id, row.process_id)
-        workflow = serialization.load(item.state_before, old_spec, old_subprocesses, instances.make_script_engine())
-        _save(row, workflow, source.id, source.deployment_id, actor, "instance_migration_undone", {
-            "migration_id": migration_id,
-            "back_to": source.version,
-        })
+        engine = instances.make_script_engine()
+        workflow = serialization.load(item.state_before, old_spec, old_subprocesses, engine)
+        _save(
+            row,
+            workflow,
+            source.id,
+            source.deployment_id,
+            actor,
+            "instance_migration_undone",
+            {
+                "migration_id": migration_id,
+                "back_to": source.version,
+            },
+        )
         item.outcome = "undone"
         result.restored.append(item.instance_id)
         db.session.commit()

@@ -52,7 +52,9 @@ class ProcessSummary:
 
 def running_counts(process_id: str | None = None) -> dict[int, int]:
     """Running instances per definition id (one GROUP BY over an indexed column)."""
-    query = sa.select(ProcessInstance.definition_id, sa.func.count()).where(ProcessInstance.status == "running")
+    query = sa.select(ProcessInstance.definition_id, sa.func.count()).where(
+        ProcessInstance.status == "running"
+    )
     if process_id is not None:
         query = query.where(ProcessInstance.process_id == process_id)
     return dict(db.session.execute(query.group_by(ProcessInstance.definition_id)).all())
@@ -310,7 +312,10 @@ def _dmn_details(old: str, new: str) -> list[str]:
         label = f"rule {rule['row']}" + (f" ({rule['description']})" if rule["description"] else "")
         if rule_id not in before:
             details.append(f"added {label}: {' | '.join(rule['entries'])}")
-        elif before[rule_id]["entries"] != rule["entries"] or before[rule_id]["description"] != rule["description"]:
+        elif (before[rule_id]["entries"], before[rule_id]["description"]) != (
+            rule["entries"],
+            rule["description"],
+        ):
             details.append(
                 f"changed {label}: {' | '.join(before[rule_id]['entries'])} → {' | '.join(rule['entries'])}"
             )

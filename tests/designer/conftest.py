@@ -8,26 +8,26 @@ import pytest
 
 from config.settings import PROJECT_ROOT
 from engine import deployments
-from tests.web.conftest import (  # noqa: F401 - fixtures shared with the pages' tests
-    Pages,
-    browser_context_args,
-    browser_type_launch_args,
-    live_server,
-    pages,
-    scenario,
-    screenshot,
-    text,
-    world,
-)
-from tests.web.conftest import pytest_collection_modifyitems as _skip_without_browser
+from tests.web import conftest as web_fixtures
+from tests.web.conftest import Pages, text  # noqa: F401 - used by the tests of this folder
 from workflows.users import services as users
+
+# The pages' fixtures are the designer's too (the world with the standard process deployed, a live
+# server, Debian's Chromium).
+world = web_fixtures.world
+scenario = web_fixtures.scenario
+pages = web_fixtures.pages
+live_server = web_fixtures.live_server
+screenshot = web_fixtures.screenshot
+browser_type_launch_args = web_fixtures.browser_type_launch_args
+browser_context_args = web_fixtures.browser_context_args
 
 PASSWORD = "correct horse battery"
 BPMN_DIR = PROJECT_ROOT / "bpmn"
 
 
 def pytest_collection_modifyitems(config, items):
-    _skip_without_browser(config, items)
+    web_fixtures.pytest_collection_modifyitems(config, items)
 
 
 @pytest.fixture

@@ -15,8 +15,18 @@ ACT = {
     "act_text": "Вимагаємо забезпечити вентиляцію камер дільниці карантину.",
     "signatory": "Представник Уповноваженого",
 }
-REMINDER = [("<bpmn:timeDate>reminder_1_at</bpmn:timeDate>", "<bpmn:timeDate>kyiv_morning(reply_due_at)</bpmn:timeDate>")]
-NOTE_FIELD = [('"properties": {', '"properties": {\n    "note": {"type": "string", "title": "Примітка", "x-title-en": "Note"},')]
+REMINDER = [
+    (
+        "<bpmn:timeDate>reminder_1_at</bpmn:timeDate>",
+        "<bpmn:timeDate>kyiv_morning(reply_due_at)</bpmn:timeDate>",
+    )
+]
+NOTE_FIELD = [
+    (
+        '"properties": {',
+        '"properties": {\n    "note": {"type": "string", "title": "Примітка", "x-title-en": "Note"},',
+    )
+]
 
 
 def _three(scenario):
@@ -48,10 +58,15 @@ def test_preview_and_dry_run_say_who_can_move_and_change_nothing(app, db, world,
     audit_before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
 
     plan = migration.preview("recommendation", 1, 2)
-    assert [p.instance_id for p in plan.movable] == [drafting.process_instance_id, approval.process_instance_id]
+    assert [p.instance_id for p in plan.movable] == [
+        drafting.process_instance_id,
+        approval.process_instance_id,
+    ]
     [blocked] = plan.blocked
     assert blocked.instance_id == reply.process_instance_id
-    assert [(r.code, r.element_id) for r in blocked.reasons if r.blocking] == [("timer_changed", "reminder_1")]
+    assert [(r.code, r.element_id) for r in blocked.reasons if r.blocking] == [
+        ("timer_changed", "reminder_1")
+    ]
     assert plan.reasons_count() == {("timer_changed", "reminder_1"): 1}
 
     dry = migration.run("recommendation", 1, 2, actor="designer", dry_run=True)
@@ -74,7 +89,10 @@ def test_migrate_moves_the_movable_keeps_claims_and_takes_the_new_form(app, db, 
 
     result = migration.run("recommendation", 1, 2, actor="designer@example", batch=1)
     assert result.batches == 3  # one instance per batch
-    assert [p.instance_id for p in result.moved] == [drafting.process_instance_id, approval.process_instance_id]
+    assert [p.instance_id for p in result.moved] == [
+        drafting.process_instance_id,
+        approval.process_instance_id,
+    ]
     assert [p.instance_id for p in result.skipped] == [reply.process_instance_id]
     db.session.expire_all()
     assert _instance(db, drafting).definition.version == 2
@@ -90,7 +108,9 @@ def test_migrate_moves_the_movable_keeps_claims_and_takes_the_new_form(app, db, 
     record = db.session.get(InstanceMigration, result.migration_id)
     assert (record.status, record.moved, record.skipped, record.failed) == ("done", 2, 1, 0)
     events = db.session.scalars(
-        sa.select(AuditEvent.instance_id).where(AuditEvent.event == "instance_migrated").order_by(AuditEvent.id)
+        sa.select(AuditEvent.instance_id)
+        .where(AuditEvent.event == "instance_migrated")
+        .order_by(AuditEvent.id)
     ).all()
     assert events == [drafting.process_instance_id, approval.process_instance_id]
 
