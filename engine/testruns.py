@@ -102,7 +102,9 @@ class _Step:
         calls = [c for c in self.recorder.calls if c["element_id"] == spec.bpmn_id]
         if calls:
             call = calls[-1]
-            self.log("service", spec.bpmn_id, spec.bpmn_name, operator=call["operator"], params=call["params"])
+            self.log(
+                "service", spec.bpmn_id, spec.bpmn_name, operator=call["operator"], params=call["params"]
+            )
         elif getattr(spec, "manual", False):
             return  # logged by `complete` with who and what
         else:

@@ -27,7 +27,11 @@ START = {
     "assessment_note": "",
     "decision_reason": "",
 }
-ACT = {"act_kind": "submission", "act_text": "Вимагаємо забезпечити вентиляцію камер.", "signatory": "Підписант"}
+ACT = {
+    "act_kind": "submission",
+    "act_text": "Вимагаємо забезпечити вентиляцію камер.",
+    "signatory": "Підписант",
+}
 
 
 def _counts(db):
@@ -49,13 +53,19 @@ def test_a_test_run_steps_through_the_draft_with_its_own_clock_and_sends_nothing
     drafts.put_file(
         draft,
         "deadlines.dmn",
-        draft.files["deadlines.dmn"].replace('r2_out0"><text>&quot;P1M&quot;', 'r2_out0"><text>&quot;P2M&quot;'),
+        draft.files["deadlines.dmn"].replace(
+            'r2_out0"><text>&quot;P1M&quot;', 'r2_out0"><text>&quot;P2M&quot;'
+        ),
         actor="d",
     )
     start = datetime(2027, 3, 1, 7, 0, tzinfo=UTC)
     run = testruns.start(draft, "recommendation", data=START, now=start, actor="d")
     draft_task = _ready(run, "draft_act")
-    assert (draft_task.lane, draft_task.role, draft_task.candidate_group) == ("Юрист (lawyer)", "lawyer", "lawyer")
+    assert (draft_task.lane, draft_task.role, draft_task.candidate_group) == (
+        "Юрист (lawyer)",
+        "lawyer",
+        "lawyer",
+    )
     assert draft_task.due_at > start  # dueAt is read at the run's clock, not the real one
     assert draft_task.due_at - start < timedelta(days=30)
 
@@ -88,7 +98,9 @@ def test_a_test_run_steps_through_the_draft_with_its_own_clock_and_sends_nothing
 
     assert _counts(db) == before  # no instance, task, timer or notice exists outside the run
     assert clock.now() < start  # the engine clock did not move
-    started = db.session.scalars(sa.select(AuditEvent.event).where(AuditEvent.event == "test_run_started")).all()
+    started = db.session.scalars(
+        sa.select(AuditEvent.event).where(AuditEvent.event == "test_run_started")
+    ).all()
     assert started == ["test_run_started"]
 
 

@@ -1,0 +1,63 @@
+// A version beside the one before it, coloured by bpmn-js-differ: added green, changed amber,
+// removed red (on the older diagram), moved only (layout) blue. The server lists the same changes
+// in words; this draws them.
+import NavigatedViewer from "bpmn-js/lib/NavigatedViewer";
+import { BpmnModdle } from "bpmn-moddle";
+import { diff } from "bpmn-js-differ";
+
+import "bpmn-js/dist/assets/diagram-js.css";
+import "bpmn-js/dist/assets/bpmn-js.css";
+import "bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css";
+
+import spiffworkflow from "../spiffworkflow.json";
+import { request } from "./common";
+
+const root = document.getElementById("version-diff");
+if (root) start(root);
+
+async function definitions(xml) {
+  const moddle = new BpmnModdle({ spiffworkflow });
+  const { rootElement } = await moddle.fromXML(xml);
+  return rootElement;
+}
+
+function mark(viewer, ids, cls) {
+  const canvas = viewer.get("canvas");
+  const registry = viewer.get("elementRegistry");
+  ids.forEach((id) => {
+    if (registry.get(id)) canvas.addMarker(id, cls);
+  });
+}
+
+async function start(root) {
+  const newer = new NavigatedViewer({ container: root.querySelector("[data-diagram=new]"), moddleExtensions: { spiffworkflow } });
+  const olderEl = root.querySelector("[data-diagram=old]");
+  const older = olderEl ? new NavigatedViewer({ container: olderEl, moddleExtensions: { spiffworkflow } }) : null;
+  try {
+    const newXml = await request(root.dataset.newUrl, { type: "text/plain" });
+    await newer.importXML(newXml);
+    newer.get("canvas").zoom("fit-viewport");
+    if (older && root.dataset.oldUrl) {
+      const oldXml = await request(root.dataset.oldUrl, { type: "text/plain" });
+      await older.importXML(oldXml);
+      older.get("canvas").zoom("fit-viewport");
+      const changes = diff(await definitions(oldXml), await definitions(newXml));
+      const added = Object.keys(changes._added || {});
+      const removed = Object.keys(changes._removed || {});
+      const changed = Object.keys(changes._changed || {});
+      const layout = Object.keys(changes._layoutChanged || {}).filter((id) => !changed.includes(id));
+      mark(newer, added, "diff-added");
+      mark(newer, changed, "diff-changed");
+      mark(newer, layout, "diff-layout");
+      mark(older, removed, "diff-removed");
+      mark(older, changed, "diff-changed");
+      root.dataset.added = added.join(" ");
+      root.dataset.removed = removed.join(" ");
+      root.dataset.changed = changed.join(" ");
+    }
+    root.dataset.ready = "true";
+  } catch (err) {
+    root.dataset.ready = "error";
+    root.querySelector("[data-error]").hidden = false;
+  }
+}

@@ -1,0 +1,90 @@
+// The engine's checks on the diagram: a badge and a marker at each element a finding concerns, and
+// the list below the diagram (click a finding to go to its element). Messages come from the server
+// in the user's language, with what to do.
+import { escapeHtml, t } from "./common";
+
+let overlayIds = [];
+let marked = [];
+
+export function showFindings(report, { modeler, list, strings }) {
+  const findings = (report && report.findings) || [];
+  if (modeler) paint(modeler, findings);
+  if (!list) return;
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const warnings = findings.length - errors;
+  const summary = list.querySelector("[data-summary]");
+  if (summary) {
+    summary.textContent = findings.length
+      ? t(strings, "{errors} error(s), {warnings} warning(s)", { errors, warnings })
+      : t(strings, "No problems: the draft can be deployed.");
+    summary.dataset.state = errors ? "error" : warnings ? "warning" : "ok";
+  }
+  const ul = list.querySelector("ul");
+  ul.innerHTML = "";
+  findings.forEach((finding) => {
+    const li = document.createElement("li");
+    li.className = "finding finding--" + finding.severity;
+    li.dataset.element = finding.element_id || "";
+    li.dataset.rule = finding.rule;
+    const where = finding.element_id
+      ? '<button type="button" class="link-button finding__where">' + escapeHtml(finding.element_name || finding.element_id) + "</button>"
+      : '<span class="finding__where">' + escapeHtml(finding.file) + "</span>";
+    li.innerHTML =
+      '<span class="finding__severity">' +
+      escapeHtml(finding.severity_label) +
+      "</span> " +
+      where +
+      ': <span class="finding__message">' +
+      escapeHtml(finding.message) +
+      "</span>" +
+      (finding.hint ? ' <span class="finding__hint">' + escapeHtml(finding.hint) + "</span>" : "");
+    const button = li.querySelector("button");
+    if (button && modeler) {
+      button.addEventListener("click", () => focusElement(modeler, finding.element_id));
+    }
+    ul.appendChild(li);
+  });
+}
+
+function paint(modeler, findings) {
+  const overlays = modeler.get("overlays");
+  const canvas = modeler.get("canvas");
+  const registry = modeler.get("elementRegistry");
+  overlayIds.forEach((id) => overlays.remove(id));
+  marked.forEach(([id, cls]) => registry.get(id) && canvas.removeMarker(id, cls));
+  overlayIds = [];
+  marked = [];
+  const byElement = {};
+  findings.forEach((f) => {
+    if (f.element_id && registry.get(f.element_id)) (byElement[f.element_id] = byElement[f.element_id] || []).push(f);
+  });
+  Object.keys(byElement).forEach((id) => {
+    const items = byElement[id];
+    const severity = items.some((f) => f.severity === "error") ? "error" : "warning";
+    const cls = "has-check-" + severity;
+    canvas.addMarker(id, cls);
+    marked.push([id, cls]);
+    const text = items.map((f) => f.message + (f.hint ? " — " + f.hint : "")).join("\n");
+    const html =
+      '<div class="check-badge check-badge--' +
+      severity +
+      '" data-check-element="' +
+      escapeHtml(id) +
+      '" title="' +
+      escapeHtml(text) +
+      '">' +
+      (severity === "error" ? "!" : "?") +
+      '<div class="check-badge__text">' +
+      items.map((f) => "<p>" + escapeHtml(f.message) + (f.hint ? " <em>" + escapeHtml(f.hint) + "</em>" : "") + "</p>").join("") +
+      "</div></div>";
+    overlayIds.push(overlays.add(id, "ombudsflow-check", { position: { top: -14, left: -14 }, html }));
+  });
+}
+
+export function focusElement(modeler, id) {
+  const registry = modeler.get("elementRegistry");
+  const element = registry.get(id);
+  if (!element) return;
+  modeler.get("selection").select(element);
+  modeler.get("canvas").scrollToElement(element, { top: 120, bottom: 120, left: 200, right: 200 });
+}
