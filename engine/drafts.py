@@ -58,7 +58,8 @@ def from_deployment(deployment_id: int, *, actor: str, name: str = "") -> Design
     if deployment is None:
         raise NotFound(f"deployment {deployment_id} does not exist", deployment_id=deployment_id)
     files = {f.filename: f.content for f in deployment.files}
-    return _create(name or deployment.name, files, actor, base=deployment.id)
+    default = ", ".join(d.name or d.process_id for d in deployment.definitions) or deployment.name
+    return _create(name or default, files, actor, base=deployment.id)
 
 
 def from_files(files: dict[str, str], *, actor: str, name: str) -> DesignDraft:

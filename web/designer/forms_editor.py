@@ -64,7 +64,7 @@ def render(
         preview_form=preview_form,
         preview_language=language(),
         field_types=FIELD_TYPES,
-        field_errors=field_errors or {},
+        add_errors=field_errors or {},
         values={},
         **common,
     ), status
