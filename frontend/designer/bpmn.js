@@ -16,7 +16,7 @@ import spiffworkflow from "../spiffworkflow.json";
 import { debounce, loadStrings, request, setStatus, t, translateModule } from "./common";
 import lintConfig from "./lint-config";
 import OmbudsflowPropertiesProvider from "./properties";
-import { showFindings } from "./findings";
+import { focusElement, showFindings } from "./findings";
 
 const root = document.getElementById("bpmn-modeler");
 if (root) start(root);
@@ -104,7 +104,18 @@ async function start(root) {
     await check(); // the engine's checks still say what is wrong, without a diagram
     return;
   }
-  modeler.get("canvas").zoom("fit-viewport");
+  const canvas = modeler.get("canvas");
+  canvas.zoom("fit-viewport");
+  if (canvas.zoom() < 0.6) {
+    // A large process: start where it starts, at a size people can read; "Whole diagram" fits it.
+    const start = modeler.get("elementRegistry").filter((e) => e.type === "bpmn:StartEvent")[0];
+    if (start) focusElement(modeler, start.id) && modeler.get("selection").select([]);
+  }
+  const fromHash = () => {
+    const id = decodeURIComponent((window.location.hash || "").slice(1));
+    if (id) focusElement(modeler, id);
+  };
+  window.addEventListener("hashchange", fromHash);
 
   async function check() {
     try {
@@ -171,5 +182,6 @@ async function start(root) {
     await check();
     setStatus(status, t(strings, "Saved in the draft."), "saved");
   }
+  fromHash();
   root.dataset.ready = "true";
 }

@@ -84,7 +84,19 @@ function paint(modeler, findings) {
 export function focusElement(modeler, id) {
   const registry = modeler.get("elementRegistry");
   const element = registry.get(id);
-  if (!element) return;
+  if (!element) return false;
+  const canvas = modeler.get("canvas");
+  if (canvas.zoom() < 0.9) canvas.zoom(1);
+  const size = canvas.getSize();
+  const box = canvas.viewbox();
+  // The element in the middle of the view, at a size people can read.
+  canvas.viewbox({
+    x: element.x + (element.width || 0) / 2 - box.width / 2,
+    y: element.y + (element.height || 0) / 2 - box.height / 2,
+    width: box.width,
+    height: box.height,
+  });
+  void size;
   modeler.get("selection").select(element);
-  modeler.get("canvas").scrollToElement(element, { top: 120, bottom: 120, left: 200, right: 200 });
+  return true;
 }

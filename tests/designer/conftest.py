@@ -23,6 +23,7 @@ browser_type_launch_args = web_fixtures.browser_type_launch_args
 browser_context_args = web_fixtures.browser_context_args
 
 PASSWORD = "correct horse battery"
+DESIGNER_EMAIL = "designer@ombudsman.example"
 BPMN_DIR = PROJECT_ROOT / "bpmn"
 
 
@@ -33,7 +34,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def designer(app, db, world):
     user = users.create_user(
-        "designer@ombudsman.example", name="Оксана Дизайнер", role="designer", password=PASSWORD
+        DESIGNER_EMAIL, name="Оксана Дизайнер", role="designer", password=PASSWORD
     )
     db.session.commit()
     return user
