@@ -42,9 +42,13 @@ async function start(root) {
       await older.importXML(oldXml);
       older.get("canvas").zoom("fit-viewport");
       const changes = diff(await definitions(oldXml), await definitions(newXml));
-      const added = Object.keys(changes._added || {});
-      const removed = Object.keys(changes._removed || {});
-      const changed = Object.keys(changes._changed || {});
+      // The engine's own comparison (what the process does) joins bpmn-js-differ's (what the
+      // diagram says): a timer expression or a decision table changed is a change too.
+      const server = JSON.parse(root.dataset.engineChanges || "{}");
+      const union = (a, b) => Array.from(new Set([...(a || []), ...(b || [])]));
+      const added = union(Object.keys(changes._added || {}), server.added);
+      const removed = union(Object.keys(changes._removed || {}), server.removed);
+      const changed = union(Object.keys(changes._changed || {}), server.changed).filter((id) => !added.includes(id));
       const layout = Object.keys(changes._layoutChanged || {}).filter((id) => !changed.includes(id));
       mark(newer, added, "diff-added");
       mark(newer, changed, "diff-changed");

@@ -49,7 +49,7 @@ async function start(root) {
     try {
       await request(root.dataset.fileUrl, { method: "PUT", body: text, type: "application/xml" });
       setStatus(status, t(strings, "Saved in the draft."), "saved");
-      root.dataset.saved = String(Date.now());
+      root.dataset.saves = String(Number(root.dataset.saves || 0) + 1);
     } catch (err) {
       setStatus(status, t(strings, "Not saved: {error}", { error: err.message }), "error");
     }

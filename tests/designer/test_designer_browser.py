@@ -10,7 +10,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from engine.models import OutboxMessage, ProcessInstance
+from engine.models import HumanTask, OutboxMessage, ProcessInstance
+from workflows.recommendations import services as recommendations
+from workflows.users.models import User
 
 from .conftest import DESIGNER_EMAIL, PASSWORD
 
@@ -39,7 +41,18 @@ def modeler_ready(page) -> None:
     expect(page.locator("#bpmn-modeler")).to_have_attribute("data-ready", "true", timeout=TIMEOUT)
 
 
-def saved(page) -> None:
+def saves(page) -> int:
+    """How many times the editor on the page saved into the draft (see `saved`)."""
+    return int(page.locator("[data-saves], #bpmn-modeler, #dmn-editor").first.get_attribute("data-saves") or 0)
+
+
+def saved(page, before: int) -> None:
+    """Wait until the editor saved again after a change (autosave), and says so."""
+    page.wait_for_function(
+        "n => Number((document.querySelector('#bpmn-modeler, #dmn-editor').dataset.saves) || 0) > n",
+        arg=before,
+        timeout=TIMEOUT,
+    )
     expect(page.locator("#designer-status")).to_have_text("Збережено в чернетці.", timeout=TIMEOUT)
 
 
@@ -75,9 +88,10 @@ def test_a_designer_changes_a_term_and_a_reminder_offset_deploys_and_sees_the_di
     expect(page.get_by_text("Подання: місяць (ст. 15 Закону про Уповноваженого)")).to_be_visible()
 
     # The law changed: a submission's term and its first reminder (rule 2).
+    before = saves(page)
     edit_cell(page, "reply_deadlines_rule_2", "out_reply_period", '"P2M"')
     edit_cell(page, "reply_deadlines_rule_2", "out_reminder_1", "5")
-    saved(page)
+    saved(page, before)
 
     # Try it: the draft's table, not the deployed one.
     page.get_by_label("Вид акта реагування").fill("submission")
@@ -127,8 +141,9 @@ def test_an_unquoted_timer_and_a_task_without_a_lane_are_refused_at_the_element(
     # The deadline timer typed as the law says it, without quotes.
     select_element(page, "reply_deadline")
     value = page.locator("#bio-properties-panel-timerEventDefinitionValue")
+    before = saves(page)
     value.fill("P5D")
-    saved(page)
+    saved(page, before)
     badge = page.locator('.check-badge--error[data-check-element="reply_deadline"]')
     expect(badge).to_be_visible(timeout=TIMEOUT)
     finding = page.locator('#designer-findings li[data-element="reply_deadline"]')
@@ -161,8 +176,10 @@ def test_an_unquoted_timer_and_a_task_without_a_lane_are_refused_at_the_element(
 
 
 def test_a_new_form_field_shows_in_the_preview_and_then_on_the_task_page(
-    page, browser, live_server, designer, scenario, world, screenshot
+    page, browser, live_server, designer, scenario, world, db, screenshot
 ):
+    finding_id, authority_id, lawyer_id = world.finding_id, world.colony_admin.id, world.users["lawyer"].id
+    lawyer_email = world.users["lawyer"].email
     scenario.done()
     sign_in(page, live_server, DESIGNER_EMAIL)
     open_editor(page, "forms/draft_act.schema.json")
@@ -179,11 +196,11 @@ def test_a_new_form_field_shows_in_the_preview_and_then_on_the_task_page(
 
     # Checked as the task page checks it, with its messages, in either language.
     preview.get_by_role("button", name="Перевірити введене, як перевірить сторінка завдання").click()
-    expect(preview.locator('[data-field="act_text"] .field-error')).to_have_text("Це поле обов'язкове.")
+    expect(preview.locator('[data-field="act_text"] .field-error')).to_contain_text("Обов'язкове поле.")
     page.get_by_label("Мова").select_option("en")
     expect(preview.get_by_label("Note on the legal basis")).to_be_visible()
     preview.get_by_role("button", name="Check the input as the task page would").click()
-    expect(preview.locator('[data-field="act_text"] .field-error')).to_have_text("This field is required.")
+    expect(preview.locator('[data-field="act_text"] .field-error')).to_contain_text("This field is required.")
     screenshot(page, "designer-form")
 
     page.get_by_role("link", name="До чернетки: розгорнути, тестовий запуск").click()
@@ -195,11 +212,22 @@ def test_a_new_form_field_shows_in_the_preview_and_then_on_the_task_page(
     )
 
     # A recommendation made now starts on the new version: its task page has the field.
-    rec = scenario.recommendation("Забезпечити належне освітлення камер.")
-    task = scenario.task(rec, "draft_act")
-    scenario.done()
+    rec = recommendations.create(
+        finding_id=finding_id,
+        authority_id=authority_id,
+        text="Забезпечити належне освітлення камер.",
+        severity="high",
+        category="material_conditions",
+        user=db.session.get(User, lawyer_id),
+    )
+    db.session.commit()
+    task_id = db.session.scalar(
+        sa.select(HumanTask.id).where(HumanTask.instance_id == rec.process_instance_id, HumanTask.status == "open")
+    )
+    assert db.session.get(ProcessInstance, rec.process_instance_id).definition.version == 2
+    db.session.close()
     lawyer = browser.new_context(locale="uk-UA").new_page()
-    sign_in(lawyer, live_server, world.users["lawyer"].email, f"/tasks/{task.id}")
+    sign_in(lawyer, live_server, lawyer_email, f"/tasks/{task_id}")
     expect(lawyer.get_by_label("Примітка щодо правової підстави")).to_be_visible()
     lawyer.close()
 
@@ -214,14 +242,21 @@ def test_running_recommendations_migrate_in_bulk_the_blocked_are_listed_and_it_i
         approval, "draft_act", {"act_kind": "submission", "act_text": "x" * 30, "signatory": "Підписант"}
     )
     scenario.send_act(waiting)
+    ids = {
+        "drafting": drafting.process_instance_id,
+        "approval": approval.process_instance_id,
+        "waiting": waiting.process_instance_id,
+    }
+    waiting_number = waiting.number
     scenario.done()
 
     sign_in(page, live_server, DESIGNER_EMAIL)
     open_editor(page, "recommendation.bpmn")
     modeler_ready(page)
     select_element(page, "reminder_1")
+    before = saves(page)
     page.locator("#bio-properties-panel-timerEventDefinitionValue").fill("reminder_time(reply_due_at, 3)")
-    saved(page)
+    saved(page, before)
     page.get_by_role("link", name="До чернетки: розгорнути, тестовий запуск").click()
     page.get_by_label("Що змінює ця версія").fill("Перше нагадування — за три дні")
     page.get_by_role("button", name="Розгорнути").click()
@@ -236,8 +271,8 @@ def test_running_recommendations_migrate_in_bulk_the_blocked_are_listed_and_it_i
     expect(plan.locator('[data-count="movable"]')).to_have_text("2 можуть перейти")
     expect(plan.locator('[data-count="blocked"]')).to_have_text("1 не може перейти")
     expect(plan.locator('li[data-reason="timer_changed"]')).to_contain_text("таймер «Перше нагадування»")
-    blocked = plan.locator(f'tr[data-instance="{waiting.process_instance_id}"]')
-    expect(blocked).to_contain_text(waiting.number)
+    blocked = plan.locator(f'tr[data-instance="{ids["waiting"]}"]')
+    expect(blocked).to_contain_text(waiting_number)
     expect(blocked).to_contain_text("змінився таймер «Перше нагадування», на який він чекає")
     screenshot(page, "designer-migration-preview")
 
@@ -246,16 +281,16 @@ def test_running_recommendations_migrate_in_bulk_the_blocked_are_listed_and_it_i
     db.session.expire_all()
     assert {
         i.id: i.definition.version for i in db.session.scalars(sa.select(ProcessInstance)).all()
-    } == {drafting.process_instance_id: 1, approval.process_instance_id: 1, waiting.process_instance_id: 1}
+    } == {ids["drafting"]: 1, ids["approval"]: 1, ids["waiting"]: 1}
     db.session.close()
 
     page.get_by_role("button", name="Перенести", exact=True).click()
     expect(page).to_have_url(re.compile(r"/designer/migrations/\d+$"))
     items = page.locator("#migration-items")
     expect(items.locator('tr[data-outcome="moved"]')).to_have_count(2)
-    expect(items.locator(f'tr[data-instance="{waiting.process_instance_id}"]')).to_contain_text("залишився")
+    expect(items.locator(f'tr[data-instance="{ids["waiting"]}"]')).to_contain_text("залишився")
     db.session.expire_all()
-    assert db.session.get(ProcessInstance, drafting.process_instance_id).definition.version == 2
+    assert db.session.get(ProcessInstance, ids["drafting"]).definition.version == 2
     db.session.close()
 
     page.get_by_role("button", name="Скасувати перенесення").click()
@@ -263,8 +298,8 @@ def test_running_recommendations_migrate_in_bulk_the_blocked_are_listed_and_it_i
     expect(items.locator('tr[data-outcome="undone"]')).to_have_count(2)
     screenshot(page, "designer-migration-undone")
     db.session.expire_all()
-    assert db.session.get(ProcessInstance, drafting.process_instance_id).definition.version == 1
-    assert db.session.get(ProcessInstance, approval.process_instance_id).definition.version == 1
+    assert db.session.get(ProcessInstance, ids["drafting"]).definition.version == 1
+    assert db.session.get(ProcessInstance, ids["approval"]).definition.version == 1
 
 
 def test_a_test_run_steps_through_a_draft_and_sends_nothing(page, live_server, designer, scenario, db, screenshot):
