@@ -51,7 +51,7 @@ def versions_diff_command(process_id, version, against):
     for f in change.files:
         click.echo(f"  {f.change:8} file {f.filename}")
         for detail in f.details:
-            click.echo(f"           {detail}")
+            click.echo(f"           {versions.detail_text(detail)}")
     if change.empty:
         click.echo("  no changes")
 

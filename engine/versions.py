@@ -166,7 +166,8 @@ class FileChange:
     filename: str
     kind: str | None
     change: str  # added | removed | changed
-    details: list[str] = field(default_factory=list)
+    # What changed inside (rows of a table, fields of a form, lines): dicts, see `detail_text`.
+    details: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -273,7 +274,8 @@ def file_changes(old: dict[str, str], new: dict[str, str]) -> list[FileChange]:
     return out
 
 
-def _details(kind: str | None, old: str, new: str) -> list[str]:
+def _details(kind: str | None, old: str, new: str) -> list[dict[str, Any]]:
+    """What changed inside a file, as data: rows of a decision table, fields of a form, lines of text."""
     try:
         if kind == "dmn":
             return _dmn_details(old, new)
@@ -284,57 +286,101 @@ def _details(kind: str | None, old: str, new: str) -> list[str]:
     if kind == "bpmn":
         return []
     changed = [
-        line
+        {"kind": "line", "change": "added" if line[0] == "+" else "removed", "text": line[1:]}
         for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
     return changed[:40]
 
 
+def detail_text(detail: dict[str, Any]) -> str:
+    """A detail in English (the CLI; the pages say it in the user's language)."""
+    kind, change = detail["kind"], detail["change"]
+    if kind == "rule":
+        label = f"rule {detail['row']}" + (f" ({detail['description']})" if detail["description"] else "")
+        if change == "changed":
+            return f"changed {label}: {detail['before']} → {detail['after']}"
+        return f"{change} {label}: {detail['after'] or detail['before']}"
+    if kind == "field":
+        return f"{change} field {detail['name']}"
+    if kind == "required":
+        return f"{'now required' if change == 'added' else 'no longer required'}: {detail['name']}"
+    return f"{'+' if change == 'added' else '-'} {detail['text']}"
+
+
 def _rules(text: str) -> dict[str, dict[str, Any]]:
     root = etree.fromstring(text.encode("utf-8"))
     rules = {}
     for number, rule in enumerate(root.iter(f"{DMN_NS}rule"), start=1):
-        entries = [" ".join((e.findtext(f"{DMN_NS}text") or "").split()) for e in rule]
-        entries = [e for e, node in zip(entries, rule, strict=True) if not node.tag.endswith("description")]
+        entries = [
+            " ".join((node.findtext(f"{DMN_NS}text") or "").split())
+            for node in rule
+            if not node.tag.endswith("description")
+        ]
         rules[rule.get("id")] = {
             "row": number,
             "description": " ".join((rule.findtext(f"{DMN_NS}description") or "").split()),
-            "entries": entries,
+            "entries": " | ".join(entries),
         }
     return rules
 
 
-def _dmn_details(old: str, new: str) -> list[str]:
+def _dmn_details(old: str, new: str) -> list[dict[str, Any]]:
     before, after = _rules(old), _rules(new)
     details = []
     for rule_id, rule in after.items():
-        label = f"rule {rule['row']}" + (f" ({rule['description']})" if rule["description"] else "")
-        if rule_id not in before:
-            details.append(f"added {label}: {' | '.join(rule['entries'])}")
-        elif (before[rule_id]["entries"], before[rule_id]["description"]) != (
-            rule["entries"],
-            rule["description"],
-        ):
-            details.append(
-                f"changed {label}: {' | '.join(before[rule_id]['entries'])} → {' | '.join(rule['entries'])}"
-            )
+        was = before.get(rule_id)
+        if was is None:
+            change = "added"
+        elif (was["entries"], was["description"]) != (rule["entries"], rule["description"]):
+            change = "changed"
+        else:
+            continue
+        details.append(
+            {
+                "kind": "rule",
+                "change": change,
+                "row": rule["row"],
+                "description": rule["description"],
+                "before": was["entries"] if was else "",
+                "after": rule["entries"],
+            }
+        )
     for rule_id, rule in before.items():
         if rule_id not in after:
-            details.append(f"removed rule {rule['row']}: {' | '.join(rule['entries'])}")
+            details.append(
+                {
+                    "kind": "rule",
+                    "change": "removed",
+                    "row": rule["row"],
+                    "description": rule["description"],
+                    "before": rule["entries"],
+                    "after": "",
+                }
+            )
     return details
 
 
-def _form_details(old: str, new: str) -> list[str]:
-    before = (json.loads(old).get("properties") or {}) if old.strip() else {}
-    after = (json.loads(new).get("properties") or {}) if new.strip() else {}
-    details = [f"added field {name}" for name in after if name not in before]
-    details += [f"removed field {name}" for name in before if name not in after]
-    details += [f"changed field {name}" for name in after if name in before and after[name] != before[name]]
-    old_required = set(json.loads(old).get("required") or [])
-    new_required = set(json.loads(new).get("required") or [])
-    details += [f"now required: {name}" for name in sorted(new_required - old_required)]
-    details += [f"no longer required: {name}" for name in sorted(old_required - new_required)]
+def _form_details(old: str, new: str) -> list[dict[str, Any]]:
+    old_schema = json.loads(old) if old.strip() else {}
+    new_schema = json.loads(new) if new.strip() else {}
+    before = old_schema.get("properties") or {}
+    after = new_schema.get("properties") or {}
+    details = [{"kind": "field", "change": "added", "name": n} for n in after if n not in before]
+    details += [{"kind": "field", "change": "removed", "name": n} for n in before if n not in after]
+    details += [
+        {"kind": "field", "change": "changed", "name": n}
+        for n in after
+        if n in before and after[n] != before[n]
+    ]
+    old_required = set(old_schema.get("required") or [])
+    new_required = set(new_schema.get("required") or [])
+    details += [
+        {"kind": "required", "change": "added", "name": n} for n in sorted(new_required - old_required)
+    ]
+    details += [
+        {"kind": "required", "change": "removed", "name": n} for n in sorted(old_required - new_required)
+    ]
     return details
 
 
@@ -345,6 +391,7 @@ __all__ = [
     "Version",
     "VersionDiff",
     "definition",
+    "detail_text",
     "diff",
     "file_changes",
     "files_of",

@@ -29,6 +29,23 @@ function mark(viewer, ids, cls) {
   });
 }
 
+// A wide process fitted into the page is too small to read: show the changes at a readable size.
+function focusOn(viewer, ids) {
+  const canvas = viewer.get("canvas");
+  const registry = viewer.get("elementRegistry");
+  const shapes = ids.map((id) => registry.get(id)).filter((e) => e && e.width !== undefined);
+  if (!shapes.length || canvas.zoom() >= 0.7) return;
+  const x1 = Math.min(...shapes.map((e) => e.x));
+  const y1 = Math.min(...shapes.map((e) => e.y));
+  const x2 = Math.max(...shapes.map((e) => e.x + e.width));
+  const y2 = Math.max(...shapes.map((e) => e.y + e.height));
+  const size = canvas.getSize();
+  const scale = Math.min(1, size.width / (x2 - x1 + 300), size.height / (y2 - y1 + 200));
+  const width = size.width / scale;
+  const height = size.height / scale;
+  canvas.viewbox({ x: (x1 + x2) / 2 - width / 2, y: (y1 + y2) / 2 - height / 2, width, height });
+}
+
 async function start(root) {
   const newer = new NavigatedViewer({ container: root.querySelector("[data-diagram=new]"), moddleExtensions: { spiffworkflow } });
   const olderEl = root.querySelector("[data-diagram=old]");
@@ -55,6 +72,8 @@ async function start(root) {
       mark(newer, layout, "diff-layout");
       mark(older, removed, "diff-removed");
       mark(older, changed, "diff-changed");
+      focusOn(newer, [...changed, ...added]);
+      focusOn(older, removed.length ? removed : changed);
       root.dataset.added = added.join(" ");
       root.dataset.removed = removed.join(" ");
       root.dataset.changed = changed.join(" ");

@@ -33,9 +33,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def designer(app, db, world):
-    user = users.create_user(
-        DESIGNER_EMAIL, name="Оксана Дизайнер", role="designer", password=PASSWORD
-    )
+    user = users.create_user(DESIGNER_EMAIL, name="Оксана Дизайнер", role="designer", password=PASSWORD)
     db.session.commit()
     return user
 

@@ -43,7 +43,9 @@ def modeler_ready(page) -> None:
 
 def saves(page) -> int:
     """How many times the editor on the page saved into the draft (see `saved`)."""
-    return int(page.locator("[data-saves], #bpmn-modeler, #dmn-editor").first.get_attribute("data-saves") or 0)
+    return int(
+        page.locator("[data-saves], #bpmn-modeler, #dmn-editor").first.get_attribute("data-saves") or 0
+    )
 
 
 def saved(page, before: int) -> None:
@@ -106,16 +108,22 @@ def test_a_designer_changes_a_term_and_a_reminder_offset_deploys_and_sees_the_di
     page.get_by_role("link", name="До чернетки: розгорнути, тестовий запуск").click()
     expect(page.locator('tr[data-file="deadlines.dmn"]')).to_contain_text("змінено")
     expect(page.locator('tr[data-file="recommendation.bpmn"]')).to_contain_text("як розгорнуто")
-    page.get_by_label("Що змінює ця версія").fill("Строк розгляду подання — два місяці; перше нагадування за 5 днів")
+    page.get_by_label("Що змінює ця версія").fill(
+        "Строк розгляду подання — два місяці; перше нагадування за 5 днів"
+    )
     page.get_by_role("button", name="Розгорнути").click()
 
     # A new version, and its diff.
     expect(page).to_have_url(re.compile(r"/designer/processes/recommendation/versions/2$"))
     expect(page.get_by_text("Розгорнуто як нову версію: recommendation v2.")).to_be_visible()
-    expect(page.get_by_text("Строк розгляду подання — два місяці; перше нагадування за 5 днів")).to_be_visible()
+    expect(
+        page.get_by_text("Строк розгляду подання — два місяці; перше нагадування за 5 днів")
+    ).to_be_visible()
     dmn_change = page.locator('#file-changes li[data-file="deadlines.dmn"]')
     expect(dmn_change).to_contain_text('"P1M" | 7 | 1 | "P1M" → "submission" | ? != "critical" | "P2M" | 5')
-    expect(page.locator('#element-changes li[data-element="reply_deadlines"]')).to_contain_text("таблиця рішень")
+    expect(page.locator('#element-changes li[data-element="reply_deadlines"]')).to_contain_text(
+        "таблиця рішень"
+    )
     expect(page.locator("#version-diff")).to_have_attribute("data-ready", "true", timeout=TIMEOUT)
     screenshot(page, "designer-version")
 
@@ -208,7 +216,7 @@ def test_a_new_form_field_shows_in_the_preview_and_then_on_the_task_page(
     page.get_by_role("button", name="Розгорнути").click()
     expect(page).to_have_url(re.compile(r"/versions/2$"))
     expect(page.locator('#file-changes li[data-file="forms/draft_act.schema.json"]')).to_contain_text(
-        "added field legal_basis_note"
+        "додано поле legal_basis_note"
     )
 
     # A recommendation made now starts on the new version: its task page has the field.
@@ -222,7 +230,9 @@ def test_a_new_form_field_shows_in_the_preview_and_then_on_the_task_page(
     )
     db.session.commit()
     task_id = db.session.scalar(
-        sa.select(HumanTask.id).where(HumanTask.instance_id == rec.process_instance_id, HumanTask.status == "open")
+        sa.select(HumanTask.id).where(
+            HumanTask.instance_id == rec.process_instance_id, HumanTask.status == "open"
+        )
     )
     assert db.session.get(ProcessInstance, rec.process_instance_id).definition.version == 2
     db.session.close()
@@ -261,7 +271,9 @@ def test_running_recommendations_migrate_in_bulk_the_blocked_are_listed_and_it_i
     page.get_by_label("Що змінює ця версія").fill("Перше нагадування — за три дні")
     page.get_by_role("button", name="Розгорнути").click()
     expect(page.locator('#element-changes li[data-element="reminder_1"]')).to_contain_text("подія")
-    expect(page.locator("#version-diff")).to_have_attribute("data-changed", re.compile("reminder_1"), timeout=TIMEOUT)
+    expect(page.locator("#version-diff")).to_have_attribute(
+        "data-changed", re.compile("reminder_1"), timeout=TIMEOUT
+    )
 
     page.get_by_role("link", name="Перенести запущені екземпляри").click()
     expect(page.get_by_label("Екземпляри, що виконуються на версії")).to_have_value("1")
@@ -279,9 +291,11 @@ def test_running_recommendations_migrate_in_bulk_the_blocked_are_listed_and_it_i
     page.get_by_role("button", name="Пробний запуск").click()
     expect(page.locator('#migration-dry-run [data-count="moved"]')).to_have_text("2 перейшли б")
     db.session.expire_all()
-    assert {
-        i.id: i.definition.version for i in db.session.scalars(sa.select(ProcessInstance)).all()
-    } == {ids["drafting"]: 1, ids["approval"]: 1, ids["waiting"]: 1}
+    assert {i.id: i.definition.version for i in db.session.scalars(sa.select(ProcessInstance)).all()} == {
+        ids["drafting"]: 1,
+        ids["approval"]: 1,
+        ids["waiting"]: 1,
+    }
     db.session.close()
 
     page.get_by_role("button", name="Перенести", exact=True).click()
@@ -302,7 +316,9 @@ def test_running_recommendations_migrate_in_bulk_the_blocked_are_listed_and_it_i
     assert db.session.get(ProcessInstance, ids["approval"]).definition.version == 1
 
 
-def test_a_test_run_steps_through_a_draft_and_sends_nothing(page, live_server, designer, scenario, db, screenshot):
+def test_a_test_run_steps_through_a_draft_and_sends_nothing(
+    page, live_server, designer, scenario, db, screenshot
+):
     scenario.done()
     outbox_before = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
     db.session.close()
@@ -325,10 +341,14 @@ def test_a_test_run_steps_through_a_draft_and_sends_nothing(page, live_server, d
     approve.get_by_role("button", name="Завершити в тестовому запуску").click()
 
     log = page.locator("#run-log")
-    expect(log.locator('li[data-kind="decision"][data-element="reply_deadlines"]')).to_contain_text('"reply_period": "P1M"')
+    expect(log.locator('li[data-kind="decision"][data-element="reply_deadlines"]')).to_contain_text(
+        '"reply_period": "P1M"'
+    )
     expect(log.locator('li[data-kind="service"][data-element="send_act_step"]')).to_contain_text("send_act")
     expect(page.locator('#run-timers li[data-element="reply_deadline"]')).to_contain_text("01.04.2027")
-    expect(page.locator('article[data-element="authority_reply"] [data-fact="group"]')).to_have_text("authority:0")
+    expect(page.locator('article[data-element="authority_reply"] [data-fact="group"]')).to_have_text(
+        "authority:0"
+    )
 
     page.get_by_label("Перевести годинник на").fill("25.03.2027 10:00")
     page.get_by_role("button", name="Перевести і виконати належне").click()

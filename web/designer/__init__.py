@@ -429,6 +429,7 @@ def version(process_id: str, number: int):
         attribute_label=messages.attribute_label,
         change_label=messages.CHANGE,
         kind_label=messages.kind_label,
+        detail_text=messages.detail_text,
     )
 
 

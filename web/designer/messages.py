@@ -179,3 +179,31 @@ OUTCOME = {
     "undone": _l("moved back"),
     "kept": _l("kept on the new version"),
 }
+
+
+def detail_text(detail: dict[str, Any]) -> str:
+    """What changed inside a file of a version, in the user's language."""
+    kind, change = detail.get("kind"), detail.get("change")
+    if kind == "rule":
+        description = detail.get("description") or ""
+        row = _("row %(row)s", row=detail.get("row")) + (f" ({description})" if description else "")
+        if change == "changed":
+            return _(
+                "changed %(row)s: %(before)s → %(after)s",
+                row=row,
+                before=detail["before"],
+                after=detail["after"],
+            )
+        if change == "added":
+            return _("added %(row)s: %(after)s", row=row, after=detail["after"])
+        return _("removed %(row)s: %(before)s", row=row, before=detail["before"])
+    if kind == "field":
+        return {
+            "added": _("added field %(name)s", name=detail["name"]),
+            "removed": _("removed field %(name)s", name=detail["name"]),
+        }.get(change, _("changed field %(name)s", name=detail["name"]))
+    if kind == "required":
+        if change == "added":
+            return _("now required: %(name)s", name=detail["name"])
+        return _("no longer required: %(name)s", name=detail["name"])
+    return ("+ " if change == "added" else "- ") + str(detail.get("text", ""))
