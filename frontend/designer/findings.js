@@ -56,10 +56,12 @@ function paint(modeler, findings) {
   marked = [];
   const byElement = {};
   findings.forEach((f) => {
-    if (f.element_id && registry.get(f.element_id)) (byElement[f.element_id] = byElement[f.element_id] || []).push(f);
+    const shape = shapeFor(modeler, f.element_id);
+    if (shape) (byElement[shape.id] = byElement[shape.id] || []).push(f);
   });
-  Object.keys(byElement).forEach((id) => {
-    const items = byElement[id];
+  Object.keys(byElement).forEach((target) => {
+    const items = byElement[target];
+    const id = target;
     const severity = items.some((f) => f.severity === "error") ? "error" : "warning";
     const cls = "has-check-" + severity;
     canvas.addMarker(id, cls);
@@ -69,7 +71,7 @@ function paint(modeler, findings) {
       '<div class="check-badge check-badge--' +
       severity +
       '" data-check-element="' +
-      escapeHtml(id) +
+      escapeHtml(items.map((f) => f.element_id).filter((v, i, a) => a.indexOf(v) === i).join(" ")) +
       '" title="' +
       escapeHtml(text) +
       '">' +
@@ -81,9 +83,18 @@ function paint(modeler, findings) {
   });
 }
 
-export function focusElement(modeler, id) {
+// What a finding's element is drawn as: the element itself, or — for a process of a collaboration —
+// its participant (pool). The root of a process without pools is not drawn: nothing to point at.
+export function shapeFor(modeler, id) {
+  if (!id) return null;
   const registry = modeler.get("elementRegistry");
-  const element = registry.get(id);
+  const pool = registry.find((e) => e.type === "bpmn:Participant" && e.businessObject.processRef && e.businessObject.processRef.id === id);
+  const shape = pool || registry.get(id);
+  return shape && shape !== modeler.get("canvas").getRootElement() ? shape : null;
+}
+
+export function focusElement(modeler, id) {
+  const element = shapeFor(modeler, id);
   if (!element) return false;
   const canvas = modeler.get("canvas");
   if (canvas.zoom() < 0.9) canvas.zoom(1);

@@ -358,3 +358,71 @@ def test_a_test_run_steps_through_a_draft_and_sends_nothing(
     )
     screenshot(page, "designer-test-run")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == outbox_before
+
+
+MIWG = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "bpmn-miwg-reference"
+
+
+@pytest.mark.skipif(not MIWG.exists(), reason="shared MIWG reference models not present")
+def test_every_reference_model_opens_in_the_modeler_and_is_deployable_or_refused_at_elements(
+    page, live_server, designer, scenario, tmp_path, screenshot
+):
+    """The OMG's reference models (and one stripped of its layout) open in the modeler; each is
+    either deployable or refused with reasons at its elements — never a stack trace."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    scenario.done()
+    models = sorted(MIWG.glob("*.bpmn"))
+    assert len(models) >= 20
+    # One without its diagram layout, as some tools export: it must be laid out here.
+    bare = tmp_path / "A.2.0-without-layout.bpmn"
+    text = (MIWG / "A.2.0.bpmn").read_text(encoding="utf-8")
+    bare.write_text(
+        re.sub(r"<(\w+:)?BPMNDiagram.*</(\w+:)?BPMNDiagram>", "", text, flags=re.S), encoding="utf-8"
+    )
+    sign_in(page, live_server, DESIGNER_EMAIL)
+    outcomes = {}
+    for path in [*models, bare]:
+        page.goto(f"{live_server.url}/designer")
+        page.get_by_label("Файл BPMN").set_input_files(str(path))
+        page.get_by_role("button", name="Відкрити в редакторі схем").click()
+        modeler_ready(page)
+        expect(page.locator("#designer-findings [data-summary]")).not_to_be_empty()
+        body = page.locator("main").inner_text()
+        assert "Traceback" not in body and "Internal Server Error" not in body, path.name
+        findings = page.locator("#designer-findings li.finding--error")
+        shown = page.evaluate(
+            """() => Array.from(document.querySelectorAll('#designer-findings li.finding--error'))
+                 .map(li => li.dataset.element)"""
+        )
+        if not shown:
+            page.get_by_role("link", name="До чернетки: розгорнути, тестовий запуск").click()
+            page.get_by_label("Що змінює ця версія").fill(f"Еталонна модель {path.name}")
+            warnings_note = page.get_by_label("Чому попередження можна прийняти")
+            if warnings_note.count():
+                warnings_note.fill("Еталонна модель OMG")
+            page.get_by_role("button", name="Розгорнути").click()
+            expect(page.get_by_text("Розгорнуто як нову версію")).to_be_visible()
+            outcomes[path.name] = "deployed"
+            continue
+        at_elements = [e for e in shown if e]
+        assert at_elements, f"{path.name}: no error names an element"
+        drawn = page.evaluate(
+            """ids => ids.filter(id => {
+                 const m = window.ombudsflowModeler, r = m.get('elementRegistry');
+                 const pool = r.find(e => e.type === 'bpmn:Participant' && e.businessObject.processRef
+                                          && e.businessObject.processRef.id === id);
+                 const shape = pool || r.get(id);
+                 return shape && shape !== m.get('canvas').getRootElement();
+               })""",
+            sorted(set(at_elements)),
+        )
+        for element_id in drawn:
+            expect(page.locator(f'.check-badge--error[data-check-element~="{element_id}"]')).to_have_count(1)
+        assert findings.count() == len(shown)
+        outcomes[path.name] = f"refused at {len(set(at_elements))} element(s)"
+    expect(page.locator("#bpmn-modeler")).to_have_attribute("data-laid-out", "true")
+    assert page.locator(".djs-shape").count() > 5
+    screenshot(page, "designer-miwg-laid-out")
+    assert len(outcomes) == len(models) + 1
+    assert errors == [], errors
