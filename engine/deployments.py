@@ -143,6 +143,8 @@ def parse(files: dict[str, str], *, validate_schema: bool = True) -> ParsedDeplo
     for name in sorted(files):
         kind = kind_of(name)
         text = files[name]
+        if kind is None:
+            continue  # a text resource of the bundle (e.g. a document template): nothing to parse here
         if kind == "form":
             try:
                 schema = json.loads(text)
@@ -417,7 +419,7 @@ def deploy(
         deployment.files.append(
             DeploymentFile(
                 filename=filename,
-                kind=kind_of(filename),
+                kind=kind_of(filename) or "text",
                 sha256=hashlib.sha256(content.encode()).hexdigest(),
                 content=content,
             )

@@ -48,7 +48,7 @@ class DeploymentFile(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     deployment_id: Mapped[int] = mapped_column(sa.ForeignKey("deployment.id"), index=True)
     filename: Mapped[str] = mapped_column(sa.String(300))
-    kind: Mapped[str] = mapped_column(sa.String(10))  # bpmn | dmn | form
+    kind: Mapped[str] = mapped_column(sa.String(10))  # bpmn | dmn | form | text (any other resource)
     sha256: Mapped[str] = mapped_column(sa.String(64))
     content: Mapped[str] = mapped_column(sa.Text)
 

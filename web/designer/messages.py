@@ -165,7 +165,12 @@ def attribute_label(name: str) -> str:
 
 CHANGE = {"added": _l("added"), "removed": _l("removed"), "changed": _l("changed")}
 
-KIND = {"bpmn": _l("Process (BPMN)"), "dmn": _l("Decision table (DMN)"), "form": _l("Form (JSON Schema)")}
+KIND = {
+    "bpmn": _l("Process (BPMN)"),
+    "dmn": _l("Decision table (DMN)"),
+    "form": _l("Form (JSON Schema)"),
+    "template": _l("Document template"),
+}
 
 
 def kind_label(kind: str | None) -> str:
