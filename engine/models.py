@@ -71,6 +71,8 @@ class ProcessDefinition(db.Model):
             postgresql_where=sa.text("start_marked"),
             sqlite_where=sa.text("start_marked"),
         ),
+        # `latest_definition` (every start): the marked version, else the newest, read off the index.
+        sa.Index("ix_process_definition_start_order", "process_id", "start_marked", "version"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -40,6 +40,9 @@ def upgrade():
         postgresql_where=MARKED,
         sqlite_where=MARKED,
     )
+    op.create_index(
+        "ix_process_definition_start_order", "process_definition", ["process_id", "start_marked", "version"]
+    )
 
     op.create_table(
         "design_draft",
@@ -140,6 +143,7 @@ def downgrade():
     op.drop_index("ix_test_run_draft_id", table_name="test_run")
     op.drop_table("test_run")
     op.drop_table("design_draft")
+    op.drop_index("ix_process_definition_start_order", table_name="process_definition")
     op.drop_index("uq_process_definition_start", table_name="process_definition")
     with op.batch_alter_table("process_definition", schema=None) as batch_op:
         batch_op.drop_column("start_marked_by")
