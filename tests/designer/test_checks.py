@@ -45,7 +45,8 @@ def task(task_id: str, name: str, form: str | None = "f.json", incoming="", outg
 
 def flow(flow_id, source, target, condition=None):
     body = f"<bpmn:conditionExpression>{condition}</bpmn:conditionExpression>" if condition else ""
-    return f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}">{body}</bpmn:sequenceFlow>'
+    attrs = f'id="{flow_id}" sourceRef="{source}" targetRef="{target}"'
+    return f"<bpmn:sequenceFlow {attrs}>{body}</bpmn:sequenceFlow>"
 
 
 def findings(files):
