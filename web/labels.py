@@ -140,6 +140,8 @@ EVENT = {
     "incident": _l("Failure in the process"),
     "incident_resolved": _l("Failure resolved"),
     "notification_retried": _l("Delivery retried"),
+    "instance_migrated": _l("Process moved to a new version"),
+    "instance_migration_undone": _l("Process moved back to its earlier version"),
 }
 
 # Timeline entries that are the domain's own records rather than audit events.

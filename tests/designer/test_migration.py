@@ -8,7 +8,7 @@ from engine import migration, tasks
 from engine.models import AuditEvent, HumanTask, InstanceMigration, ProcessInstance, Timer
 from workflows import tasks as work
 
-from .conftest import deploy_changed
+from .conftest import Pages, deploy_changed, text
 
 ACT = {
     "act_kind": "submission",
@@ -140,6 +140,18 @@ def test_undo_restores_what_nothing_ran_on_and_keeps_the_rest(app, db, world, sc
     # And the restored one still works on its old version.
     scenario.complete(drafting, "draft_act", ACT)
     scenario.task(drafting, "approve_act")
+
+
+def test_the_recommendations_history_says_it_moved_and_came_back(app, db, world, scenario):
+    drafting, _approval, _reply = _three(scenario)
+    deploy_changed(db, {"recommendation.bpmn": REMINDER})
+    result = migration.run("recommendation", 1, 2, actor="designer")
+    migration.undo(result.migration_id, actor="designer")
+    lawyer = Pages(app.test_client())
+    lawyer.login(world.users["lawyer"].email)
+    history = text(lawyer.get(f"/recommendations/{drafting.id}"))
+    assert "Процес перенесено на нову версію designer Версія 1 → 2" in history
+    assert "Процес повернуто на попередню версію designer Назад на версію 1" in history
 
 
 def test_waiting_timers_keep_their_due_times_when_they_move(app, db, world, scenario):
