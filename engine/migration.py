@@ -22,9 +22,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
 from . import audit, deployments, instances, projections, serialization
@@ -164,6 +165,36 @@ def _load(row, script_engine=None):
     return serialization.load(row.state, spec, subprocess_specs, engine)
 
 
+def _spec_diff(old_deployment: int, new_deployment: int, name: str, old_spec, new_spec) -> SpecDiff:
+    """SpiffWorkflow's spec diff of two deployed specs, computed once per pair (deployments never
+    change, and a restored workflow holds the very spec objects the deployment cache holds)."""
+    cache = current_app.extensions.setdefault("ombudsflow_spec_diffs", {})
+    key = (old_deployment, new_deployment, name)
+    found = cache.get(key)
+    if found is None or found[0] is not old_spec or found[1] is not new_spec:
+        found = (old_spec, new_spec, SpecDiff(serialization.registry(), old_spec, new_spec))
+        cache[key] = found
+    return found[2]
+
+
+def _diff_workflow(row, workflow, target: ProcessDefinition, new_spec, new_subprocesses):
+    """`diff_workflow` of SpiffWorkflow with the spec diffs computed once per pair of versions."""
+    top = WorkflowDiff(
+        workflow, _spec_diff(row.deployment_id, target.deployment_id, row.process_id, workflow.spec, new_spec)
+    )
+    subs = {}
+    for sub_id, sub in workflow.subprocesses.items():
+        name = sub.spec.name
+        if name in new_subprocesses:
+            spec_diff = _spec_diff(
+                row.deployment_id, target.deployment_id, name, sub.spec, new_subprocesses[name]
+            )
+            subs[sub_id] = WorkflowDiff(sub, spec_diff)
+        else:
+            subs[sub_id] = None
+    return top, subs
+
+
 def _element(task) -> str | None:
     return getattr(task.task_spec, "bpmn_id", None)
 
@@ -171,7 +202,7 @@ def _element(task) -> str | None:
 def assess(row, workflow, target: ProcessDefinition) -> tuple[InstancePlan, Any]:
     """Why `workflow` (instance `row`) can or cannot move to `target`; with the diffs to apply."""
     new_spec, new_subprocesses = deployments.spec_for(target.deployment_id, row.process_id)
-    top_diff, sub_diffs = diff_workflow(serialization.registry(), workflow, new_spec, new_subprocesses)
+    top_diff, sub_diffs = _diff_workflow(row, workflow, target, new_spec, new_subprocesses)
     waiting_tasks = [t for t in workflow.get_tasks(state=WAITING_STATES) if _element(t)]
     plan = InstancePlan(
         instance_id=row.id,
