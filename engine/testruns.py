@@ -107,7 +107,8 @@ class _Step:
             )
         elif getattr(spec, "manual", False):
             return  # logged by `complete` with who and what
-        else:
+        elif changed or spec.bpmn_name:
+            # An unnamed gateway that only joins paths says nothing worth a line.
             self.log("step", spec.bpmn_id, spec.bpmn_name, data=changed)
 
     def advance(self) -> None:
