@@ -181,7 +181,7 @@ def _hint_for(reason: str) -> str:
     if "is not quoted" in lower:
         return 'Timer texts are Python expressions: put a duration in quotes, e.g. "P30D".'
     if "service task must have an operator" in lower:
-        return "Choose the service operator of the step in the properties panel."
+        return "Give the service task an operator (spiffworkflow:serviceTaskOperator)."
     if "unknown service operation" in lower:
         return "Choose one of the operators the system offers."
     if "no dmn diagram available" in lower:
@@ -262,7 +262,7 @@ def _lanes_and_forms(file: str, process) -> Iterator[Finding]:
                     task_id,
                     f"user task {_label(task)!r} is in no lane and names no candidate group: nobody "
                     "would be offered it",
-                    'Put the task in a lane named like "Юрист (lawyer)", or give it a candidateGroup.',
+                    'Put the task in a lane named like "Name (role)", or give it a candidateGroup.',
                     {"name": _label(task)},
                 )
             if kind == "userTask" and not properties.get(deployments.FORM_PROPERTY):
@@ -272,7 +272,7 @@ def _lanes_and_forms(file: str, process) -> Iterator[Finding]:
                     file,
                     task_id,
                     f"user task {_label(task)!r} has no form: its page shows no fields",
-                    "Choose a form (formJsonSchemaFilename) in the properties panel.",
+                    "Give the task a form (the formJsonSchemaFilename property).",
                     {"name": _label(task)},
                 )
 
