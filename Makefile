@@ -30,12 +30,19 @@ install: $(STAMP)
 
 install-test: $(TEST_STAMP)
 
-# Front-end packages (bpmn-js, htmx) come from the npm registry through package-lock.json.
+# Front-end packages (bpmn-js, dmn-js, the properties panel, bpmnlint, …) come from the npm registry
+# through package-lock.json; the process designer's bundles are built from them by esbuild into
+# web/static/build/ (git-ignored, never committed).
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-frontend: node_modules/.package-lock.json
+DESIGNER_BUILD := web/static/build/designer-bpmn.js
+$(DESIGNER_BUILD): node_modules/.package-lock.json frontend/build.mjs frontend/spiffworkflow.json $(wildcard frontend/designer/*.js)
+	node frontend/build.mjs
+	touch $@
+
+frontend: node_modules/.package-lock.json $(DESIGNER_BUILD)
 
 db: install
 	$(BIN)/ombudsflow db upgrade
@@ -66,4 +73,4 @@ bench: install-test
 	$(BIN)/python bench/engine.py
 
 clean:
-	rm -rf $(VENV) node_modules instance/ombudsflow.sqlite3*
+	rm -rf $(VENV) node_modules web/static/build instance/ombudsflow.sqlite3*

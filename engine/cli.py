@@ -66,14 +66,52 @@ def _iso(value: datetime | None) -> str | None:
 @click.command("deploy")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--name", default="", help="A label for the deployment.")
+@click.option("--comment", default="", help="What this version changes (kept with the version).")
+@click.option(
+    "--accept-warnings",
+    "warnings_note",
+    default=None,
+    metavar="NOTE",
+    help="Deploy despite the checks' warnings; NOTE (why) is kept with the version.",
+)
+@click.option("--check", "check_only", is_flag=True, help="Only run the checks before deploy; store nothing.")
 @with_appcontext
-def deploy_command(paths, name):
-    """Deploy BPMN, DMN, form and template files (or directories of them) as one deployment."""
+def deploy_command(paths, name, comment, warnings_note, check_only):
+    """Deploy BPMN, DMN, form and template files (or directories of them) as one deployment.
+
+    The checks before deploy run first (the process designer's): errors refuse the deployment,
+    warnings need --accept-warnings with a note."""
+    from . import lint
+
     files = deployments.collect_files(paths)
-    result = deployments.deploy(files, actor=cli_actor(), name=name)
+    if check_only:
+        report = lint.check(files)
+        for finding in report.findings:
+            click.echo(str(finding))
+        click.echo(lint.summary(report))
+        if report.errors:
+            raise click.exceptions.Exit(1)
+        return
+    try:
+        result = deployments.deploy(
+            files,
+            actor=cli_actor(),
+            name=name,
+            comment=comment,
+            warnings_note=warnings_note,
+            require_note=True,
+        )
+    except deployments.WarningsNotAccepted as exc:
+        for finding in exc.findings:
+            click.echo(str(finding), err=True)
+        raise click.ClickException(
+            f"{len(exc.problems)} warning(s); deploy with --accept-warnings NOTE to keep them with it"
+        ) from None
     db.session.commit()
     dep = result.deployment
     versions = ", ".join(f"{pid} v{v}" for pid, v in sorted(result.versions.items()))
+    for finding in result.warnings:
+        click.echo(f"accepted {finding}")
     if result.created:
         click.echo(f"deployment {dep.id} created: {versions} ({len(files)} files, sha256 {dep.sha256[:12]})")
     else:

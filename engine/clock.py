@@ -19,11 +19,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer_module
 
 CLOCK_SETTING_KEY = "clock_offset_seconds"
+
+# A time for the current thread or task only (a designer's test run moves its own clock without
+# moving anyone else's): see `Clock.local`.
+_local_now: ContextVar[datetime | None] = ContextVar("ombudsflow_local_now", default=None)
 
 
 class Clock:
@@ -33,6 +38,9 @@ class Clock:
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
+        local = _local_now.get()
+        if local is not None:
+            return local
         frozen = self._frozen
         if frozen is not None:
             return frozen
@@ -79,6 +87,16 @@ class Clock:
         finally:
             with self._lock:
                 self._frozen = previous
+
+    @contextmanager
+    def local(self, when: datetime) -> Iterator[datetime]:
+        """Now is `when` for this thread (or asyncio task) only, until the block ends; other
+        requests, the sweep and other workers keep the shared clock."""
+        token = _local_now.set(_aware(when))
+        try:
+            yield self.now()
+        finally:
+            _local_now.reset(token)
 
 
 def _aware(value: datetime) -> datetime:

@@ -57,6 +57,31 @@ class _Task:
         self.task_spec = SimpleNamespace(bpmn_id=decision_id, bpmn_name=decision_id, name=decision_id)
 
 
+def parse_tables(files: dict[str, str]) -> dict[str, Any]:
+    """The decisions of the DMN files among `files`, parsed in memory (a designer's draft: nothing
+    needs to be deployed, and a broken diagram elsewhere in the bundle does not matter here)."""
+    from lxml import etree
+    from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+    from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+    parser = SpiffBpmnParser()
+    for name, text in sorted(files.items()):
+        if deployments.kind_of(name) != "dmn":
+            continue
+        try:
+            parser.add_dmn_xml(etree.fromstring(text.encode("utf-8")), filename=name)
+        except (etree.XMLSyntaxError, ValidationException, SpiffWorkflowException, ValueError) as exc:
+            raise ProcessError(f"{name}: {exc}", element_id=None) from exc
+    tables = {}
+    for decision_id, dmn_parser in parser.dmn_parsers.items():
+        try:
+            dmn_parser.parse()
+        except (ValidationException, SpiffWorkflowException, ValueError, KeyError) as exc:
+            raise ProcessError(f"{dmn_parser.filename}: {exc}", element_id=decision_id) from exc
+        tables[decision_id] = dmn_parser.decision
+    return tables
+
+
 def find(decision_id: str, deployment_id: int | None = None) -> tuple[int, Any]:
     """(deployment id, parsed decision): from `deployment_id`, or the newest deployment holding it."""
     if deployment_id is not None:
@@ -70,11 +95,23 @@ def find(decision_id: str, deployment_id: int | None = None) -> tuple[int, Any]:
     raise NotFound(f"no deployed decision with id {decision_id!r}", decision_id=decision_id)
 
 
-def evaluate(decision_id: str, data: dict[str, Any], *, deployment_id: int | None = None) -> DecisionResult:
-    """Evaluate the decision's (first) table for `data` in the sandbox."""
+def evaluate(
+    decision_id: str,
+    data: dict[str, Any],
+    *,
+    deployment_id: int | None = None,
+    tables: dict[str, Any] | None = None,
+) -> DecisionResult:
+    """Evaluate the decision's (first) table for `data` in the sandbox: from `tables` (a draft's,
+    see `parse_tables`; deployment id 0), else from a deployment."""
     from .instances import make_script_engine
 
-    found_in, decision = find(decision_id, deployment_id)
+    if tables is not None:
+        if decision_id not in tables:
+            raise NotFound(f"no decision with id {decision_id!r}", decision_id=decision_id)
+        found_in, decision = 0, tables[decision_id]
+    else:
+        found_in, decision = find(decision_id, deployment_id)
     table = decision.decisionTables[0]
     task = _Task(dict(data), make_script_engine(), decision_id)
     engine = DMNEngine(table)
@@ -94,4 +131,4 @@ def evaluate(decision_id: str, data: dict[str, Any], *, deployment_id: int | Non
     )
 
 
-__all__ = ["DecisionResult", "FiredRule", "evaluate", "find"]
+__all__ = ["DecisionResult", "FiredRule", "evaluate", "find", "parse_tables"]

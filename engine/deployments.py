@@ -61,9 +61,15 @@ class Problem:
 
 
 class DeploymentError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], findings: list | None = None) -> None:
         self.problems = problems
+        # The checks' findings (engine.lint.Finding) behind the problems, with rule and hint.
+        self.findings = findings or []
         super().__init__("; ".join(str(p) for p in problems))
+
+
+class WarningsNotAccepted(DeploymentError):
+    """The checks found only warnings, and the caller asked for them to be accepted with a note."""
 
 
 @dataclass
@@ -71,6 +77,8 @@ class DeployResult:
     deployment: Deployment
     created: bool
     versions: dict[str, int] = field(default_factory=dict)
+    # Warnings of the checks that were accepted (engine.lint.Finding), kept with the deployment.
+    warnings: list = field(default_factory=list)
 
 
 @dataclass
@@ -166,6 +174,8 @@ def parse(files: dict[str, str], *, validate_schema: bool = True) -> ParsedDeplo
     for name in sorted(files):
         kind = kind_of(name)
         text = files[name]
+        if kind is None:
+            continue  # a text resource of the bundle (e.g. a document template): nothing to parse here
         if kind == "form":
             try:
                 schema = json.loads(text)
@@ -399,8 +409,23 @@ def _check_timer_literal(file: str, element: str, text: str) -> list[Problem]:
 # --- deploying and loading ------------------------------------------------------------------------
 
 
-def deploy(files: dict[str, str], *, actor: str, name: str = "") -> DeployResult:
-    """Store a new deployment unless identical content is already deployed (then a no-op)."""
+def deploy(
+    files: dict[str, str],
+    *,
+    actor: str,
+    name: str = "",
+    comment: str = "",
+    warnings_note: str | None = None,
+    require_note: bool = False,
+) -> DeployResult:
+    """Store a new deployment unless identical content is already deployed (then a no-op).
+
+    The checks of `engine.lint` run first: errors refuse the deployment, warnings are kept with it
+    together with `warnings_note`. A designer must accept warnings with a note (`require_note`);
+    start-up and tests deploy known files without one.
+    """
+    from . import lint
+
     sha = content_hash(files)
     session = db.session
     existing = session.scalar(sa.select(Deployment).where(Deployment.sha256 == sha))
@@ -408,7 +433,13 @@ def deploy(files: dict[str, str], *, actor: str, name: str = "") -> DeployResult
         versions = {d.process_id: d.version for d in existing.definitions}
         return DeployResult(existing, created=False, versions=versions)
 
-    parsed = parse(files)
+    report = lint.check(files)
+    if report.errors:
+        raise DeploymentError([lint.as_problem(f) for f in report.errors], report.findings)
+    note = (warnings_note or "").strip()
+    if report.warnings and require_note and not note:
+        raise WarningsNotAccepted([lint.as_problem(f) for f in report.warnings], report.findings)
+    parsed = report.parsed
     now = clock.now()
     deployment = Deployment(
         name=(name or ", ".join(sorted(f for f in files if kind_of(f) in ("bpmn", "dmn"))))[:200],
@@ -416,12 +447,15 @@ def deploy(files: dict[str, str], *, actor: str, name: str = "") -> DeployResult
         process_ids=sorted(parsed.specs),
         created_at=now,
         created_by=actor,
+        comment=comment.strip(),
+        warnings=[f.as_dict() for f in report.warnings],
+        warnings_note=note or None,
     )
     for filename, content in sorted(files.items()):
         deployment.files.append(
             DeploymentFile(
                 filename=filename,
-                kind=kind_of(filename),
+                kind=kind_of(filename) or "text",
                 sha256=hashlib.sha256(content.encode()).hexdigest(),
                 content=content,
             )
@@ -452,12 +486,30 @@ def deploy(files: dict[str, str], *, actor: str, name: str = "") -> DeployResult
         "deployed",
         actor=actor,
         subject=f"deployment:{deployment.id}",
-        details={"sha256": sha, "files": sorted(files), "versions": versions},
+        details={
+            "sha256": sha,
+            "files": sorted(files),
+            "versions": versions,
+            "comment": comment.strip(),
+            "warnings": len(report.warnings),
+            "warnings_note": note,
+        },
     )
-    return DeployResult(deployment, created=True, versions=versions)
+    return DeployResult(deployment, created=True, versions=versions, warnings=report.warnings)
 
 
 def latest_definition(process_id: str) -> ProcessDefinition | None:
+    """The version new instances start on: the one a designer marked to start, else the newest."""
+    return db.session.scalar(
+        sa.select(ProcessDefinition)
+        .where(ProcessDefinition.process_id == process_id)
+        .order_by(ProcessDefinition.start_marked.desc(), ProcessDefinition.version.desc())
+        .limit(1)
+    )
+
+
+def newest_definition(process_id: str) -> ProcessDefinition | None:
+    """The newest version, marked or not."""
     return db.session.scalar(
         sa.select(ProcessDefinition)
         .where(ProcessDefinition.process_id == process_id)

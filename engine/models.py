@@ -30,6 +30,10 @@ class Deployment(db.Model):
     process_ids: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(sa.String(200))
+    # What the designer said about this version, and the check warnings they accepted (with why).
+    comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    warnings_note: Mapped[str | None] = mapped_column(sa.Text)
 
     files: Mapped[list[DeploymentFile]] = relationship(
         back_populates="deployment", order_by="DeploymentFile.filename", cascade="all, delete-orphan"
@@ -48,7 +52,7 @@ class DeploymentFile(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     deployment_id: Mapped[int] = mapped_column(sa.ForeignKey("deployment.id"), index=True)
     filename: Mapped[str] = mapped_column(sa.String(300))
-    kind: Mapped[str] = mapped_column(sa.String(10))  # bpmn | dmn | form | template
+    kind: Mapped[str] = mapped_column(sa.String(10))  # bpmn | dmn | form | template | text (other resources)
     sha256: Mapped[str] = mapped_column(sa.String(64))
     content: Mapped[str] = mapped_column(sa.Text)
 
@@ -56,10 +60,24 @@ class DeploymentFile(db.Model):
 
 
 class ProcessDefinition(db.Model):
-    """One executable process of a deployment; `version` counts per process id."""
+    """One executable process of a deployment; `version` counts per process id.
+
+    New instances start on the version marked to start (at most one per process), else the newest.
+    """
 
     __tablename__ = "process_definition"
-    __table_args__ = (sa.UniqueConstraint("process_id", "version", name="uq_process_definition_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("process_id", "version", name="uq_process_definition_version"),
+        sa.Index(
+            "uq_process_definition_start",
+            "process_id",
+            unique=True,
+            postgresql_where=sa.text("start_marked"),
+            sqlite_where=sa.text("start_marked"),
+        ),
+        # `latest_definition` (every start): the marked version, else the newest, read off the index.
+        sa.Index("ix_process_definition_start_order", "process_id", "start_marked", "version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deployment_id: Mapped[int] = mapped_column(sa.ForeignKey("deployment.id"), index=True)
@@ -67,6 +85,9 @@ class ProcessDefinition(db.Model):
     name: Mapped[str | None] = mapped_column(sa.String(300))
     version: Mapped[int]
     created_at: Mapped[datetime]
+    start_marked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    start_marked_at: Mapped[datetime | None]
+    start_marked_by: Mapped[str | None] = mapped_column(sa.String(200))
 
     deployment: Mapped[Deployment] = relationship(back_populates="definitions")
 
@@ -250,3 +271,88 @@ class EngineSetting(db.Model):
 
     key: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+# --- the process designer (drafts, test runs, bulk migration) -------------------------------------
+
+
+class DesignDraft(db.Model):
+    """A bundle of files being edited: a copy of a deployment's files (or an imported diagram) with
+    the designer's changes, checked, test-run and finally deployed as a new version."""
+
+    __tablename__ = "design_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    base_deployment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deployment.id"))
+    files: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # open | deployed | discarded
+    status: Mapped[str] = mapped_column(sa.String(20), default="open")
+    deployment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deployment.id"))
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(sa.String(200))
+    updated_at: Mapped[datetime]
+
+
+class TestRun(db.Model):
+    """A throw-away instance of a draft's process, kept apart from `process_instance`: no
+    projections, no timers for the sweep, no outbox, its own clock. Nothing real can see it."""
+
+    __tablename__ = "test_run"
+    __test__ = False  # not a pytest class
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(sa.ForeignKey("design_draft.id"), index=True)
+    process_id: Mapped[str] = mapped_column(sa.String(200))
+    # running | completed | failed
+    status: Mapped[str] = mapped_column(sa.String(20), default="running")
+    state: Mapped[str] = mapped_column(sa.Text, deferred=True)
+    now: Mapped[datetime]
+    log: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class InstanceMigration(db.Model):
+    """Running instances moved in bulk from one version of a process to another."""
+
+    __tablename__ = "instance_migration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(sa.String(200), index=True)
+    from_definition_id: Mapped[int] = mapped_column(sa.ForeignKey("process_definition.id"))
+    to_definition_id: Mapped[int] = mapped_column(sa.ForeignKey("process_definition.id"))
+    # running | done | undone
+    status: Mapped[str] = mapped_column(sa.String(20), default="running")
+    moved: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    undone_by: Mapped[str | None] = mapped_column(sa.String(200))
+    undone_at: Mapped[datetime | None]
+
+    items: Mapped[list[InstanceMigrationItem]] = relationship(
+        back_populates="migration", order_by="InstanceMigrationItem.id"
+    )
+
+
+class InstanceMigrationItem(db.Model):
+    """One instance of a migration: moved (with its state before, for undo), skipped or failed."""
+
+    __tablename__ = "instance_migration_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    migration_id: Mapped[int] = mapped_column(sa.ForeignKey("instance_migration.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
+    business_key: Mapped[str | None] = mapped_column(sa.String(200))
+    # moved | skipped | failed | undone | kept (moved, but something ran on it before the undo)
+    outcome: Mapped[str] = mapped_column(sa.String(20))
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    state_before: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
+    instance_version_after: Mapped[int | None]
+
+    migration: Mapped[InstanceMigration] = relationship(back_populates="items")

@@ -39,6 +39,11 @@ class StateConverter(BpmnWorkflowConverter):
 _registry = BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, BpmnWorkflow: StateConverter})
 
 
+def registry():
+    """The serializer registry (SpiffWorkflow's spec diff compares specs through it)."""
+    return _registry
+
+
 def dump(workflow: BpmnWorkflow) -> str:
     state = _registry.convert(workflow)
     state["format"] = STATE_FORMAT

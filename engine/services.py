@@ -33,13 +33,17 @@ class ServiceContext:
 Handler = Callable[[ServiceContext, dict[str, Any]], Any]
 
 _handlers: dict[str, Handler] = {}
+# Parameter names a handler reads, as its package declares them (the designer offers them).
+_parameters: dict[str, tuple[str, ...]] = {}
 
 
-def register(name: str) -> Callable[[Handler], Handler]:
-    """Decorator: `@services.register("send_act")` on `def handler(ctx, params) -> result`."""
+def register(name: str, *, params: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
+    """Decorator: `@services.register("send_act")` on `def handler(ctx, params) -> result`;
+    `params` names the parameters the handler reads, for the process designer to offer."""
 
     def decorate(func: Handler) -> Handler:
         _handlers[name] = func
+        _parameters[name] = tuple(params)
         return func
 
     return decorate
@@ -59,6 +63,7 @@ def register_outbox(name: str, channel: str, topic: str | None = None) -> None:
         return {"outbox_id": row.id}
 
     _handlers[name] = handler
+    _parameters[name] = ("recipient", "payload", "language")
 
 
 def get(name: str) -> Handler:
@@ -70,3 +75,8 @@ def get(name: str) -> Handler:
 
 def names() -> list[str]:
     return sorted(_handlers)
+
+
+def parameters(name: str) -> tuple[str, ...]:
+    """The parameters a registered handler declared (empty when it declared none)."""
+    return _parameters.get(name, ())

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine import errors as engine_errors
 from engine.db import db
-from engine.deployments import DeploymentError
+from engine.deployments import DeploymentError, WarningsNotAccepted
 from workflows.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -201,6 +201,13 @@ def init_app(app: Flask) -> None:
         for problem in exc.problems:
             key = problem.file + (f"#{problem.element_id}" if problem.element_id else "")
             fields.setdefault(key, []).append(problem.reason)
+        if isinstance(exc, WarningsNotAccepted):
+            return error_response(
+                422,
+                "warnings_not_accepted",
+                _("The checks found warnings; say why they may be accepted (accept_warnings)."),
+                fields,
+            )
         return error_response(422, "deployment_refused", _("The deployment was refused."), fields)
 
     @app.errorhandler(Exception)

@@ -143,6 +143,8 @@ EVENT = {
     "incident": _l("Failure in the process"),
     "incident_resolved": _l("Failure resolved"),
     "notification_retried": _l("Delivery retried"),
+    "instance_migrated": _l("Process moved to a new version"),
+    "instance_migration_undone": _l("Process moved back to its earlier version"),
     "document_drafted": _l("Document drafted"),
     "document_edited": _l("Draft edited"),
     "document_submitted": _l("Submitted for approval"),

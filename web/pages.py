@@ -28,6 +28,7 @@ NAVIGATION = (
     ),
     ("visit.index", _l("Visits"), ("lawyer", "manager", "admin", "monitor")),
     ("admin.deliveries", _l("Failed deliveries"), ("admin",)),
+    ("designer.index", _l("Process designer"), ("designer", "admin")),
 )
 
 
@@ -51,7 +52,7 @@ def now_kyiv() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from . import filters, labels, vendor
+    from . import designer, filters, labels, vendor
     from .admin import bp as admin_bp
     from .documents import bp as documents_bp
     from .inbox import bp as inbox_bp
@@ -66,3 +67,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(navigation=navigation, now_kyiv=now_kyiv)
     for blueprint in (inbox_bp, tasks_bp, recommendations_bp, visits_bp, admin_bp, portal_bp, documents_bp):
         app.register_blueprint(blueprint)
+    designer.init_app(app)

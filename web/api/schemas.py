@@ -499,9 +499,20 @@ class DeploymentIn(Schema):
         keys=fields.String(),
         values=fields.String(),
         required=True,
-        metadata={"description": "file name -> content (BPMN, DMN, forms/*.json, documents/*.j2)"},
+        metadata={
+            "description": "file name -> content (BPMN, DMN, forms/*.json, documents/*.j2, other text)"
+        },
     )
     name = fields.String(load_default="")
+    comment = fields.String(load_default="", metadata={"description": "what this version changes"})
+    accept_warnings = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "why the checks' warnings may be accepted; required when there are warnings "
+            "(kept with the version)"
+        },
+    )
 
 
 class DeploymentOut(Schema):
@@ -513,6 +524,9 @@ class DeploymentOut(Schema):
     created_by = fields.String()
     created = fields.Boolean()
     versions = fields.Dict(keys=fields.String(), values=Int())
+    comment = fields.String()
+    warnings = fields.List(fields.Dict(), metadata={"description": "the checks' warnings accepted with it"})
+    warnings_note = fields.String(allow_none=True)
 
 
 class OutboxOut(Schema):

@@ -122,8 +122,18 @@ def list_deployments():
 @blp.arguments(DeploymentIn)
 @blp.response(201, DeploymentOut)
 def deploy(body):
-    """Deploy BPMN, DMN and form files as one deployment; identical content is a no-op (200)."""
-    result = deployments.deploy(body["files"], actor=g.user.actor, name=body["name"])
+    """Deploy BPMN, DMN and form files as one deployment; identical content is a no-op (200).
+
+    The checks before deploy run first: errors refuse it (422, by file and element), warnings
+    refuse it too unless `accept_warnings` says why they may be accepted."""
+    result = deployments.deploy(
+        body["files"],
+        actor=g.user.actor,
+        name=body["name"],
+        comment=body["comment"],
+        warnings_note=body["accept_warnings"],
+        require_note=True,
+    )
     db.session.commit()
     return _deployment(result.deployment, result.created, result.versions), 201 if result.created else 200
 
@@ -138,6 +148,9 @@ def _deployment(d, created, versions=None):
         "created_by": d.created_by,
         "created": created,
         "versions": versions or {x.process_id: x.version for x in d.definitions},
+        "comment": d.comment,
+        "warnings": d.warnings,
+        "warnings_note": d.warnings_note,
     }
 
 

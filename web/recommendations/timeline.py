@@ -74,6 +74,10 @@ def _audit(entry, instance, names) -> Item:
         title = _("Time reached: %(timer)s", timer=entry.subject or entry.element_id or "")
     elif entry.event == "incident":
         lines = [str(entry.details.get("message", ""))[:300]]
+    elif entry.event == "instance_migrated":
+        lines = [_("Version %(old)s → %(new)s", old=entry.details.get("from"), new=entry.details.get("to"))]
+    elif entry.event == "instance_migration_undone":
+        lines = [_("Back to version %(version)s", version=entry.details.get("back_to"))]
     return Item(entry.at, "audit", entry.event, title, names.get(entry.actor, entry.actor or ""), lines)
 
 
