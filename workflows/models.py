@@ -1,12 +1,14 @@
 """Every table of the domain, imported in one place so Alembic and `create_app` see them all."""
 
 from .authorities.models import Authority
+from .calendar.models import CalendarDay
 from .escalations.models import Escalation
 from .facilities.models import Facility
 from .numbering import Counter
 from .recommendations.models import (
     AuthorityReply,
     ExtensionRequest,
+    Receipt,
     Recommendation,
     ResponseAct,
     Verification,
@@ -19,12 +21,14 @@ __all__ = [
     "ApiToken",
     "Authority",
     "AuthorityReply",
+    "CalendarDay",
     "Counter",
     "Escalation",
     "ExtensionRequest",
     "Facility",
     "FacilityKind",
     "Finding",
+    "Receipt",
     "Recommendation",
     "Region",
     "ResponseAct",
