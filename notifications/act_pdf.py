@@ -18,7 +18,7 @@ from fpdf import FPDF
 
 from engine.clock import clock
 
-from .formatting import format_date
+from .formatting import format_date, period_words
 from .topics import LABELS, PayloadError
 
 FONT_FAMILY = "IBM Plex Serif"
@@ -33,12 +33,24 @@ WORDS = {
         "number": "№ {number} від {date}",
         "visit": "за результатами моніторингового візиту до місця несвободи: {facility}",
         "recommendation": "Рекомендація {number}",
-        "basis": (
-            "Відповідно до статті 15 Закону України «Про Уповноваженого Верховної Ради України з прав "
-            "людини» подання вноситься для вжиття відповідних заходів у місячний строк щодо усунення "
-            "виявлених порушень прав і свобод людини і громадянина."
+        "intro": {
+            "submission": (
+                "Подання вноситься для вжиття відповідних заходів щодо усунення виявлених порушень прав "
+                "і свобод людини і громадянина."
+            ),
+            "information_request": "",
+            "letter": "",
+        },
+        "term": (
+            "Строк розгляду — {term} з дня отримання цього документа ({basis}). Якщо останній день строку "
+            "припадає на вихідний, святковий чи інший неробочий день, строк спливає наступного робочого дня."
         ),
-        "due": "Строк розгляду: до {date}.",
+        "no_term": "Про результати розгляду просимо поінформувати Уповноваженого.",
+        "urgency": (
+            "З огляду на загрозу життю та здоров'ю людей просимо вжити невідкладних заходів і поінформувати "
+            "Уповноваженого до {date}."
+        ),
+        "urgency_not_shorter": " Це прохання не скорочує строку, встановленого законом.",
         "footer": "Сформовано {date} · сторінка {page} з {pages}",
     },
     "en": {
@@ -47,12 +59,25 @@ WORDS = {
         "number": "No. {number} of {date}",
         "visit": "following the monitoring visit to the place of deprivation of liberty: {facility}",
         "recommendation": "Recommendation {number}",
-        "basis": (
-            "Under Article 15 of the Law of Ukraine “On the Ukrainian Parliament Commissioner for Human "
-            "Rights”, a submission is made for appropriate measures to be taken within one month to remedy "
-            "the violations of human and civil rights and freedoms that were found."
+        "intro": {
+            "submission": (
+                "A submission is made for appropriate measures to be taken to remedy the violations of "
+                "human and civil rights and freedoms that were found."
+            ),
+            "information_request": "",
+            "letter": "",
+        },
+        "term": (
+            "The term for its consideration is {term} from the day this document is received ({basis}). If "
+            "the last day of the term is a weekend, a public holiday or another non-working day, the term "
+            "ends on the next working day."
         ),
-        "due": "Term: by {date}.",
+        "no_term": "Please inform the Commissioner of the outcome of your consideration.",
+        "urgency": (
+            "As people's life and health are at risk, we ask you to take urgent measures and to inform the "
+            "Commissioner by {date}."
+        ),
+        "urgency_not_shorter": " This request does not shorten the term set by law.",
         "footer": "Generated {date} · page {page} of {pages}",
     },
 }
@@ -91,6 +116,25 @@ def act_filename(act: dict[str, Any], language: str) -> str:
     number = re.sub(r"[^\w.-]+", "-", str(act["number"]), flags=re.UNICODE).strip("-")
     sign = "№" if language == "uk" else "No."
     return f"{act_title(act, language)} {sign} {number}.pdf"
+
+
+def term_paragraphs(act: dict[str, Any], language: str) -> list[str]:
+    words = WORDS[language]
+    paragraphs = []
+    intro = words["intro"].get(act["kind"], "")
+    if act.get("statutory_period"):
+        term = words["term"].format(
+            term=period_words(act["statutory_period"], language), basis=act.get("legal_basis") or ""
+        )
+        paragraphs.append(f"{intro} {term}".strip())
+    else:
+        paragraphs.append(f"{intro} {words['no_term']}".strip())
+    if act.get("urgency_due_at"):
+        text = words["urgency"].format(date=format_date(act["urgency_due_at"]))
+        if act.get("statutory_period"):
+            text += words["urgency_not_shorter"]
+        paragraphs.append(text)
+    return paragraphs
 
 
 def render_act_pdf(payload: dict[str, Any], language: str) -> bytes:
@@ -158,14 +202,12 @@ def render_act_pdf(payload: dict[str, Any], language: str) -> bytes:
         pdf.multi_cell(
             width, 6, str(recommendation.get("text") or "").strip(), align="J", new_x="LMARGIN", new_y="NEXT"
         )
-    if act["kind"] == "submission":
-        pdf.ln(4)
-        pdf.multi_cell(width, 6, words["basis"], align="J", new_x="LMARGIN", new_y="NEXT")
-    if payload.get("due_at"):
+    # The same words as the e-mail: the term as the law gives it, counted from receipt (the date is
+    # not known when the act leaves), its basis, and an urgency date phrased as a request.
+    pdf.ln(4)
+    for paragraph in term_paragraphs(act, language):
+        pdf.multi_cell(width, 6, paragraph, align="J", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
-        pdf.multi_cell(
-            width, 6, words["due"].format(date=format_date(payload["due_at"])), new_x="LMARGIN", new_y="NEXT"
-        )
 
     pdf.ln(14)
     pdf.set_font("plex", "B", 12)

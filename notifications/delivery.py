@@ -30,7 +30,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from flask import current_app
 
-from engine import audit
+from engine import audit, outbox
 from engine.clock import clock
 from engine.db import db, is_postgresql
 from engine.errors import Conflict, NotFound
@@ -227,6 +227,20 @@ def _record_sent(row: Envelope, details: dict[str, Any], actor: str) -> Outcome:
             business_key=row.business_key,
             subject=f"outbox:{row.id}",
             details=_details(row, **details),
+        )
+        # Whoever needs to know that a message arrived (an act's receipt starts a legal term) hears
+        # it in the same transaction.
+        outbox.delivered(
+            outbox.Delivered(
+                row.id,
+                row.channel,
+                row.topic,
+                row.recipient,
+                row.payload,
+                row.instance_id,
+                row.business_key,
+                now,
+            )
         )
     db.session.commit()
     detail = details.get("message_id") or (

@@ -157,7 +157,7 @@ def working_morning(value: Any, calendar: Calendar | None = None) -> datetime:
     """09:00 Kyiv on the first working day on or after the day of `value`; for an instant past that
     day's 09:00, the next working day's morning. When reminders and follow-ups go out."""
     cal = _calendar(calendar)
-    if isinstance(value, date) and not isinstance(value, datetime) or (
+    if (isinstance(value, date) and not isinstance(value, datetime)) or (
         isinstance(value, str) and len(value.strip()) == 10
     ):
         return morning(cal.next_working_day(as_day(value)))

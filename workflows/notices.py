@@ -46,9 +46,18 @@ def context(rec: Recommendation, language: str, authority: Authority | None = No
             "oblast": region.name_en if language == "en" else region.name_uk,
         },
         "authority": {"name": authority.name(language), "code": authority.code},
+        # The statutory deadline in force (or None), the law it comes from, and an urgency date
+        # asked for: one set of dates, the same in every letter about this recommendation.
         "due_at": _iso(rec.due_at),
+        "legal_basis": legal_basis(rec.legal_basis, rec.legal_basis_en, language),
+        "urgency_due_at": _iso(rec.urgency_due_at),
         "lawyer": {"name": lawyer.name, "email": lawyer.email} if lawyer else None,
     }
+
+
+def legal_basis(uk: str | None, en: str | None, language: str) -> str | None:
+    """The legal basis as the recipient reads it (the DMN row's Ukrainian or English text)."""
+    return (en or uk or None) if language == "en" else (uk or None)
 
 
 def _lawyer(rec: Recommendation) -> User | None:
@@ -66,8 +75,10 @@ def to_authority(
     *,
     dedupe: str | None = None,
     with_reply_link: bool = True,
+    not_before: datetime | None = None,
 ) -> int:
-    """One e-mail per address of the authority; returns how many were enqueued."""
+    """One e-mail per address of the authority; returns how many were enqueued. `not_before`
+    holds a notice back (an overdue notice waits for the working morning, not midnight)."""
     language = authority.language or "uk"
     payload = context(rec, language, authority)
     if with_reply_link:
@@ -84,6 +95,7 @@ def to_authority(
             instance_id=rec.process_instance_id,
             business_key=rec.business_key,
             dedupe_key=f"{dedupe}:{address}" if dedupe else None,
+            not_before=not_before,
         )
         count += 1
     if count == 0:
@@ -92,7 +104,12 @@ def to_authority(
 
 
 def to_lawyer(
-    rec: Recommendation, topic: str, extra: dict[str, Any] | None = None, *, dedupe: str | None = None
+    rec: Recommendation,
+    topic: str,
+    extra: dict[str, Any] | None = None,
+    *,
+    dedupe: str | None = None,
+    not_before: datetime | None = None,
 ) -> int:
     lawyer = _lawyer(rec)
     if lawyer is None or not lawyer.email:
@@ -109,6 +126,7 @@ def to_lawyer(
         instance_id=rec.process_instance_id,
         business_key=rec.business_key,
         dedupe_key=f"{dedupe}:{lawyer.email}" if dedupe else None,
+        not_before=not_before,
     )
     return 1
 

@@ -21,6 +21,7 @@ from engine.db import db
 from engine.models import HumanTask
 
 from .access import may_work_on
+from .actors import authority_group, authority_of_group, link_actor
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .recommendations.models import Recommendation
 from .users.models import User
@@ -150,27 +151,6 @@ def _require_not_claimed_by_other(user: User, task: HumanTask) -> None:
         raise Conflict(_("This task has been claimed by someone else. Reload the page."))
 
 
-# Rules a form cannot express because they depend on the registry (is there a superior authority?).
-def _check_decide_next_steps(task: HumanTask, data: dict[str, Any]) -> dict[str, list[str]]:
-    if data.get("next_action") != "escalate":
-        return {}
-    rec = recommendation_of(task)
-    addressee = rec.addressee if rec else None
-    if addressee is None or addressee.parent_id is None:
-        return {
-            "next_action": [
-                _(
-                    "%(name)s has no superior authority in the registry; add it or choose another step.",
-                    name=addressee.name_uk if addressee else "?",
-                )
-            ]
-        }
-    return {}
-
-
-ELEMENT_CHECKS = {"decide_next_steps": _check_decide_next_steps}
-
-
 def complete(
     user: User, task_id: str, data: dict[str, Any], expected_version: int | None
 ) -> instances.CommandResult:
@@ -184,10 +164,6 @@ def complete(
 def _complete(
     task: HumanTask, actor: str, data: dict[str, Any], expected_version: int | None
 ) -> instances.CommandResult:
-    check = ELEMENT_CHECKS.get(task.element_id)
-    problems = check(task, data) if check else {}
-    if problems:
-        raise Invalid(_("Some fields need your attention."), problems)
     try:
         return instances.complete(task.id, actor=actor, data=data, expected_version=expected_version)
     except engine_errors.FormInvalid as exc:
@@ -199,11 +175,6 @@ def _complete(
 # --- an authority answering through its signed reply link (no account) -----------------------------
 
 
-def link_actor(authority_id: int) -> str:
-    """How the audit log names an authority that answered through its reply link."""
-    return f"link:authority:{authority_id}"
-
-
 def open_task_for_authority(recommendation: Recommendation, authority_id: int) -> HumanTask | None:
     """The open task of `recommendation` addressed to this authority (its reply), if there is one."""
     if recommendation.process_instance_id is None:
@@ -213,7 +184,7 @@ def open_task_for_authority(recommendation: Recommendation, authority_id: int) -
         .where(
             HumanTask.instance_id == recommendation.process_instance_id,
             HumanTask.status == "open",
-            HumanTask.candidate_group == f"authority:{authority_id}",
+            HumanTask.candidate_group == authority_group(authority_id),
         )
         .order_by(HumanTask.created_at, HumanTask.id)
         .limit(1)
@@ -230,7 +201,7 @@ def complete_for_authority(
     task = db.session.get(HumanTask, task_id)
     if task is None:
         raise NotFound(_("Task %(id)s does not exist.", id=task_id))
-    if task.candidate_group != f"authority:{authority_id}":
+    if task.candidate_group != authority_group(authority_id):
         raise Forbidden(_("This task is not addressed to you."))
     if task.status != "open":
         raise Conflict(_("This task has already been %(status)s.", status=_status_word(task.status)))
@@ -241,11 +212,9 @@ def colleagues(user: User, task: HumanTask) -> list[User]:
     """Whom `user` may hand `task` over to: active people, other than the one holding it, who may
     work on it (the same rule `reassign` checks)."""
     query = sa.select(User).where(User.active.is_(True)).order_by(User.name)
-    group = task.candidate_group or ""
-    if group.startswith("authority:") and group.removeprefix("authority:").isdigit():
-        query = query.where(
-            User.role == "authority", User.authority_id == int(group.removeprefix("authority:"))
-        )
+    group_authority = authority_of_group(task.candidate_group)
+    if group_authority is not None:
+        query = query.where(User.role == "authority", User.authority_id == group_authority)
     else:
         query = query.where(User.role.in_(("lawyer", "manager")))
     candidates = db.session.scalars(query).all()

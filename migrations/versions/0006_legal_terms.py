@@ -65,18 +65,21 @@ def upgrade():
 
     with op.batch_alter_table("recommendation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("legal_basis", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("legal_basis_en", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("received_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("urgency_due_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("next_step_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("response_act", schema=None) as batch_op:
         batch_op.add_column(sa.Column("statutory_period", sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column("legal_basis", sa.Text(), server_default="", nullable=False))
+        batch_op.add_column(sa.Column("legal_basis_en", sa.Text(), server_default="", nullable=False))
         batch_op.add_column(sa.Column("urgency_due_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("received_at", sa.DateTime(), nullable=True))
         batch_op.alter_column("due_at", existing_type=sa.DateTime(), nullable=True)
     with op.batch_alter_table("escalation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("statutory_period", sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column("legal_basis", sa.Text(), server_default="", nullable=False))
+        batch_op.add_column(sa.Column("legal_basis_en", sa.Text(), server_default="", nullable=False))
         batch_op.add_column(sa.Column("received_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("authority_reply", schema=None) as batch_op:
         batch_op.add_column(sa.Column("deadline_at", sa.DateTime(), nullable=True))
@@ -117,18 +120,21 @@ def downgrade():
         batch_op.drop_column("deadline_at")
     with op.batch_alter_table("escalation", schema=None) as batch_op:
         batch_op.drop_column("received_at")
+        batch_op.drop_column("legal_basis_en")
         batch_op.drop_column("legal_basis")
         batch_op.drop_column("statutory_period")
     with op.batch_alter_table("response_act", schema=None) as batch_op:
         batch_op.alter_column("due_at", existing_type=sa.DateTime(), nullable=False)
         batch_op.drop_column("received_at")
         batch_op.drop_column("urgency_due_at")
+        batch_op.drop_column("legal_basis_en")
         batch_op.drop_column("legal_basis")
         batch_op.drop_column("statutory_period")
     with op.batch_alter_table("recommendation", schema=None) as batch_op:
         batch_op.drop_column("next_step_at")
         batch_op.drop_column("urgency_due_at")
         batch_op.drop_column("received_at")
+        batch_op.drop_column("legal_basis_en")
         batch_op.drop_column("legal_basis")
     with op.batch_alter_table("receipt", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_receipt_recommendation_id"))

@@ -214,7 +214,10 @@ def set_martial_law(on: bool, *, actor: str) -> bool:
     before = martial_law()
     _set_setting(MARTIAL_LAW_KEY, bool(on))
     audit.record(
-        "calendar_martial_law_set", actor=actor, subject="martial_law", details={"on": bool(on), "was": before}
+        "calendar_martial_law_set",
+        actor=actor,
+        subject="martial_law",
+        details={"on": bool(on), "was": before},
     )
     _changed()
     return bool(on)
@@ -230,7 +233,9 @@ def seed(rows: list[tuple[date, str, str]] | None = None, *, actor: str, source:
         if day in have:
             continue
         db.session.add(
-            CalendarDay(day=day, kind="holiday", name_uk=name_uk, name_en=name_en, source=source, updated_at=now)
+            CalendarDay(
+                day=day, kind="holiday", name_uk=name_uk, name_en=name_en, source=source, updated_at=now
+            )
         )
         added += 1
     if added:

@@ -28,6 +28,7 @@ class Escalation(db.Model):
     # A letter to a superior authority: its statutory term, legal basis and receipt.
     statutory_period: Mapped[str | None] = mapped_column(sa.String(20))
     legal_basis: Mapped[str] = mapped_column(sa.Text, default="")
+    legal_basis_en: Mapped[str] = mapped_column(sa.Text, default="")
     received_at: Mapped[datetime | None]
     protocol_number: Mapped[str | None] = mapped_column(sa.String(60))
     protocol_date: Mapped[date | None]

@@ -71,6 +71,7 @@ class Recommendation(db.Model):
     due_at: Mapped[datetime | None]
     # The text the lawyer sees beside it and the letters quote (e.g. "ст. 15 Закону …").
     legal_basis: Mapped[str | None] = mapped_column(sa.Text)
+    legal_basis_en: Mapped[str | None] = mapped_column(sa.Text)
     # When the addressee received that request (e-mail accepted, link opened, paper registered).
     received_at: Mapped[datetime | None]
     # An urgency request ("просимо вжити заходів до …"): shown and reminded, never a breach.
@@ -129,6 +130,7 @@ class ResponseAct(db.Model):
     # basis, and the urgency date asked for (critical findings).
     statutory_period: Mapped[str | None] = mapped_column(sa.String(20))
     legal_basis: Mapped[str] = mapped_column(sa.Text, default="")
+    legal_basis_en: Mapped[str] = mapped_column(sa.Text, default="")
     urgency_due_at: Mapped[datetime | None]
     # Set on receipt: the statutory deadline counts from it.
     received_at: Mapped[datetime | None]

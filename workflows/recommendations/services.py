@@ -42,6 +42,14 @@ def start_data(rec: Recommendation) -> dict[str, Any]:
         "court_note": "",
         "assessment_note": "",
         "decision_reason": "",
+        # The deadline watch: set when the act is sent and on receipt.
+        "reply_due_at": None,
+        "urgency_due_at": None,
+        "receipt_pending": False,
+        "alarms_done": [],
+        "escalations": 0,
+        "work_stage": "decide",
+        "work_exit": None,
     }
 
 
