@@ -20,4 +20,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.users_group)
     app.cli.add_command(cli.seed_command)
     app.cli.add_command(cli.demo_group)
+    app.cli.add_command(cli.calendar_group)
     scheduler.register_job("lawyer-digest", digest.run, seconds_setting="OMBUDSFLOW_DIGEST_CHECK_INTERVAL")

@@ -20,13 +20,11 @@ from engine import tasks as engine_tasks
 from engine.db import db
 from engine.models import HumanTask
 
-from .access import may_work_on
+from .access import ADMINISTER, HAND_OVER_TASKS, RETURN_OTHERS_TASKS, can, may_work_on
 from .actors import authority_group, authority_of_group, link_actor
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .recommendations.models import Recommendation
 from .users.models import User
-
-STAFF_HANDOVER_ROLES = ("lawyer", "manager", "admin")
 
 
 def get(user: User, task_id: str) -> HumanTask:
@@ -97,7 +95,7 @@ def claim(user: User, task_id: str, expected_version: int | None = None) -> Huma
 
 def unclaim(user: User, task_id: str, expected_version: int | None = None) -> HumanTask:
     task = get(user, task_id)
-    if task.assignee not in (None, user.actor) and user.role not in ("manager", "admin"):
+    if task.assignee not in (None, user.actor) and not can(user, RETURN_OTHERS_TASKS):
         raise Forbidden(_("Only the person who claimed the task or a manager can return it to the queue."))
     try:
         return engine_tasks.unclaim(task.id, actor=user.actor, expected_version=expected_version)
@@ -109,7 +107,7 @@ def reassign(
     user: User, task_id: str, *, to_user_id: int, reason: str, expected_version: int | None = None
 ) -> HumanTask:
     task = get(user, task_id)
-    if user.role not in STAFF_HANDOVER_ROLES:
+    if not can(user, HAND_OVER_TASKS):
         raise Forbidden(_("Your role may not hand tasks over."))
     colleague = db.session.get(User, to_user_id)
     errors: dict[str, list[str]] = {}
@@ -147,7 +145,7 @@ def save_draft(
 
 
 def _require_not_claimed_by_other(user: User, task: HumanTask) -> None:
-    if task.assignee and task.assignee != user.actor and user.role != "admin":
+    if task.assignee and task.assignee != user.actor and not can(user, ADMINISTER):
         raise Conflict(_("This task has been claimed by someone else. Reload the page."))
 
 

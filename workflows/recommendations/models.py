@@ -102,14 +102,25 @@ class Recommendation(db.Model):
         return str(self.id)
 
     def is_overdue(self, now: datetime) -> bool:
-        """The statutory deadline has passed while the recommendation is open — the one rule, also
-        written as SQL in `overdue_clause`."""
-        return self.status in OPEN_STATUSES and self.due_at is not None and self.due_at < now
+        """Прострочено: the process recorded the breach of the statutory deadline (not a pending
+        extension, not an urgency date, not the Office's own next step) and the recommendation is
+        still open — the one rule, also written as SQL in `overdue_clause`."""
+        return (
+            self.status in OPEN_STATUSES
+            and self.overdue_since is not None
+            and self.due_at is not None
+            and self.due_at < now
+        )
 
     @classmethod
     def overdue_clause(cls, now: datetime):
         """`is_overdue` as a WHERE clause (lists, filters, counts)."""
-        return sa.and_(cls.status.in_(OPEN_STATUSES), cls.due_at.is_not(None), cls.due_at < now)
+        return sa.and_(
+            cls.status.in_(OPEN_STATUSES),
+            cls.overdue_since.is_not(None),
+            cls.due_at.is_not(None),
+            cls.due_at < now,
+        )
 
 
 class ResponseAct(db.Model):
@@ -155,6 +166,8 @@ class AuthorityReply(db.Model):
     was_overdue: Mapped[bool] = mapped_column(default=False)
     days_late: Mapped[int | None]
     submitted_by: Mapped[str] = mapped_column(sa.String(200))
+
+    authority: Mapped[Authority] = relationship()
 
 
 class ExtensionRequest(db.Model):

@@ -1,0 +1,62 @@
+"""The one access policy: what each role may do (`policy`), which rows and tasks each person may
+see (`scopes`), and the view of a recommendation for each viewer (`views`). The API, the pages,
+e-mails and the CLI all ask here; nothing else decides who sees what."""
+
+from __future__ import annotations
+
+from .policy import (
+    ADMINISTER,
+    CAPABILITIES,
+    CREATE_RECOMMENDATION,
+    DEPLOY,
+    EDIT_CALENDAR,
+    HAND_OVER_TASKS,
+    LIST_COLLEAGUES,
+    OPEN_TASK_LINKS,
+    RECORD_VISITS,
+    REGISTER_RECEIPT,
+    REQUEST_EXTENSION,
+    RETURN_OTHERS_TASKS,
+    SEE_ALL_RECOMMENDATIONS,
+    SEE_INTERNAL_HISTORY,
+    SEE_PROCESS_DIAGRAM,
+    SEE_VISITS,
+    USE_INBOX,
+    can,
+    capabilities,
+    register_grants,
+    require,
+    roles_with,
+)
+from .scopes import may_see_visit, may_work_on, recommendation_filter, task_filter, task_groups, visit_filter
+
+__all__ = [
+    "ADMINISTER",
+    "CAPABILITIES",
+    "CREATE_RECOMMENDATION",
+    "DEPLOY",
+    "EDIT_CALENDAR",
+    "HAND_OVER_TASKS",
+    "LIST_COLLEAGUES",
+    "OPEN_TASK_LINKS",
+    "RECORD_VISITS",
+    "REGISTER_RECEIPT",
+    "REQUEST_EXTENSION",
+    "RETURN_OTHERS_TASKS",
+    "SEE_ALL_RECOMMENDATIONS",
+    "SEE_INTERNAL_HISTORY",
+    "SEE_PROCESS_DIAGRAM",
+    "SEE_VISITS",
+    "USE_INBOX",
+    "can",
+    "capabilities",
+    "may_see_visit",
+    "may_work_on",
+    "recommendation_filter",
+    "register_grants",
+    "require",
+    "roles_with",
+    "task_filter",
+    "task_groups",
+    "visit_filter",
+]
