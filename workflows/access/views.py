@@ -104,14 +104,32 @@ def view(rec: Recommendation, viewer: User, *, with_history: bool = True) -> Rec
         v.may_register_receipt = v.receipt_pending and can(viewer, REGISTER_RECEIPT)
         return v
     authority_id = viewer.authority_id if viewer.role == "authority" else None
+    return for_authority(
+        rec,
+        authority_id,
+        task_links=can(viewer, OPEN_TASK_LINKS),
+        may_extend=can(viewer, REQUEST_EXTENSION),
+        with_history=with_history,
+    )
+
+
+def for_authority(
+    rec: Recommendation,
+    authority_id: int | None,
+    *,
+    task_links: bool = False,
+    may_extend: bool = True,
+    with_history: bool = True,
+) -> RecommendationView:
+    """What an authority reads — through an official's account, or through the signed link of
+    its letter (which is the authority's credential: no account, no task links)."""
     escalations = [
         e
         for e in queries.escalations(rec)
         if authority_id is not None and e.target_authority_id == authority_id and e.kind in LETTER_KINDS
     ]
     acts = [a for a in rec.acts if a.addressee_id == authority_id]
-    direct = bool(acts or escalations)
-    if not direct:
+    if not (acts or escalations):
         # A superior following a subordinate's recommendation: its status and dates only.
         return RecommendationView(rec=rec, insider=False, direct=False)
     own_group = authority_group(authority_id)
@@ -126,12 +144,12 @@ def view(rec: Recommendation, viewer: User, *, with_history: bool = True) -> Rec
         receipts=[r for r in _receipts(rec) if r.authority_id == authority_id],
         open_tasks=[t for t in queries.open_tasks(rec) if t.candidate_group == own_group],
         history=queries.timeline(rec, authority_id=authority_id) if with_history else [],
-        task_links=can(viewer, OPEN_TASK_LINKS),
+        task_links=task_links,
     )
     pending = pending_extension(rec)
     v.extension_pending = pending if pending is not None and pending.authority_id == authority_id else None
     v.may_request_extension = (
-        can(viewer, REQUEST_EXTENSION)
+        may_extend
         and rec.addressee_id == authority_id
         and rec.status in WAITING_STATUSES
         and rec.due_at is not None
