@@ -83,6 +83,16 @@ def task_filter(user: User):
     return sa.or_(*clauses)
 
 
+def personal_task_filter(user: User):
+    """A WHERE clause on `human_task`: the tasks that are `user`'s own business — those assigned to
+    them and their groups' unclaimed ones (not the tasks colleagues have claimed)."""
+    groups = task_groups(user)
+    clauses = [HumanTask.assignee == user.actor]
+    if groups:
+        clauses.append(sa.and_(HumanTask.assignee.is_(None), HumanTask.candidate_group.in_(groups)))
+    return sa.or_(*clauses)
+
+
 def may_work_on(user: User, task: HumanTask) -> bool:
     if user.role == "admin":
         return True
