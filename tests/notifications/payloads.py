@@ -87,7 +87,10 @@ OWN = {
         "reply_url": "http://ombudsflow.test/reply/def",
     },
     "repeat_request": lambda lang: {
-        "escalation": {"kind": "repeat_request", "reason": "Відповідь неповна" if lang == "uk" else "Partial"},
+        "escalation": {
+            "kind": "repeat_request",
+            "reason": "Відповідь неповна" if lang == "uk" else "Partial",
+        },
         "subordinate": {"name": COMMON[lang]["authority"]["name"]},
         "reply_url": "http://ombudsflow.test/reply/abc",
     },
@@ -97,7 +100,9 @@ OWN = {
             "reason": "",
             "protocol_number": "П-17/2027",
             "protocol_date": "2027-02-01",
-            "court": "Галицький районний суд м. Львова" if lang == "uk" else "Halytskyi District Court of Lviv",
+            "court": "Галицький районний суд м. Львова"
+            if lang == "uk"
+            else "Halytskyi District Court of Lviv",
         },
         "subordinate": {"name": COMMON[lang]["authority"]["name"]},
         "reply_url": "http://ombudsflow.test/reply/abc",

@@ -105,7 +105,9 @@ def test_dates_are_ukrainian_style_and_times_are_kyiv_time_winter_and_summer():
 
 def test_the_act_states_the_term_as_the_law_gives_it_counted_from_receipt():
     text = render_email(row("act_sent", "uk"))[1]
-    assert "Строк розгляду — 1 місяць з дня отримання подання (ст. 15 Закону України «Про Уповноваженого" in text
+    assert (
+        "Строк розгляду — 1 місяць з дня отримання подання (ст. 15 Закону України «Про Уповноваженого" in text
+    )
     assert "строк спливає наступного робочого дня" in text
     # No date can be promised before the act is received: the letter names none.
     assert "23.12.2026" not in text and "до " not in text.split("Строк розгляду")[1].split("\n")[0]
@@ -146,7 +148,10 @@ def test_each_notice_kind_has_its_own_letter():
     assert "протокол про адміністративне правопорушення № П-17/2027 від 01.02.2027" in protocol[1]
     superior = render_email(row("escalation", "uk"))
     assert superior[0] == "Звернення щодо невиконання рекомендації Р-2026-0007"
-    assert "188-40" not in superior[1] and "Орган, якому адресовано рекомендацію: Державна установа" in superior[1]
+    assert (
+        "188-40" not in superior[1]
+        and "Орган, якому адресовано рекомендацію: Державна установа" in superior[1]
+    )
     assert "у строк 1 місяць з дня отримання цього звернення (ст. 15 Закону)" in superior[1]
     repeat = render_email(row("repeat_request", "uk"))
     assert repeat[0] == "Повторний запит щодо рекомендації Р-2026-0007"

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from engine import audit
 from engine.clock import clock
@@ -165,14 +166,18 @@ def set_day(value, *, kind: str, name_uk: str, name_en: str = "", actor: str) ->
     if day is None:
         errors["day"] = [_("Enter a valid date (YYYY-MM-DD).")]
     if kind not in KINDS:
-        errors["kind"] = [_("Choose one of: %(kinds)s.", kinds=", ".join(KINDS))]
+        errors["kind"] = [_("Choose one of the offered options.")]
     name_uk, name_en = (name_uk or "").strip(), (name_en or "").strip()
     if not name_uk:
         errors["name_uk"] = [_("Say what day it is (in Ukrainian).")]
     elif len(name_uk) > 300:
-        errors["name_uk"] = [_("Enter at most %(num)d characters.", num=300)]
+        errors["name_uk"] = [
+            ngettext("Enter at most %(num)d character.", "Enter at most %(num)d characters.", 300)
+        ]
     if len(name_en) > 300:
-        errors["name_en"] = [_("Enter at most %(num)d characters.", num=300)]
+        errors["name_en"] = [
+            ngettext("Enter at most %(num)d character.", "Enter at most %(num)d characters.", 300)
+        ]
     if day is not None and kind == "working_day" and day.weekday() < 5:
         errors["kind"] = [_("A working day can only be declared on a Saturday or Sunday.")]
     if errors:
