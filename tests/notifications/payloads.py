@@ -61,7 +61,9 @@ ACT = {
         "signatory": "Dmytro LUBINETS",
         "text": "During the monitoring visit of 12.11.2026, cells 12–14 were found to have no daylight.",
         "statutory_period": "P1M",
-        "legal_basis": "Art. 15 of the Law of Ukraine “On the Ukrainian Parliament Commissioner for Human Rights”",
+        "legal_basis": (
+            "Art. 15 of the Law of Ukraine “On the Ukrainian Parliament Commissioner for Human Rights”"
+        ),
         "urgency_due_at": None,
     },
 }

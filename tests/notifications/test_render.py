@@ -12,7 +12,6 @@ from pypdf import PdfReader
 from notifications.formatting import format_date, format_datetime, plural
 from notifications.render import render_email
 from notifications.topics import TOPICS, PayloadError
-
 from tests.conftest import T0
 
 from .payloads import payload
@@ -124,7 +123,7 @@ def test_the_act_states_the_term_as_the_law_gives_it_counted_from_receipt():
 
 def test_an_urgency_date_is_a_request_beside_the_term_never_a_second_deadline():
     act = {**payload("act_sent")["act"], "urgency_due_at": "2026-12-03T21:59:59Z"}
-    subject, text, html, [pdf] = render_email(row("act_sent", "uk", act=act))
+    _subject, text, _html, [pdf] = render_email(row("act_sent", "uk", act=act))
     assert "просимо вжити невідкладних заходів і поінформувати Уповноваженого до 03.12.2026" in text
     assert "Це прохання не скорочує строку, встановленого законом." in text
     assert "до 03.12.2026" in pdf_text(pdf.data) and "1 місяць з дня отримання" in pdf_text(pdf.data)

@@ -176,7 +176,7 @@ def test_an_authority_asks_for_a_later_day_than_its_deadline(api, world, clock, 
 
 
 def test_the_lawyer_only_moves_a_deadline_later(api, world, clock):
-    rec = send_act(api, world)
+    rec = send_act(api, world)  # due 23.12
     assert ask_extension(api, rec["id"], "2027-01-20").status_code == 201
     decision = {"extension_granted": True, "extension_decision_note": "Розглянуто."}
     refused(
@@ -211,6 +211,7 @@ def test_dates_of_the_lawyers_path(api, world, clock):
     rec = send_act(api, world)
     clock.advance(days=31)  # 24.12: overdue
     sweep(api)
+    assert recommendation(api, rec["id"])["status"] == "reply_overdue"
     refused(
         api,
         "lawyer",
