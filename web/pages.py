@@ -63,6 +63,8 @@ def init_app(app: Flask) -> None:
     filters.init_app(app)
     labels.init_app(app)
     vendor.init_app(app)
-    app.jinja_env.globals.update(navigation=navigation, now_kyiv=now_kyiv, can=access.can, access=access)
+    app.jinja_env.globals.update(
+        navigation=navigation, now_kyiv=now_kyiv, now_utc=clock.now, can=access.can, access=access
+    )
     for blueprint in (inbox_bp, tasks_bp, recommendations_bp, visits_bp, admin_bp, portal_bp):
         app.register_blueprint(blueprint)

@@ -154,6 +154,13 @@ def recommendation_detail(rec: Recommendation, viewer) -> dict[str, Any]:
     now = clock.now()
     seen = access_views.view(rec, viewer)
     out = recommendation(rec, now, internal=seen.insider)
+    if seen.due_at != rec.due_at:  # an authority no longer addressed reads its own deadline
+        out.update(
+            due_at=seen.due_at,
+            legal_basis=(seen.legal_basis_en or seen.legal_basis) if language() == "en" else seen.legal_basis,
+            overdue=False,
+            urgency_due_at=None,
+        )
     out.update(
         acts=seen.acts,
         replies=seen.replies,

@@ -11,6 +11,7 @@ dates), not the exchange with them. Built here once, so the page and the API can
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -56,6 +57,11 @@ class RecommendationView:
     receipts: list[Receipt] = field(default_factory=list)
     open_tasks: list[HumanTask] = field(default_factory=list)
     history: list[queries.TimelineEntry] = field(default_factory=list)
+    # The statutory deadline as this viewer reads it: the recommendation's own, or — for an
+    # authority that is no longer the addressee (after an escalation) — the one it was given.
+    due_at: datetime | None = None
+    legal_basis: str | None = None
+    legal_basis_en: str | None = None
     show_people: bool = False  # staff names (assignees, actors, the responsible lawyer)
     show_next_step: bool = False  # the Office's own next step (follow-up check, hearing)
     task_links: bool = False
@@ -97,6 +103,7 @@ def view(rec: Recommendation, viewer: User, *, with_history: bool = True) -> Rec
             task_links=can(viewer, OPEN_TASK_LINKS),
             diagram=can(viewer, SEE_PROCESS_DIAGRAM),
         )
+        v.due_at, v.legal_basis, v.legal_basis_en = rec.due_at, rec.legal_basis, rec.legal_basis_en
         v.extension_pending = pending_extension(rec)
         v.receipt_pending = (
             rec.status in WAITING_STATUSES and pending_request(rec, rec.addressee_id) is not None
@@ -131,7 +138,14 @@ def for_authority(
     acts = [a for a in rec.acts if a.addressee_id == authority_id]
     if not (acts or escalations):
         # A superior following a subordinate's recommendation: its status and dates only.
-        return RecommendationView(rec=rec, insider=False, direct=False)
+        return RecommendationView(
+            rec=rec,
+            insider=False,
+            direct=False,
+            due_at=rec.due_at,
+            legal_basis=rec.legal_basis,
+            legal_basis_en=rec.legal_basis_en,
+        )
     own_group = authority_group(authority_id)
     v = RecommendationView(
         rec=rec,
@@ -146,6 +160,13 @@ def for_authority(
         history=queries.timeline(rec, authority_id=authority_id) if with_history else [],
         task_links=task_links,
     )
+    if rec.addressee_id == authority_id:
+        v.due_at, v.legal_basis, v.legal_basis_en = rec.due_at, rec.legal_basis, rec.legal_basis_en
+    else:
+        latest = _latest_request(acts, escalations)
+        v.due_at = latest.due_at if latest is not None else None
+        v.legal_basis = latest.legal_basis if latest is not None else None
+        v.legal_basis_en = latest.legal_basis_en if latest is not None else None
     pending = pending_extension(rec)
     v.extension_pending = pending if pending is not None and pending.authority_id == authority_id else None
     v.may_request_extension = (
@@ -156,3 +177,11 @@ def for_authority(
         and pending is None
     )
     return v
+
+
+def _latest_request(acts: list[ResponseAct], letters: list[Escalation]):
+    """The authority's latest act or letter with a term (repeat request, letter to a superior)."""
+    dated = [(a.sent_at, a) for a in acts] + [
+        (e.created_at, e) for e in letters if e.kind in ("repeat_request", "superior_authority")
+    ]
+    return max(dated, key=lambda pair: pair[0])[1] if dated else None

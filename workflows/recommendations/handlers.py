@@ -261,9 +261,9 @@ def mark_overdue(rec: Recommendation, now: datetime) -> None:
 
 
 def deadline_for(rec: Recommendation, authority_id: int) -> datetime | None:
-    """The deadline the authority's latest request gave it (the current one for the addressee)."""
-    if authority_id == rec.addressee_id:
-        return rec.due_at
+    """The deadline the authority's latest request (act, repeat request, letter) gave it — as
+    extended or given a grace term; it stays on the request after a protocol clears the
+    recommendation's own deadline."""
     letters = [a for a in rec.acts if a.addressee_id == authority_id]
     moments = [(a.sent_at, a.due_at) for a in letters]
     moments += [
