@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine.models import OutboxMessage
+from tests.conftest import T0
 from tests.workflows.conftest import api  # noqa: F401 - fixture
 from tests.workflows.cycle_helpers import (
     complete,
@@ -23,7 +24,7 @@ from tests.workflows.cycle_helpers import (
 )
 from workflows import links
 
-from .conftest import text
+from .conftest import Pages, text
 
 LATE_REPLY = {"reply_text": "Вентиляцію встановлено; акт додаємо.", "measures": "Акт від 20.01.2027"}
 KEEP_PATH = {
@@ -222,7 +223,7 @@ def visible(api, pages, role, rec_id):  # noqa: F811
 def test_each_authority_sees_exactly_its_part_on_the_page_and_in_the_api(app, api, world, clock, db, pages):  # noqa: F811
     escalated = to_stage(api, world, clock, "escalated")  # the colony, then its superior (west)
     clock.reset()
-    clock.freeze(__import__("tests.conftest", fromlist=["T0"]).T0)
+    clock.freeze(T0)
     followed = send_act(api, world)  # the colony only: west follows it as the superior
     draft = (
         api["lawyer"]
@@ -290,3 +291,68 @@ def test_each_authority_sees_exactly_its_part_on_the_page_and_in_the_api(app, ap
         assert code == page_code == 404
     listed = {r["id"] for r in api["regional"].get("/api/v1/recommendations").json["items"]}
     assert listed == {escalated["id"], followed["id"]}
+
+
+def test_a_bad_date_on_a_task_page_is_refused_beside_its_field_and_nothing_is_written(
+    app,
+    api,  # noqa: F811
+    world,
+    clock,
+    db,
+    lawyer,
+):
+    rec = to_stage(api, world, clock, "protocol")
+    task = one_task(api, "lawyer", "draw_protocol")
+    lawyer.get(f"/tasks/{task['id']}")
+    from engine.models import AuditEvent
+
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    response = lawyer.post(
+        f"/tasks/{task['id']}",
+        {
+            "action": "complete",
+            "version": str(task["version"]),
+            "protocol_number": "П-9/2026",
+            "protocol_date": "2027-01-15",
+            "offender": "Начальник колонії",
+            "court": "Франківський районний суд м. Львова",
+        },
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="field-protocol_date-error"' in page
+    assert "Дата протоколу не може бути в майбутньому (сьогодні 24.12.2026)." in text(response)
+    assert ">П-9/2026<" in page or 'value="П-9/2026"' in page  # the input is kept
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before
+    assert one_task(api, "lawyer", "draw_protocol")["version"] == task["version"]
+    assert recommendation(api, rec["id"])["escalations"] == []
+
+
+def test_an_extension_asked_on_the_page_before_the_deadline_day_is_refused(
+    app,
+    api,  # noqa: F811
+    world,
+    clock,
+    db,
+):
+    rec = send_act(api, world)
+    session = Pages(app.test_client())
+    session.login(world.users["authority"].email)
+    page = text(session.get(f"/recommendations/{rec['id']}"))
+    assert "Клопотати про продовження строку" in page
+    refused = session.post(
+        f"/recommendations/{rec['id']}/extension-request",
+        {"requested_until": "2026-12-10", "reason": "Потрібне фінансування з бюджету."},
+    )
+    assert refused.status_code == 422
+    assert "Просіть день, пізніший за чинний строк (23.12.2026)." in text(refused)
+    assert recommendation(api, rec["id"])["extensions"] == []
+    sent = session.post(
+        f"/recommendations/{rec['id']}/extension-request",
+        {"requested_until": "2027-01-20", "reason": "Потрібне фінансування з бюджету."},
+    )
+    assert sent.status_code == 302
+    page = text(session.get(f"/recommendations/{rec['id']}"))
+    assert "клопотання про продовження: рішення очікується" in page
+    assert "Клопотати про продовження строку" not in page  # one pending request at a time
