@@ -310,7 +310,9 @@ def record_reply(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[s
         rec.due_at = None
         _touch(rec, "under_verification")
     else:
-        _touch(rec)
+        # The lawyer is already acting; a reply came after all and is being assessed (a court case
+        # stays in court until the lawyer decides the reply changes the path).
+        _touch(rec, "under_verification" if rec.status == "reply_overdue" else None)
     db.session.flush()
     authority = db.session.get(Authority, authority_id)
     notices.to_authority(
