@@ -17,7 +17,6 @@ from engine import timers
 from engine.clock import clock
 from engine.db import db
 from engine.models import HumanTask
-
 from notifications import delivery
 
 from . import deadlines
