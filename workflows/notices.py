@@ -27,6 +27,7 @@ def _iso(value: datetime | None) -> str | None:
 def context(rec: Recommendation, language: str, authority: Authority | None = None) -> dict[str, Any]:
     """The keys every recommendation notice carries, in `language`."""
     authority = authority or rec.addressee
+    seen = _view_for(rec, authority)
     facility = rec.facility
     kind = facility.kind
     region = facility.region
@@ -46,13 +47,30 @@ def context(rec: Recommendation, language: str, authority: Authority | None = No
             "oblast": region.name_en if language == "en" else region.name_uk,
         },
         "authority": {"name": authority.name(language), "code": authority.code},
-        # The statutory deadline in force (or None), the law it comes from, and an urgency date
-        # asked for: one set of dates, the same in every letter about this recommendation.
-        "due_at": _iso(rec.due_at),
-        "legal_basis": legal_basis(rec.legal_basis, rec.legal_basis_en, language),
-        "urgency_due_at": _iso(rec.urgency_due_at),
+        # The statutory deadline as this authority reads it (the one it was given), the law it
+        # comes from, and an urgency date asked for: the same dates as its page and the API.
+        "due_at": _iso(seen.due_at),
+        "legal_basis": legal_basis(seen.legal_basis, seen.legal_basis_en, language),
+        "urgency_due_at": _iso(rec.urgency_due_at) if seen.due_at == rec.due_at else None,
         "lawyer": {"name": lawyer.name, "email": lawyer.email} if lawyer else None,
     }
+
+
+def _view_for(rec: Recommendation, authority: Authority):
+    """The recommendation as this authority reads it (`workflows.access.views`): a letter states
+    the dates the authority's own page shows."""
+    from .access.views import RecommendationView, for_authority
+
+    if authority.id == rec.addressee_id:
+        return RecommendationView(
+            rec=rec,
+            insider=False,
+            direct=True,
+            due_at=rec.due_at,
+            legal_basis=rec.legal_basis,
+            legal_basis_en=rec.legal_basis_en,
+        )
+    return for_authority(rec, authority.id, with_history=False)
 
 
 def legal_basis(uk: str | None, en: str | None, language: str) -> str | None:

@@ -228,8 +228,11 @@ def set_martial_law(on: bool, *, actor: str) -> bool:
     return bool(on)
 
 
-def seed(rows: list[tuple[date, str, str]] | None = None, *, actor: str, source: str = SOURCE) -> int:
-    """Add the holidays that are missing (an admin's edits stay); returns how many were added."""
+def seed(
+    rows: list[tuple[date, str, str]] | None = None, *, actor: str, source: str = SOURCE, audited: bool = True
+) -> int:
+    """Add the holidays that are missing (an admin's edits stay); returns how many were added.
+    The reference-data seed (like the regions') is not audited; an admin's import is."""
     rows = seed_rows() if rows is None else rows
     have = set(db.session.scalars(sa.select(CalendarDay.day)))
     now = clock.now()
@@ -244,6 +247,7 @@ def seed(rows: list[tuple[date, str, str]] | None = None, *, actor: str, source:
         )
         added += 1
     if added:
-        audit.record("calendar_seeded", actor=actor, details={"added": added, "source": source})
+        if audited:
+            audit.record("calendar_seeded", actor=actor, details={"added": added, "source": source})
         _changed()
     return added

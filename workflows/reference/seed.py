@@ -154,5 +154,5 @@ def seed_reference() -> dict[str, int]:
     from ..calendar.models import CalendarDay
 
     if session.scalar(sa.select(CalendarDay.day).limit(1)) is None:
-        added["calendar_days"] = calendar.seed(actor="seed")
+        added["calendar_days"] = calendar.seed(actor="seed", audited=False)
     return added
