@@ -264,6 +264,8 @@ def deadline_for(rec: Recommendation, authority_id: int) -> datetime | None:
     """The deadline the authority's latest request (act, repeat request, letter) gave it — as
     extended or given a grace term; it stays on the request after a protocol clears the
     recommendation's own deadline."""
+    if authority_id == rec.addressee_id and rec.due_at is not None:
+        return rec.due_at  # kept equal to its latest request's (receipt, extension, repeat request)
     letters = [a for a in rec.acts if a.addressee_id == authority_id]
     moments = [(a.sent_at, a.due_at) for a in letters]
     moments += [
@@ -290,8 +292,10 @@ def record_reply(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[s
     deadline = deadline_for(rec, authority_id)
     late = bool(deadline and now > deadline)
     awaited = rec.status in WAITING_STATUSES
-    # A reply proves the act or letter arrived, whatever else did or did not.
-    receipts.record(rec, authority_id, "reply", now, actor=ctx.actor, tell_process=False)
+    # A reply proves the act or letter arrived, whatever else did or did not (only worth looking
+    # up while a receipt is missing: the usual reply comes long after it).
+    if rec.received_at is None or authority_id != rec.addressee_id:
+        receipts.record(rec, authority_id, "reply", now, actor=ctx.actor, tell_process=False)
     reply = AuthorityReply(
         recommendation_id=rec.id,
         authority_id=authority_id,
