@@ -6,6 +6,7 @@ language; jsonschema's own English message goes along for API clients and logs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -71,3 +72,53 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any]) -> None:
     fields = field_errors(schema, data)
     if fields:
         raise FormInvalid("the submitted data does not satisfy the task's form", fields)
+
+
+# --- rules a schema cannot say -----------------------------------------------------------------------
+#
+# JSON Schema cannot say "after the current deadline" or "not in the future". Packages register
+# validators by form name (the form file without `.schema.json`); `instances.complete` calls them
+# right after restoring the workflow with the submitted data and the task's current data (which
+# holds the deadlines the rule compares with), so a page and the API are checked alike, in the
+# command's own transaction, without reading anything more.
+
+RuleValidator = Callable[[dict[str, Any], dict[str, Any]], dict[str, list[str]] | None]
+_rules: dict[str, list[RuleValidator]] = {}
+
+
+def form_name(form_ref: str | None) -> str | None:
+    """`decide_extension.schema.json` (or `forms/decide_extension.json`) -> `decide_extension`."""
+    if not form_ref:
+        return None
+    name = form_ref.rsplit("/", 1)[-1]
+    for suffix in (".schema.json", ".json"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def rule(name: str) -> Callable[[RuleValidator], RuleValidator]:
+    """Decorator: `@forms.rule("decide_extension")` on
+    `def check(submitted, task_data) -> {field: [message]}`."""
+
+    def register(func: RuleValidator) -> RuleValidator:
+        _rules.setdefault(name, [])
+        if func not in _rules[name]:
+            _rules[name].append(func)
+        return func
+
+    return register
+
+
+def check_rules(form_ref: str | None, submitted: dict[str, Any], task_data: dict[str, Any]) -> None:
+    """Raise FormInvalid with every field a registered rule refuses (messages as the rule wrote them)."""
+    validators = _rules.get(form_name(form_ref) or "")
+    if not validators:
+        return
+    fields: dict[str, list[dict[str, Any]]] = {}
+    for validator in validators:
+        for name, messages in (validator(submitted, task_data) or {}).items():
+            for message in messages:
+                fields.setdefault(name, []).append({"rule": "rule", "params": {}, "message": message})
+    if fields:
+        raise FormInvalid("the submitted data breaks a rule of the form", fields)

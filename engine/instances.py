@@ -18,7 +18,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -440,6 +439,8 @@ def complete(
     task = workflow.get_task_from_id(_uuid(task_id))
     if task is None or not task.has_state(TaskState.READY):
         raise Conflict(f"task {task_id} is not ready in its process", task_id=task_id)
+    if validate_form:
+        forms.check_rules(row.form_ref, submitted, task.data)
     before = dict(task.data)
     task.data.update(submitted)
     try:
@@ -486,23 +487,18 @@ def send_message(
     workflow = cmd.restore()
     data = copy.deepcopy(payload or {})
     _check_json(data)
-    waiting = [
-        t
-        for t in workflow.get_tasks(state=TaskState.WAITING)
-        if isinstance(t.task_spec, CatchingEvent)
-        and isinstance(t.task_spec.event_definition, MessageEventDefinition)
-        and t.task_spec.event_definition.name == name
-    ]
-    if not waiting:
+    # Whatever may catch it: a catch event, a boundary event, an event-based gateway, or the start
+    # of an event subprocess (which has no waiting task until the message starts it).
+    try:
+        caught = workflow.event_manager.catch(BpmnEvent(MessageEventDefinition(name), data), internal=False)
+    except (SpiffWorkflowException, SandboxError) as exc:
+        raise _process_error(exc) from exc
+    if not caught:
         raise Conflict(
             f"instance {instance_id} is not waiting for message {name!r}",
             instance_id=instance_id,
             message_name=name,
         )
-    try:
-        workflow.catch(BpmnEvent(MessageEventDefinition(name), data))
-    except (SpiffWorkflowException, SandboxError) as exc:
-        raise _process_error(exc) from exc
     cmd.advance()
     snap, rewrite, status = cmd.save()
     audit.record(

@@ -247,8 +247,18 @@ def _properties(node) -> dict[str, str]:
     return {prop.get("name"): prop.get("value", "") for prop in node.iterfind(_PROPERTY_PATH, NS)}
 
 
-def _lanes_and_forms(file: str, process) -> Iterator[Finding]:
+def _in_lanes(process) -> set[str]:
+    """Elements a lane holds, and everything inside a subprocess a lane holds (its tasks take the
+    subprocess's lane, as they do when the engine runs them)."""
     in_lane = {ref.text.strip() for ref in process.iterfind(".//bpmn:lane/bpmn:flowNodeRef", NS) if ref.text}
+    for sub in process.iterfind(".//bpmn:subProcess", NS):
+        if sub.get("id") in in_lane:
+            in_lane.update(node.get("id") for node in sub.iter() if node.get("id"))
+    return in_lane
+
+
+def _lanes_and_forms(file: str, process) -> Iterator[Finding]:
+    in_lane = _in_lanes(process)
     for kind in _USER_TASKS:
         for task in process.iterfind(f".//bpmn:{kind}", NS):
             task_id = task.get("id")

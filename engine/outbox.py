@@ -7,6 +7,9 @@ a step that did not happen, and never lost for one that did.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from .clock import clock
 from .db import db
 from .models import OutboxMessage
+
+log = logging.getLogger(__name__)
 
 
 def enqueue(
@@ -76,3 +81,44 @@ class InstanceOutbox:
         kwargs.setdefault("instance_id", self.instance_id)
         kwargs.setdefault("business_key", self.business_key)
         return enqueue(**kwargs)
+
+
+# --- hearing that a row was delivered --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A row the deliverer has just handed over (an SMTP server accepted the e-mail, a webhook
+    receiver answered 2xx): what a listener may need to know, nothing of the transport."""
+
+    id: int
+    channel: str
+    topic: str
+    recipient: str
+    payload: dict[str, Any]
+    instance_id: int | None
+    business_key: str | None
+    sent_at: datetime
+
+
+DeliveredListener = Callable[[Delivered], None]
+_delivered_listeners: list[DeliveredListener] = []
+
+
+def on_delivered(listener: DeliveredListener) -> DeliveredListener:
+    """Register a function the deliverer calls, in the transaction that records the row as sent.
+    A listener that fails is logged and rolled back on its own: the row stays sent."""
+    if listener not in _delivered_listeners:
+        _delivered_listeners.append(listener)
+    return listener
+
+
+def delivered(event: Delivered) -> None:
+    for listener in _delivered_listeners:
+        savepoint = db.session.begin_nested()
+        try:
+            listener(event)
+            savepoint.commit()
+        except Exception:
+            savepoint.rollback()
+            log.exception("a delivery listener failed for outbox row %s (%s)", event.id, event.topic)

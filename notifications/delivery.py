@@ -30,7 +30,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from flask import current_app
 
-from engine import audit
+from engine import audit, outbox
 from engine.clock import clock
 from engine.db import db, is_postgresql
 from engine.errors import Conflict, NotFound
@@ -59,18 +59,6 @@ class Channel(Protocol):
 
 
 CHANNELS: dict[str, Callable[[Any], Channel]] = {"email": EmailChannel, "webhook": WebhookChannel}
-
-# Called with the row's envelope in the transaction that records a row as sent: a sender learns
-# that its message left (an e-mail accepted by the SMTP server) without knowing how delivery works.
-SentListener = Callable[["Envelope"], None]
-_sent_listeners: list[SentListener] = []
-
-
-def on_sent(listener: SentListener) -> SentListener:
-    """Register `listener(envelope)` for every row recorded as sent; registering twice is a no-op."""
-    if listener not in _sent_listeners:
-        _sent_listeners.append(listener)
-    return listener
 
 
 @dataclass(frozen=True)
@@ -240,7 +228,20 @@ def _record_sent(row: Envelope, details: dict[str, Any], actor: str) -> Outcome:
             subject=f"outbox:{row.id}",
             details=_details(row, **details),
         )
-        _tell_listeners(row)
+        # Whoever needs to know that a message arrived (an act's receipt starts a legal term) hears
+        # it in the same transaction.
+        outbox.delivered(
+            outbox.Delivered(
+                row.id,
+                row.channel,
+                row.topic,
+                row.recipient,
+                row.payload,
+                row.instance_id,
+                row.business_key,
+                now,
+            )
+        )
     db.session.commit()
     detail = details.get("message_id") or (
         f"HTTP {details['http_status']}" if "http_status" in details else ""
@@ -248,16 +249,6 @@ def _record_sent(row: Envelope, details: dict[str, Any], actor: str) -> Outcome:
     if not updated:
         log.warning("outbox %s was sent but someone else has decided on it meanwhile", row.id)
     return Outcome(row.id, row.channel, row.topic, row.recipient, "sent", row.attempts, detail)
-
-
-def _tell_listeners(row: Envelope) -> None:
-    """A listener that fails is logged and undone on its own: the row is still recorded as sent."""
-    for listener in _sent_listeners:
-        try:
-            with db.session.begin_nested():
-                listener(row)
-        except Exception:
-            log.exception("listener %r failed for outbox %s", listener, row.id)
 
 
 def _record_failure(row: Envelope, exc: BaseException, actor: str) -> Outcome:

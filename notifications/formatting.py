@@ -20,10 +20,19 @@ NOUNS: dict[str, dict[str, dict[str, str]]] = {
     "uk": {
         "day": {"one": "день", "few": "дні", "many": "днів", "other": "дня"},
         "task": {"one": "завдання", "few": "завдання", "many": "завдань", "other": "завдання"},
+        "month": {"one": "місяць", "few": "місяці", "many": "місяців", "other": "місяця"},
+        "working_day": {
+            "one": "робочий день",
+            "few": "робочі дні",
+            "many": "робочих днів",
+            "other": "робочого дня",
+        },
     },
     "en": {
         "day": {"one": "day", "other": "days"},
         "task": {"one": "task", "other": "tasks"},
+        "month": {"one": "month", "other": "months"},
+        "working_day": {"one": "working day", "other": "working days"},
     },
 }
 
@@ -60,3 +69,30 @@ def format_datetime(value: str | datetime | None) -> str:
     if value is None or value == "":
         return ""
     return to_kyiv(value).strftime("%d.%m.%Y %H:%M")
+
+
+def period_words(period: str | None, language: str) -> str:
+    """An ISO period as a letter says it: "P1M" -> "1 місяць", "P15D" -> "15 днів", "P2W" -> "14 днів"."""
+    if not period:
+        return ""
+    text = str(period).strip().upper().removeprefix("P")
+    months = days = 0
+    number = ""
+    for char in text:
+        if char.isdigit():
+            number += char
+            continue
+        value, number = int(number or 0), ""
+        months += {"Y": 12 * value, "M": value}.get(char, 0)
+        days += {"W": 7 * value, "D": value}.get(char, 0)
+    parts = []
+    if months:
+        parts.append(plural(months, "month", language))
+    if days:
+        parts.append(plural(days, "day", language))
+    return (" і " if language == "uk" else " and ").join(parts)
+
+
+def days_from(start: str | datetime, end: str | datetime) -> int:
+    """Whole Kyiv calendar days from `start` to `end`."""
+    return (to_kyiv(end).date() - to_kyiv(start).date()).days

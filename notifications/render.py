@@ -23,7 +23,7 @@ from engine.clock import clock
 
 from .attachments import Attachment
 from .attachments import check as check_attachments
-from .formatting import format_date, format_datetime, plural
+from .formatting import days_from, format_date, format_datetime, period_words, plural
 from .topics import LABELS, PayloadError, checked_payload, language_of
 
 
@@ -68,6 +68,12 @@ def render_email(
         "today": format_date(clock.now()),
         "days": lambda n: plural(int(n), "day", language),
         "tasks": lambda n: plural(int(n), "task", language),
+        "working_days": lambda n: plural(int(n), "working_day", language),
+        "term": lambda period: period_words(period, language),
+        # Counted when the letter is written, not when it was queued: a notice held for the
+        # working morning or retried after an outage still says how things stand when it leaves.
+        "days_since": lambda value: max(days_from(value, clock.now()), 0),
+        "days_until": lambda value: max(days_from(clock.now(), value), 0),
     }
     text_template = _env.get_template(f"email/{language}/{row.topic}.txt")
     subject_parts = text_template.blocks["subject"](text_template.new_context(context))

@@ -11,23 +11,38 @@ Common keys (every topic but `digest`):
                      label; any other text is shown as is), url (the lawyers' page; shown to lawyers)}
     facility:       {name, kind, oblast}
     authority:      {name, code}
-    due_at:         ISO UTC or null          (optional, default null)
+    due_at:         ISO UTC or null          the statutory deadline in force (optional)
+    legal_basis:    text or null             the law that gives it, in the recipient's language
+    urgency_due_at: ISO UTC or null          a date asked for on critical findings: a request,
+                                             never a legal term (optional)
     lawyer:         {name, email} or null    (optional, default null)
 
 Topics, who receives them, and their own keys:
-    act_sent       authority           act: {kind (submission|information_request|letter), number,
-                                       date, signatory, text}, reply_url.  The act goes along as a PDF
-                                       (in `attachments`, see below).
-    reminder       authority           days_left (int), reply_url
-    overdue        authority, and the  days_overdue (int), reply_url (authority's row only: a row
-                   lawyer (2nd row)    without it is the lawyer's notice)
-    escalation     superior authority  escalation: {kind (repeat_request|superior_authority|protocol|
-                                       court), reason}, subordinate: {name}, reply_url
-    reply_receipt  authority           reply: {received_at (ISO UTC)}
-    closed         authority           outcome (implemented|partially_implemented|not_implemented|
-                                       no_longer_relevant|closed), reason
-    digest         lawyer (daily)      lawyer: {name, email}, due_soon: [{task, recommendation_number,
-                                       facility, due_at, url}], overdue: [same], inbox_url
+    act_sent           authority      act: {kind (submission|information_request|letter), number,
+                                      date, signatory, text, statutory_period (ISO period or
+                                      null), legal_basis, urgency_due_at}, reply_url. The act goes
+                                      along as a PDF (in `attachments`, see below). The statutory
+                                      deadline is not known yet: it counts from the receipt, so the
+                                      letter states the term.
+    reminder           authority      days_left (int), reply_url
+    urgency_reminder   authority      days_left (int) before urgency_due_at, reply_url
+    overdue            authority, and days_overdue (int), reply_url (authority's row only: a row
+                       the lawyer      without it is the lawyer's notice)
+    repeat_request     authority      escalation: {kind, reason}, subordinate: {name}, reply_url
+    escalation         superior       escalation: {kind (superior_authority), reason,
+                       authority      statutory_period, legal_basis}, subordinate: {name},
+                                      reply_url (its term counts from its receipt)
+    protocol_notice    authority      escalation: {kind (protocol), reason, protocol_number,
+                                      protocol_date, court}, subordinate: {name}, reply_url
+    reply_receipt      authority      reply: {received_at (ISO UTC), deadline_at, days_late}
+    extension_receipt  authority      extension: {requested_until (date), requested_at,
+                                      current_due_at}, reply_url
+    extension_decision authority      extension: {decision (granted|refused), requested_until,
+                                      previous_due_at, new_due_at, grace (bool), note}, reply_url
+    closed             authority      outcome (implemented|partially_implemented|not_implemented|
+                                      no_longer_relevant|closed), reason
+    digest             lawyer (daily) lawyer: {name, email}, due_soon: [{task, recommendation_number,
+                                      facility, due_at, url}], overdue: [same], inbox_url
 
 Any topic, besides:
     attachments    [{sha256, filename, content_type}]: stored files sent along (attachments.py)
@@ -61,16 +76,49 @@ COMMON_REQUIRED = (
     "authority.name",
     "authority.code",
 )
-COMMON_OPTIONAL = ("due_at", "lawyer")
+COMMON_OPTIONAL = ("due_at", "legal_basis", "urgency_due_at", "lawyer")
 
 TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     "act_sent": {
-        "required": ("act.kind", "act.number", "act.date", "act.signatory", "act.text", "reply_url")
+        "required": ("act.kind", "act.number", "act.date", "act.signatory", "act.text", "reply_url"),
+        "optional_nested": ("act.statutory_period", "act.legal_basis", "act.urgency_due_at"),
     },
     "reminder": {"required": ("days_left", "reply_url")},
+    "urgency_reminder": {"required": ("days_left", "reply_url")},
     "overdue": {"required": ("days_overdue",), "optional": ("reply_url",)},
-    "escalation": {"required": ("escalation.kind", "escalation.reason", "subordinate.name", "reply_url")},
-    "reply_receipt": {"required": ("reply.received_at",)},
+    "repeat_request": {"required": ("escalation.kind", "escalation.reason", "subordinate.name", "reply_url")},
+    "escalation": {
+        "required": ("escalation.kind", "escalation.reason", "subordinate.name", "reply_url"),
+        "optional_nested": ("escalation.statutory_period", "escalation.legal_basis"),
+    },
+    "protocol_notice": {
+        "required": (
+            "escalation.kind",
+            "escalation.protocol_number",
+            "escalation.protocol_date",
+            "escalation.court",
+            "subordinate.name",
+        ),
+        "optional": ("reply_url",),
+        "optional_nested": ("escalation.reason",),
+    },
+    "reply_receipt": {
+        "required": ("reply.received_at",),
+        "optional_nested": ("reply.deadline_at", "reply.days_late"),
+    },
+    "extension_receipt": {
+        "required": ("extension.requested_until", "extension.requested_at", "reply_url"),
+        "optional_nested": ("extension.current_due_at",),
+    },
+    "extension_decision": {
+        "required": ("extension.decision", "extension.requested_until", "reply_url"),
+        "optional_nested": (
+            "extension.previous_due_at",
+            "extension.new_due_at",
+            "extension.grace",
+            "extension.note",
+        ),
+    },
     "closed": {"required": ("outcome", "reason")},
     "digest": {"required": ("lawyer.name", "lawyer.email", "due_soon", "overdue", "inbox_url"), "common": ()},
 }
@@ -79,6 +127,7 @@ CHOICES = {
     "recommendation.severity": ("critical", "high", "medium", "low"),
     "act.kind": ("submission", "information_request", "letter"),
     "escalation.kind": ("repeat_request", "superior_authority", "protocol", "court"),
+    "extension.decision": ("granted", "refused"),
     "outcome": ("implemented", "partially_implemented", "not_implemented", "no_longer_relevant", "closed"),
 }
 
@@ -181,6 +230,11 @@ def checked_payload(topic: str, payload: dict[str, Any]) -> dict[str, Any]:
     optional = (COMMON_OPTIONAL if "common" not in spec else ()) + spec.get("optional", ())
     for key in optional:
         checked.setdefault(key, None)
+    for path in spec.get("optional_nested", ()):
+        parent, _sep, key = path.rpartition(".")
+        holder = checked.get(parent)
+        if isinstance(holder, dict) and key not in holder:
+            checked[parent] = {**holder, key: None}
     return checked
 
 

@@ -11,9 +11,11 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from workflows.documents import kinds as document_kinds
+from workflows.users.models import ROLE_LABELS
 
 STATUS = {
     "draft": _l("Draft"),
+    "awaiting_receipt": _l("Sent, awaiting receipt"),
     "awaiting_reply": _l("Awaiting reply"),
     "reply_overdue": _l("Reply overdue"),
     "under_verification": _l("Under verification"),
@@ -42,14 +44,7 @@ CATEGORY = {
     "other": _l("Other"),
 }
 
-ROLE = {
-    "lawyer": _l("Lawyer"),
-    "monitor": _l("Civil-society monitor"),
-    "authority": _l("Official of an authority"),
-    "designer": _l("Process designer"),
-    "manager": _l("Manager"),
-    "admin": _l("Administrator"),
-}
+ROLE = ROLE_LABELS
 
 VISIT_KIND = {
     "regular": _l("Regular visit"),
@@ -118,8 +113,13 @@ CHANNEL = {"email": _l("E-mail"), "webhook": _l("Webhook")}
 TOPIC = {
     "act_sent": _l("Act of response sent"),
     "reminder": _l("Reminder"),
+    "urgency_reminder": _l("Reminder of the urgency request"),
     "overdue": _l("Overdue notice"),
-    "escalation": _l("Escalation letter"),
+    "repeat_request": _l("Repeat request"),
+    "escalation": _l("Letter to the superior authority"),
+    "protocol_notice": _l("Notice of the administrative-offence protocol"),
+    "extension_receipt": _l("Receipt of the extension request"),
+    "extension_decision": _l("Decision on the extension request"),
     "reply_receipt": _l("Receipt of the reply"),
     "closed": _l("Notice of closing"),
     "digest": _l("Daily digest"),
@@ -155,6 +155,10 @@ EVENT = {
     "document_cancelled": _l("Document cancelled"),
     "permission_granted": _l("Permission granted"),
     "permission_revoked": _l("Permission revoked"),
+    "calendar_day_set": _l("Calendar day changed"),
+    "calendar_day_removed": _l("Calendar day removed"),
+    "calendar_martial_law_set": _l("Martial-law switch changed"),
+    "calendar_seeded": _l("Calendar holidays added"),
 }
 
 PERMISSION = {
@@ -162,11 +166,25 @@ PERMISSION = {
     "draw_protocols": _l("Draws up protocols"),
 }
 
+RECEIPT_KIND = {
+    "email": _l("e-mail accepted by the recipient's server"),
+    "link": _l("reply link opened"),
+    "paper": _l("paper post, registered by a lawyer"),
+    "reply": _l("proved by the reply"),
+}
+
+CALENDAR_KIND = {
+    "holiday": _l("Public holiday"),
+    "day_off": _l("Day off"),
+    "working_day": _l("Working day (on a weekend)"),
+}
+
 # Timeline entries that are the domain's own records rather than audit events.
 RECORD = {
     "act": _l("Act of response"),
     "reply": _l("Authority reply"),
     "extension": _l("Extension request"),
+    "receipt": _l("Receipt"),
     "verification": _l("Verification of implementation"),
     "escalation": _l("Escalation"),
 }
@@ -194,6 +212,8 @@ TABLES = {
     "document_status": document_kinds.STATUS_LABELS,
     "receipt": document_kinds.RECEIPT_LABELS,
     "permission": PERMISSION,
+    "receipt_kind": RECEIPT_KIND,
+    "calendar_kind": CALENDAR_KIND,
 }
 
 

@@ -8,27 +8,24 @@ from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
 
 from engine.clock import clock
+from workflows import access
 
 
 @dataclass(frozen=True)
 class NavItem:
     endpoint: str
     label: str
-    roles: tuple[str, ...]
     current: bool = False
 
 
-# What each role finds in the header. Pages check roles themselves; this only decides the links.
+# What each person finds in the header, by capability (`workflows.access`); None: everyone signed in.
 NAVIGATION = (
-    ("inbox.index", _l("Inbox"), ("lawyer", "manager", "admin", "authority")),
-    (
-        "recommendation.index",
-        _l("Recommendations"),
-        ("lawyer", "manager", "admin", "designer", "monitor", "authority"),
-    ),
-    ("visit.index", _l("Visits"), ("lawyer", "manager", "admin", "monitor")),
-    ("admin.deliveries", _l("Failed deliveries"), ("admin",)),
-    ("designer.index", _l("Process designer"), ("designer", "admin")),
+    ("inbox.index", _l("Inbox"), access.USE_INBOX),
+    ("recommendation.index", _l("Recommendations"), None),
+    ("visit.index", _l("Visits"), access.SEE_VISITS),
+    ("admin.calendar_page", _l("Calendar"), access.EDIT_CALENDAR),
+    ("admin.deliveries", _l("Failed deliveries"), access.ADMINISTER),
+    ("designer.index", _l("Process designer"), access.DEPLOY),
 )
 
 
@@ -39,9 +36,13 @@ def navigation() -> list[NavItem]:
     area = (request.endpoint or "").split(".")[0]
     current_area = {"task": "inbox"}.get(area, area)
     return [
-        NavItem(endpoint, str(label), roles, endpoint.split(".")[0] == current_area)
-        for endpoint, label, roles in NAVIGATION
-        if user.role in roles
+        NavItem(
+            endpoint,
+            str(label),
+            (endpoint.split(".")[0] == current_area and area != "admin") or endpoint == request.endpoint,
+        )
+        for endpoint, label, capability in NAVIGATION
+        if capability is None or access.can(user, capability)
     ]
 
 
@@ -64,7 +65,9 @@ def init_app(app: Flask) -> None:
     filters.init_app(app)
     labels.init_app(app)
     vendor.init_app(app)
-    app.jinja_env.globals.update(navigation=navigation, now_kyiv=now_kyiv)
+    app.jinja_env.globals.update(
+        navigation=navigation, now_kyiv=now_kyiv, now_utc=clock.now, can=access.can, access=access
+    )
     for blueprint in (inbox_bp, tasks_bp, recommendations_bp, visits_bp, admin_bp, portal_bp, documents_bp):
         app.register_blueprint(blueprint)
     designer.init_app(app)

@@ -1,7 +1,9 @@
 """The NPM domain: authorities, facilities, visits, findings, recommendations and their follow-up.
 
 Plugs into the engine through its registries: service-task handlers (`recommendations/handlers.py`),
-script helpers for Kyiv-time deadlines (`deadlines.py`); adds CLI commands and the daily digest job.
+script helpers for legal terms over the working-day calendar (`deadlines.py`), form rules
+(`recommendations/rules.py`), the delivery listener that records receipts
+(`recommendations/receipts.py`); adds CLI commands and the daily digest job.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ def init_app(app: Flask) -> None:
     from engine import scheduler
 
     from . import cli, deadlines, digest, documents, models  # noqa: F401 - registration at import
-    from .recommendations import handlers  # noqa: F401
+    from .recommendations import handlers, receipts, rules  # noqa: F401
 
     documents.init_app(app)
 
     app.cli.add_command(cli.users_group)
     app.cli.add_command(cli.seed_command)
     app.cli.add_command(cli.demo_group)
+    app.cli.add_command(cli.calendar_group)
     scheduler.register_job("lawyer-digest", digest.run, seconds_setting="OMBUDSFLOW_DIGEST_CHECK_INTERVAL")

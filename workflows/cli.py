@@ -191,3 +191,82 @@ def demo_load_command(force):
 
     summary = demo.load(force=force)
     click.echo(summary)
+
+
+@click.group("calendar")
+def calendar_group():
+    """The legal-term calendar: public holidays, days off, working weekend days, martial law."""
+
+
+@calendar_group.command("list")
+@click.option("--year", type=int, default=None, help="Only this year.")
+@with_appcontext
+def calendar_list_command(year):
+    """The days that differ from the plain week, and whether each is a working day now."""
+    from . import deadlines
+    from .calendar import services as calendar
+
+    click.echo(f"martial law (public holidays are working days): {'on' if calendar.martial_law() else 'off'}")
+    for row in calendar.days(year):
+        state = "working" if deadlines.is_working_day(row.day) else "non-working"
+        click.echo(f"{row.day.isoformat()}  {row.kind:<11} {state:<11} {row.name_uk}")
+
+
+@calendar_group.command("set")
+@click.argument("day")
+@click.option("--kind", required=True, type=click.Choice(["holiday", "day_off", "working_day"]))
+@click.option("--name", "name_uk", required=True, help="What day it is, in Ukrainian.")
+@click.option("--name-en", default="", help="The same in English.")
+@with_appcontext
+def calendar_set_command(day, kind, name_uk, name_en):
+    """Add or change DAY (YYYY-MM-DD)."""
+    from .calendar import services as calendar
+
+    try:
+        calendar.set_day(day, kind=kind, name_uk=name_uk, name_en=name_en, actor=cli_actor())
+    except DomainError as exc:
+        db.session.rollback()
+        raise _fail(exc) from None
+    db.session.commit()
+    click.echo(f"{day}: {kind} ({name_uk})")
+
+
+@calendar_group.command("remove")
+@click.argument("day")
+@with_appcontext
+def calendar_remove_command(day):
+    """Remove DAY from the calendar (it becomes a plain weekday or weekend day)."""
+    from .calendar import services as calendar
+
+    try:
+        calendar.remove_day(day, actor=cli_actor())
+    except DomainError as exc:
+        db.session.rollback()
+        raise _fail(exc) from None
+    db.session.commit()
+    click.echo(f"{day} removed")
+
+
+@calendar_group.command("martial-law")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@with_appcontext
+def calendar_martial_law_command(state):
+    """Martial law: public holidays are working days (on), or days off again (off)."""
+    from .calendar import services as calendar
+
+    calendar.set_martial_law(state == "on", actor=cli_actor())
+    db.session.commit()
+    click.echo(f"martial law (public holidays are working days): {state}")
+
+
+@calendar_group.command("seed")
+@click.argument("year", type=int)
+@with_appcontext
+def calendar_seed_command(year):
+    """Add YEAR's public holidays (and days off moved from weekends) from the `holidays` package."""
+    from .calendar import seed as calendar_seed
+    from .calendar import services as calendar
+
+    added = calendar.seed(calendar_seed.from_package(year), actor=cli_actor(), source="holidays package")
+    db.session.commit()
+    click.echo(f"{added} day(s) of {year} added")

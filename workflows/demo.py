@@ -17,12 +17,16 @@ from engine import timers
 from engine.clock import clock
 from engine.db import db
 from engine.models import HumanTask
+from notifications import delivery
 
+from . import deadlines
 from . import tasks as work
 from .authorities import services as authorities
 from .authorities.models import Authority
+from .calendar import services as calendar
 from .deadlines import kyiv_date
 from .facilities import services as facilities
+from .recommendations import extensions
 from .recommendations import services as recommendations
 from .recommendations.models import Recommendation
 from .reference.seed import seed_reference
@@ -192,6 +196,18 @@ FACILITIES = [
 
 
 FINDINGS = {
+    "Забезпечити засуджених індивідуальними спальними місцями.": (
+        "У секторі № 3 на 52 засуджених 40 спальних місць; частина людей спить почергово."
+    ),
+    "Забезпечити затриманим доступ до душу щонайменше раз на тиждень.": (
+        "Затримані не мали доступу до душу від двох до трьох тижнів; журнал санітарної обробки не ведеться."
+    ),
+    "Забезпечити кімнату для затриманих системою відеоспостереження без «сліпих зон».": (
+        "Камери відеоспостереження не охоплюють кімнату для затриманих і коридор біля неї."
+    ),
+    "Облаштувати окремі приміщення для побачень із дітьми.": (
+        "Побачення засуджених із дітьми відбуваються в загальній кімнаті через скло."
+    ),
     "Забезпечити конфіденційні побачення засуджених з адвокатом.": (
         "Побачення з адвокатами відбуваються в присутності працівника колонії; кімната для побачень"
         " не ізольована."
@@ -349,7 +365,6 @@ STORIES = [
                 "authority",
                 "authority_reply",
                 {
-                    "reply_action": "reply",
                     "reply_text": "Встановлено телефон у холі; графік дзвінків.",
                     "measures": "Наказ № 14 від 10.11.2026",
                     "attachments": ["наказ-14.pdf"],
@@ -370,7 +385,7 @@ STORIES = [
                 -35,
                 "authority",
                 "authority_reply",
-                {"reply_action": "reply", "reply_text": "Роботи тривають."},
+                {"reply_text": "Роботи тривають."},
             ),
             (
                 -30,
@@ -395,7 +410,7 @@ STORIES = [
         [
             (-45, "lawyer", "draft_act", act("Вимагаємо забезпечити укриття.")),
             (-44, "manager", "approve_act", {"approved": True}),
-            (-30, "sweep", "", {}),
+            (-10, "sweep", "", {}),
             (
                 -5,
                 "lawyer",
@@ -457,7 +472,7 @@ STORIES = [
                 -80,
                 "authority",
                 "authority_reply",
-                {"reply_action": "reply", "reply_text": "Запроваджено журнал повідомлень."},
+                {"reply_text": "Запроваджено журнал повідомлень."},
             ),
             (-78, "lawyer", "review_reply", REVIEW_DONE),
         ],
@@ -475,7 +490,7 @@ STORIES = [
                 -50,
                 "authority",
                 "authority_reply",
-                {"reply_action": "reply", "reply_text": "Відділення закрито на реконструкцію."},
+                {"reply_text": "Відділення закрито на реконструкцію."},
             ),
             (
                 -48,
@@ -502,12 +517,8 @@ STORIES = [
             (
                 -8,
                 "authority",
-                "authority_reply",
-                {
-                    "reply_action": "extension",
-                    "extension_requested_until": "+20",
-                    "extension_reason": "Укладається договір із постачальником.",
-                },
+                "extension",
+                {"requested_until": "+20w", "reason": "Укладається договір із постачальником харчування."},
             ),
             (
                 -7,
@@ -515,16 +526,97 @@ STORIES = [
                 "decide_extension",
                 {
                     "extension_granted": True,
-                    "extension_until": "+15",
+                    "extension_until": "+15w",
                     "extension_decision_note": "Продовжено з огляду на закупівлю.",
                 },
             ),
+        ],
+    ),
+    # A late reply: the colony answers weeks after its deadline, while the protocol is being drawn
+    # up; the lawyer is asked to assess it and decide whether it changes the path.
+    Story(
+        "colony48",
+        "COLONY-48",
+        "Забезпечити засуджених індивідуальними спальними місцями.",
+        "high",
+        "material_conditions",
+        [
+            (-70, "lawyer", "draft_act", act("Вимагаємо забезпечити кожного засудженого спальним місцем.")),
+            (-69, "manager", "approve_act", {"approved": True}),
+            (-33, "sweep", "", {}),
+            (
+                -30,
+                "lawyer",
+                "decide_next_steps",
+                {"next_action": "protocol", "decision_reason": "Відповіді немає понад місяць."},
+            ),
+            (
+                -2,
+                "authority",
+                "authority_reply",
+                {
+                    "reply_text": "Закуплено 40 ліжок; встановлення триває.",
+                    "measures": "Договір поставки № 118 від 10.11.2026",
+                },
+            ),
+        ],
+    ),
+    # An extension request still waiting for the lawyer: the authority can reply meanwhile.
+    Story(
+        "sizo_odesa",
+        "SIZO-ODESA",
+        "Забезпечити затриманим доступ до душу щонайменше раз на тиждень.",
+        "medium",
+        "material_conditions",
+        [
+            (-22, "lawyer", "draft_act", act("Вимагаємо забезпечити доступ до душу.")),
+            (-21, "manager", "approve_act", {"approved": True}),
+            (
+                -1,
+                "authority",
+                "extension",
+                {
+                    "requested_until": "+30w",
+                    "reason": "Потрібен капітальний ремонт душових; кошторис на погодженні.",
+                },
+            ),
+        ],
+    ),
+    # An extension refused after the deadline had passed: the grace term of working days, then the
+    # breach.
+    Story(
+        "custody_kyiv",
+        "GUNP-KYIV",
+        "Забезпечити кімнату для затриманих системою відеоспостереження без «сліпих зон».",
+        "high",
+        "legal_safeguards",
+        [
+            (-45, "lawyer", "draft_act", act("Вимагаємо усунути «сліпі зони» відеоспостереження.")),
+            (-44, "manager", "approve_act", {"approved": True}),
+            (
+                -16,
+                "authority",
+                "extension",
+                {"requested_until": "+10w", "reason": "Очікуємо постачання камер за державною закупівлею."},
+            ),
+            (-9, "sweep", "", {}),
+            (
+                -8,
+                "lawyer",
+                "decide_extension",
+                {
+                    "extension_granted": False,
+                    "extension_decision_note": "Закупівля не залежить від строку розгляду.",
+                },
+            ),
+            (-1, "sweep", "", {}),
         ],
     ),
 ]
 
 
 DATE_FIELDS = (
+    "requested_until",
     "follow_up_date",
     "protocol_date",
     "hearing_date",
@@ -537,13 +629,56 @@ DATE_FIELDS = (
 
 
 def _dates(data: dict, today: date) -> dict:
-    """Form dates in the stories are written relative to the real today ("+20", "-60")."""
+    """Form dates in the stories are written relative to the real today ("+20", "-60"); "+15w" is
+    the first working day on or after that day (a deadline is always a working day)."""
     out = dict(data)
     for key in DATE_FIELDS:
         value = out.get(key)
         if isinstance(value, str) and value[:1] in "+-":
-            out[key] = (today + timedelta(days=int(value))).isoformat()
+            working = value.endswith("w")
+            day = today + timedelta(days=int(value.rstrip("w")))
+            out[key] = (deadlines.next_working_day(day) if working else day).isoformat()
     return out
+
+
+def holiday_story(today: date) -> Story | None:
+    """A submission whose month ends on a public holiday near today (received a month before it),
+    so that the deadline is seen moving to the next working day; None when no holiday is near."""
+    near = sorted(
+        (row for row in calendar.days() if row.kind == "holiday" and row.day <= today + timedelta(days=30)),
+        key=lambda row: abs((row.day - today).days),
+    )
+    for row in near:
+        if row.day < today - timedelta(days=150):
+            break
+        try:
+            received = (
+                row.day.replace(month=row.day.month - 1)
+                if row.day.month > 1
+                else row.day.replace(year=row.day.year - 1, month=12)
+            )
+        except ValueError:  # 31 March has no 31 February
+            continue
+        offset = (received - today).days
+        if offset > -3 or deadlines.add_period(received, "P1M") != row.day:
+            continue
+        return Story(
+            "colony_zp",
+            "DKVS-SOUTH",
+            "Облаштувати окремі приміщення для побачень із дітьми.",
+            "medium",
+            "contact_with_outside_world",
+            [
+                (
+                    offset - 1,
+                    "lawyer",
+                    "draft_act",
+                    act("Вимагаємо облаштувати кімнату для побачень із дітьми."),
+                ),
+                (offset, "manager", "approve_act", {"approved": True}),
+            ],
+        )
+    return None
 
 
 def load(force: bool = False) -> str:
@@ -597,8 +732,15 @@ def load(force: bool = False) -> str:
         )
     session.commit()
 
+    # The demo counts terms as in peacetime, so that a deadline moved off a public holiday can be
+    # seen (martial law makes holidays working days); `ombudsflow calendar martial-law on` restores it.
+    calendar.set_martial_law(False, actor="demo")
+    stories = list(STORIES)
+    moved = holiday_story(today)
+    if moved is not None:
+        stories.append(moved)
     made = 0
-    for number, story in enumerate(sorted(STORIES, key=lambda s: min(d for d, *_ in s.steps))):
+    for number, story in enumerate(sorted(stories, key=lambda s: min(d for d, *_ in s.steps))):
         start = min(d for d, *_ in story.steps) - 3
         clock.freeze(real_now + timedelta(days=start))
         visit = visits.create(
@@ -634,8 +776,22 @@ def load(force: bool = False) -> str:
             clock.freeze(real_now + timedelta(days=offset))
             if role == "sweep":
                 timers.sweep(actor="demo")
+                _deliver()
                 continue
             if action == "-":
+                continue
+            if action == "extension":
+                official = by_role[f"authority:{rec.addressee.code}"]
+                data = _dates(data, today)
+                extensions.request(
+                    rec,
+                    rec.addressee_id,
+                    requested_until=data["requested_until"],
+                    reason=data["reason"],
+                    actor=official.actor,
+                )
+                session.commit()
+                _deliver()
                 continue
             task = _open_task(rec, action if action != "claim" else None)
             if role == "lawyer":
@@ -649,9 +805,11 @@ def load(force: bool = False) -> str:
             else:
                 work.complete(actor, task.id, _dates(data, today), task.version)
             session.commit()
+            _deliver()  # the authorities' mail servers accept what was sent: receipts start terms
         made += 1
     clock.freeze(real_now)
     timers.sweep(actor="demo")
+    _deliver()
     # Some open lawyer tasks are claimed, so that "my tasks" is not empty on first sign-in.
     for task in session.scalars(
         sa.select(HumanTask)
@@ -665,8 +823,14 @@ def load(force: bool = False) -> str:
         f"demo data loaded: {len(AUTHORITIES)} authorities, {len(FACILITIES)} facilities, "
         f"{made} recommendations; "
         f"sign in as lawyer@ombudsflow.local / {DEMO_PASSWORD} (also manager@, admin@, monitor@, designer@, "
-        f"and colony-48@ombudsflow.local for an authority)"
+        f"and colony-48@ombudsflow.local for an authority); the calendar counts terms as in peacetime "
+        f"(`ombudsflow calendar martial-law on` makes public holidays working days again)"
     )
+
+
+def _deliver() -> None:
+    delivery.deliver_due(actor="demo")
+    db.session.commit()
 
 
 def _open_task(rec: Recommendation, element_id: str | None) -> HumanTask:

@@ -1,4 +1,5 @@
-"""The lawyers' daily digest: tasks due soon and overdue, one e-mail a day, none when there is nothing.
+"""The lawyers' daily digest: their own tasks and their groups' unclaimed ones, due soon and overdue;
+one e-mail a day, none when there is nothing.
 
 The job runs every few minutes on every worker; from the configured hour in Kyiv it enqueues today's
 digest for each lawyer, keyed by lawyer and date, so it goes out once whatever the number of workers
@@ -17,7 +18,7 @@ from engine.clock import clock
 from engine.db import db
 from engine.models import HumanTask, OutboxMessage
 
-from .access import task_filter
+from .access.scopes import personal_task_filter
 from .deadlines import KYIV
 from .links import inbox_url, task_url
 from .recommendations.models import Recommendation
@@ -34,7 +35,7 @@ def _rows(user: User, *, overdue: bool):
             HumanTask.id, HumanTask.name, HumanTask.due_at, Recommendation.number, Recommendation.facility_id
         )
         .join(Recommendation, Recommendation.process_instance_id == HumanTask.instance_id)
-        .where(HumanTask.status == "open", task_filter(user), HumanTask.due_at.is_not(None))
+        .where(HumanTask.status == "open", personal_task_filter(user), HumanTask.due_at.is_not(None))
     )
     if overdue:
         query = query.where(HumanTask.due_at < now)

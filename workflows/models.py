@@ -1,6 +1,7 @@
 """Every table of the domain, imported in one place so Alembic and `create_app` see them all."""
 
 from .authorities.models import Authority
+from .calendar.models import CalendarDay
 from .documents.models import Document, DocumentRecommendation, DocumentVersion
 from .escalations.models import Escalation
 from .facilities.models import Facility
@@ -9,6 +10,7 @@ from .numbering import Counter
 from .recommendations.models import (
     AuthorityReply,
     ExtensionRequest,
+    Receipt,
     Recommendation,
     ResponseAct,
     Verification,
@@ -21,6 +23,7 @@ __all__ = [
     "ApiToken",
     "Authority",
     "AuthorityReply",
+    "CalendarDay",
     "Counter",
     "Document",
     "DocumentRecommendation",
@@ -30,6 +33,7 @@ __all__ = [
     "Facility",
     "FacilityKind",
     "Finding",
+    "Receipt",
     "Recommendation",
     "Region",
     "ResponseAct",

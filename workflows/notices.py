@@ -27,6 +27,7 @@ def _iso(value: datetime | None) -> str | None:
 def context(rec: Recommendation, language: str, authority: Authority | None = None) -> dict[str, Any]:
     """The keys every recommendation notice carries, in `language`."""
     authority = authority or rec.addressee
+    seen = _view_for(rec, authority)
     facility = rec.facility
     kind = facility.kind
     region = facility.region
@@ -46,9 +47,35 @@ def context(rec: Recommendation, language: str, authority: Authority | None = No
             "oblast": region.name_en if language == "en" else region.name_uk,
         },
         "authority": {"name": authority.name(language), "code": authority.code},
-        "due_at": _iso(rec.due_at),
+        # The statutory deadline as this authority reads it (the one it was given), the law it
+        # comes from, and an urgency date asked for: the same dates as its page and the API.
+        "due_at": _iso(seen.due_at),
+        "legal_basis": legal_basis(seen.legal_basis, seen.legal_basis_en, language),
+        "urgency_due_at": _iso(rec.urgency_due_at) if seen.due_at == rec.due_at else None,
         "lawyer": {"name": lawyer.name, "email": lawyer.email} if lawyer else None,
     }
+
+
+def _view_for(rec: Recommendation, authority: Authority):
+    """The recommendation as this authority reads it (`workflows.access.views`): a letter states
+    the dates the authority's own page shows."""
+    from .access.views import RecommendationView, for_authority
+
+    if authority.id == rec.addressee_id:
+        return RecommendationView(
+            rec=rec,
+            insider=False,
+            direct=True,
+            due_at=rec.due_at,
+            legal_basis=rec.legal_basis,
+            legal_basis_en=rec.legal_basis_en,
+        )
+    return for_authority(rec, authority.id, with_history=False)
+
+
+def legal_basis(uk: str | None, en: str | None, language: str) -> str | None:
+    """The legal basis as the recipient reads it (the DMN row's Ukrainian or English text)."""
+    return (en or uk or None) if language == "en" else (uk or None)
 
 
 def _lawyer(rec: Recommendation) -> User | None:
@@ -66,8 +93,10 @@ def to_authority(
     *,
     dedupe: str | None = None,
     with_reply_link: bool = True,
+    not_before: datetime | None = None,
 ) -> int:
-    """One e-mail per address of the authority; returns how many were enqueued."""
+    """One e-mail per address of the authority; returns how many were enqueued. `not_before`
+    holds a notice back (an overdue notice waits for the working morning, not midnight)."""
     language = authority.language or "uk"
     payload = context(rec, language, authority)
     if with_reply_link:
@@ -84,6 +113,7 @@ def to_authority(
             instance_id=rec.process_instance_id,
             business_key=rec.business_key,
             dedupe_key=f"{dedupe}:{address}" if dedupe else None,
+            not_before=not_before,
         )
         count += 1
     if count == 0:
@@ -92,7 +122,12 @@ def to_authority(
 
 
 def to_lawyer(
-    rec: Recommendation, topic: str, extra: dict[str, Any] | None = None, *, dedupe: str | None = None
+    rec: Recommendation,
+    topic: str,
+    extra: dict[str, Any] | None = None,
+    *,
+    dedupe: str | None = None,
+    not_before: datetime | None = None,
 ) -> int:
     lawyer = _lawyer(rec)
     if lawyer is None or not lawyer.email:
@@ -109,6 +144,7 @@ def to_lawyer(
         instance_id=rec.process_instance_id,
         business_key=rec.business_key,
         dedupe_key=f"{dedupe}:{lawyer.email}" if dedupe else None,
+        not_before=not_before,
     )
     return 1
 

@@ -20,12 +20,11 @@ from engine import tasks as engine_tasks
 from engine.db import db
 from engine.models import HumanTask
 
-from .access import may_work_on
+from .access import ADMINISTER, HAND_OVER_TASKS, RETURN_OTHERS_TASKS, can, may_work_on
+from .actors import authority_group, authority_of_group, link_actor
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .recommendations.models import Recommendation
 from .users.models import User
-
-STAFF_HANDOVER_ROLES = ("lawyer", "manager", "admin")
 
 
 def get(user: User, task_id: str) -> HumanTask:
@@ -96,7 +95,7 @@ def claim(user: User, task_id: str, expected_version: int | None = None) -> Huma
 
 def unclaim(user: User, task_id: str, expected_version: int | None = None) -> HumanTask:
     task = get(user, task_id)
-    if task.assignee not in (None, user.actor) and user.role not in ("manager", "admin"):
+    if task.assignee not in (None, user.actor) and not can(user, RETURN_OTHERS_TASKS):
         raise Forbidden(_("Only the person who claimed the task or a manager can return it to the queue."))
     try:
         return engine_tasks.unclaim(task.id, actor=user.actor, expected_version=expected_version)
@@ -108,7 +107,7 @@ def reassign(
     user: User, task_id: str, *, to_user_id: int, reason: str, expected_version: int | None = None
 ) -> HumanTask:
     task = get(user, task_id)
-    if user.role not in STAFF_HANDOVER_ROLES:
+    if not can(user, HAND_OVER_TASKS):
         raise Forbidden(_("Your role may not hand tasks over."))
     colleague = db.session.get(User, to_user_id)
     errors: dict[str, list[str]] = {}
@@ -146,29 +145,8 @@ def save_draft(
 
 
 def _require_not_claimed_by_other(user: User, task: HumanTask) -> None:
-    if task.assignee and task.assignee != user.actor and user.role != "admin":
+    if task.assignee and task.assignee != user.actor and not can(user, ADMINISTER):
         raise Conflict(_("This task has been claimed by someone else. Reload the page."))
-
-
-# Rules a form cannot express because they depend on the registry (is there a superior authority?).
-def _check_decide_next_steps(task: HumanTask, data: dict[str, Any]) -> dict[str, list[str]]:
-    if data.get("next_action") != "escalate":
-        return {}
-    rec = recommendation_of(task)
-    addressee = rec.addressee if rec else None
-    if addressee is None or addressee.parent_id is None:
-        return {
-            "next_action": [
-                _(
-                    "%(name)s has no superior authority in the registry; add it or choose another step.",
-                    name=addressee.name_uk if addressee else "?",
-                )
-            ]
-        }
-    return {}
-
-
-ELEMENT_CHECKS = {"decide_next_steps": _check_decide_next_steps}
 
 
 def complete(
@@ -184,10 +162,6 @@ def complete(
 def _complete(
     task: HumanTask, actor: str, data: dict[str, Any], expected_version: int | None
 ) -> instances.CommandResult:
-    check = ELEMENT_CHECKS.get(task.element_id)
-    problems = check(task, data) if check else {}
-    if problems:
-        raise Invalid(_("Some fields need your attention."), problems)
     try:
         return instances.complete(task.id, actor=actor, data=data, expected_version=expected_version)
     except engine_errors.FormInvalid as exc:
@@ -199,11 +173,6 @@ def _complete(
 # --- an authority answering through its signed reply link (no account) -----------------------------
 
 
-def link_actor(authority_id: int) -> str:
-    """How the audit log names an authority that answered through its reply link."""
-    return f"link:authority:{authority_id}"
-
-
 def open_task_for_authority(recommendation: Recommendation, authority_id: int) -> HumanTask | None:
     """The open task of `recommendation` addressed to this authority (its reply), if there is one."""
     if recommendation.process_instance_id is None:
@@ -213,7 +182,7 @@ def open_task_for_authority(recommendation: Recommendation, authority_id: int) -
         .where(
             HumanTask.instance_id == recommendation.process_instance_id,
             HumanTask.status == "open",
-            HumanTask.candidate_group == f"authority:{authority_id}",
+            HumanTask.candidate_group == authority_group(authority_id),
         )
         .order_by(HumanTask.created_at, HumanTask.id)
         .limit(1)
@@ -230,7 +199,7 @@ def complete_for_authority(
     task = db.session.get(HumanTask, task_id)
     if task is None:
         raise NotFound(_("Task %(id)s does not exist.", id=task_id))
-    if task.candidate_group != f"authority:{authority_id}":
+    if task.candidate_group != authority_group(authority_id):
         raise Forbidden(_("This task is not addressed to you."))
     if task.status != "open":
         raise Conflict(_("This task has already been %(status)s.", status=_status_word(task.status)))
@@ -241,11 +210,9 @@ def colleagues(user: User, task: HumanTask) -> list[User]:
     """Whom `user` may hand `task` over to: active people, other than the one holding it, who may
     work on it (the same rule `reassign` checks)."""
     query = sa.select(User).where(User.active.is_(True)).order_by(User.name)
-    group = task.candidate_group or ""
-    if group.startswith("authority:") and group.removeprefix("authority:").isdigit():
-        query = query.where(
-            User.role == "authority", User.authority_id == int(group.removeprefix("authority:"))
-        )
+    group_authority = authority_of_group(task.candidate_group)
+    if group_authority is not None:
+        query = query.where(User.role == "authority", User.authority_id == group_authority)
     else:
         query = query.where(User.role.in_(("lawyer", "manager")))
     candidates = db.session.scalars(query).all()

@@ -50,6 +50,9 @@ ACT = {
         "signatory": "Дмитро ЛУБІНЕЦЬ",
         "text": "Під час моніторингового візиту 12.11.2026 встановлено, що камери № 12–14 не мають "
         "природного освітлення.\nПропонуємо усунути виявлені порушення.",
+        "statutory_period": "P1M",
+        "legal_basis": "ст. 15 Закону України «Про Уповноваженого Верховної Ради України з прав людини»",
+        "urgency_due_at": None,
     },
     "en": {
         "kind": "submission",
@@ -57,6 +60,11 @@ ACT = {
         "date": "2026-11-23",
         "signatory": "Dmytro LUBINETS",
         "text": "During the monitoring visit of 12.11.2026, cells 12–14 were found to have no daylight.",
+        "statutory_period": "P1M",
+        "legal_basis": (
+            "Art. 15 of the Law of Ukraine “On the Ukrainian Parliament Commissioner for Human Rights”"
+        ),
+        "urgency_due_at": None,
     },
 }
 
@@ -65,7 +73,12 @@ OWN = {
     "reminder": lambda lang: {"days_left": 5, "reply_url": "http://ombudsflow.test/reply/abc"},
     "overdue": lambda lang: {"days_overdue": 21, "reply_url": "http://ombudsflow.test/reply/abc"},
     "escalation": lambda lang: {
-        "escalation": {"kind": "protocol", "reason": "Відповідь не надійшла" if lang == "uk" else "No reply"},
+        "escalation": {
+            "kind": "superior_authority",
+            "reason": "Відповідь не надійшла" if lang == "uk" else "No reply",
+            "statutory_period": "P1M",
+            "legal_basis": "ст. 15 Закону" if lang == "uk" else "Art. 15 of the Law",
+        },
         "subordinate": {"name": COMMON[lang]["authority"]["name"]},
         "authority": {
             "name": "Державна кримінально-виконавча служба України"
@@ -74,6 +87,51 @@ OWN = {
             "code": "DKVS",
         },
         "reply_url": "http://ombudsflow.test/reply/def",
+    },
+    "repeat_request": lambda lang: {
+        "escalation": {
+            "kind": "repeat_request",
+            "reason": "Відповідь неповна" if lang == "uk" else "Partial",
+        },
+        "subordinate": {"name": COMMON[lang]["authority"]["name"]},
+        "reply_url": "http://ombudsflow.test/reply/abc",
+    },
+    "protocol_notice": lambda lang: {
+        "escalation": {
+            "kind": "protocol",
+            "reason": "",
+            "protocol_number": "П-17/2027",
+            "protocol_date": "2027-02-01",
+            "court": "Галицький районний суд м. Львова"
+            if lang == "uk"
+            else "Halytskyi District Court of Lviv",
+        },
+        "subordinate": {"name": COMMON[lang]["authority"]["name"]},
+        "reply_url": "http://ombudsflow.test/reply/abc",
+    },
+    "urgency_reminder": lambda lang: {
+        "days_left": 1,
+        "urgency_due_at": "2026-11-30T21:59:59Z",
+        "reply_url": "http://ombudsflow.test/reply/abc",
+    },
+    "extension_receipt": lambda lang: {
+        "extension": {
+            "requested_until": "2027-01-20",
+            "requested_at": "2026-12-18T10:00:00Z",
+            "current_due_at": "2026-12-23T21:59:59Z",
+        },
+        "reply_url": "http://ombudsflow.test/reply/abc",
+    },
+    "extension_decision": lambda lang: {
+        "extension": {
+            "decision": "refused",
+            "requested_until": "2027-01-20",
+            "previous_due_at": "2026-12-23T21:59:59Z",
+            "new_due_at": "2026-12-29T21:59:59Z",
+            "grace": True,
+            "note": "Підстав немає." if lang == "uk" else "No grounds.",
+        },
+        "reply_url": "http://ombudsflow.test/reply/abc",
     },
     "reply_receipt": lambda lang: {"reply": {"received_at": "2026-11-30T13:45:00Z"}},
     "closed": lambda lang: {

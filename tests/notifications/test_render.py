@@ -3,6 +3,7 @@ messages the sender wrote in full."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +12,7 @@ from notifications.attachments import Attachment
 from notifications.formatting import format_date, format_datetime, plural
 from notifications.render import render_email
 from notifications.topics import TOPICS, PayloadError
+from tests.conftest import T0
 
 from .payloads import payload
 
@@ -67,8 +69,11 @@ def test_a_language_without_templates_falls_back_to_ukrainian():
 def test_days_agree_with_their_number(days, uk, en):
     assert plural(days, "day", "uk") == uk
     assert plural(days, "day", "en") == en
-    assert f"через {uk} " in render_email(row("reminder", "uk", days_left=days))[1]
-    assert f"прострочено на {uk}." in render_email(row("overdue", "uk", days_overdue=days))[1]
+    # Counted when the letter is written (the test clock: 23.11.2026), from the deadline it names.
+    ahead = (T0 + timedelta(days=days)).isoformat()
+    behind = (T0 - timedelta(days=days)).isoformat()
+    assert f"через {uk} " in render_email(row("reminder", "uk", due_at=ahead))[1]
+    assert f"прострочено на {uk}." in render_email(row("overdue", "uk", due_at=behind))[1]
 
 
 def test_ukrainian_task_counts_in_the_digest():
@@ -92,26 +97,68 @@ def test_dates_are_ukrainian_style_and_times_are_kyiv_time_winter_and_summer():
     assert "отримано 01.12.2026 00:30 (за київським часом)" in text
 
 
-def test_submission_cites_article_15_and_protocol_cites_article_188_40():
+def test_the_act_states_the_term_as_the_law_gives_it_counted_from_receipt():
     text = render_email(row("act_sent", "uk"))[1]
-    assert "статті 15 Закону України «Про Уповноваженого Верховної Ради України з прав людини»" in text
-    assert "у місячний строк" in text
-    request = render_email(
-        row("act_sent", "uk", act={**payload("act_sent")["act"], "kind": "information_request"})
-    )
-    assert "статті 15" not in request[1] and request[0].startswith("Запит про надання інформації № ")
-    protocol = render_email(row("escalation", "uk"))
     assert (
-        "ст. 188-40 КУпАП" in protocol[0]
-        and "статтею 188-40 Кодексу України про адміністративні" in protocol[1]
+        "Строк розгляду — 1 місяць з дня отримання подання (ст. 15 Закону України «Про Уповноваженого" in text
     )
-    superior = render_email(
-        row("escalation", "uk", escalation={"kind": "superior_authority", "reason": "Немає"})
+    assert "строк спливає наступного робочого дня" in text
+    # No date can be promised before the act is received: the letter names none.
+    assert "23.12.2026" not in text and "до " not in text.split("Строк розгляду")[1].split("\n")[0]
+    request = render_email(
+        row(
+            "act_sent",
+            "uk",
+            act={**payload("act_sent")["act"], "kind": "information_request", "statutory_period": "P15D"},
+        )
     )
+    assert request[0].startswith("Запит про надання інформації № ")
+    assert "Строк розгляду — 15 днів з дня отримання запиту" in request[1]
+
+
+def test_an_urgency_date_is_a_request_beside_the_term_never_a_second_deadline():
+    act = {**payload("act_sent")["act"], "urgency_due_at": "2026-12-03T21:59:59Z"}
+    text = render_email(row("act_sent", "uk", act=act))[1]
+    assert "просимо вжити невідкладних заходів і поінформувати Уповноваженого до 03.12.2026" in text
+    assert "Це прохання не скорочує строку, встановленого законом." in text
+
+
+def test_a_letter_without_a_statutory_term_promises_none():
+    act = {
+        **payload("act_sent")["act"],
+        "kind": "letter",
+        "statutory_period": None,
+        "legal_basis": "Лист не є актом реагування за ст. 15: строку, встановленого законом, немає",
+    }
+    text = render_email(row("act_sent", "uk", act=act, due_at=None))[1]
+    assert "Строк розгляду" not in text and "188-40" not in text
+    assert "строку, встановленого законом, немає" in text
+
+
+def test_each_notice_kind_has_its_own_letter():
+    protocol = render_email(row("protocol_notice", "uk"))
+    assert "ст. 188-40 КУпАП" in protocol[0]
+    assert "протокол про адміністративне правопорушення № П-17/2027 від 01.02.2027" in protocol[1]
+    superior = render_email(row("escalation", "uk"))
+    assert superior[0] == "Звернення щодо невиконання рекомендації Р-2026-0007"
     assert (
         "188-40" not in superior[1]
         and "Орган, якому адресовано рекомендацію: Державна установа" in superior[1]
     )
+    assert "у строк 1 місяць з дня отримання цього звернення (ст. 15 Закону)" in superior[1]
+    repeat = render_email(row("repeat_request", "uk"))
+    assert repeat[0] == "Повторний запит щодо рекомендації Р-2026-0007"
+    assert "до 23.12.2026 включно" in repeat[1]
+
+
+def test_extension_letters_say_what_was_received_and_what_was_decided():
+    receipt = render_email(row("extension_receipt", "uk"))
+    assert "клопотання про продовження строку" in receipt[0].lower()
+    assert "Це клопотання, а не відповідь по суті" in receipt[1]
+    assert "До рішення діє чинний строк — до 23.12.2026 включно" in receipt[1]
+    refusal = render_email(row("extension_decision", "uk"))
+    assert refusal[0] == "Відмовлено в продовженні строку розгляду рекомендації Р-2026-0007"
+    assert "строк 23.12.2026 сплив, просимо надати відповідь до 29.12.2026 включно" in refusal[1]
 
 
 def test_overdue_has_a_version_for_the_authority_and_one_for_the_lawyer():

@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from engine.models import HumanTask
+from notifications import delivery
 from workflows import tasks as work
 from workflows.authorities import services as authorities
 from workflows.facilities import services as facilities
@@ -95,9 +96,14 @@ class Scenario:
         work.complete(self.users[by], task.id, data, task.version)
         self.db.session.commit()
 
-    def send_act(self, rec: Recommendation) -> Recommendation:
+    def send_act(self, rec: Recommendation, *, deliver: bool = True) -> Recommendation:
+        """Draft, approve and send the act; with `deliver`, the authority's mail server accepts it
+        now, and that receipt starts the statutory term."""
         self.complete(rec, "draft_act", ACT)
         self.complete(rec, "approve_act", {"approved": True}, by="manager")
+        if deliver:
+            delivery.deliver_due()
+            self.db.session.commit()
         self.db.session.refresh(rec)
         return rec
 

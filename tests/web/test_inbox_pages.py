@@ -15,7 +15,9 @@ from .conftest import Pages, text
 
 @pytest.fixture
 def inbox(scenario, world):
-    """Three places in three regions; on Thursday 26.11 one draft is overdue, one due this week."""
+    """Three places in three regions; on Thursday 26.11 one draft is overdue (critical: due Wednesday
+    25.11, 09:00), one due on Monday 30.11 (high: five days land on Saturday, the working morning is
+    Monday) and one on Thursday 03.12."""
     _kharkiv, kharkiv_admin, kharkiv_finding = scenario.place(
         region="kharkiv",
         kind="pretrial_detention",
@@ -45,7 +47,7 @@ def inbox(scenario, world):
         authority=odesa_admin,
     )
     scenario.clock.advance(days=3)  # Thursday 26.11.2026, 09:00 Kyiv
-    return recs
+    return {**recs, "clock": scenario.clock}
 
 
 def numbers(response) -> list[str]:
@@ -60,15 +62,15 @@ def test_the_inbox_lists_my_groups_tasks_with_names_places_and_due_badges(lawyer
     assert "Підготувати акт реагування" in page
     assert "Львівська виправна колонія № 48" in page and "Харківський слідчий ізолятор" in page
     assert "Адміністрація Львівської виправної колонії № 48" in page
-    assert "Прострочено на 1 день" in page and "Залишилось 2 дні" in page and "Залишилось 7 днів" in page
+    assert "Прострочено на 1 день" in page and "Залишилось 4 дні" in page and "Залишилось 7 днів" in page
     assert "25.11.2026" in page  # dates as the Office writes them, in Kyiv time
     assert "Усі 3" in page and "Мої завдання 0" in page and "Завдання групи 3" in page
-    assert "Прострочені 1" in page and "Строк цього тижня 1" in page
+    assert "Прострочені 1" in page and "Строк цього тижня 0" in page
 
 
 def test_filters_are_get_parameters_and_the_counts_follow_the_other_filters(lawyer, inbox, world):
     assert numbers(lawyer.get("/inbox?overdue=1")) == [inbox["colony"].number]
-    assert numbers(lawyer.get("/inbox?week=1")) == [inbox["sizo"].number]
+    assert numbers(lawyer.get("/inbox?week=1")) == []
     assert numbers(lawyer.get("/inbox?region=odesa")) == [inbox["hospital"].number]
     assert numbers(lawyer.get("/inbox?kind=pretrial_detention")) == [inbox["sizo"].number]
     assert numbers(lawyer.get("/inbox?severity=critical")) == [inbox["colony"].number]
@@ -79,7 +81,10 @@ def test_filters_are_get_parameters_and_the_counts_follow_the_other_filters(lawy
     assert numbers(lawyer.get("/inbox?q=вентиляцію")) == [inbox["colony"].number]
     assert numbers(lawyer.get(f"/inbox?q={inbox['sizo'].number[-4:]}")) == [inbox["sizo"].number]
     filtered = text(lawyer.get("/inbox?region=kharkiv"))
-    assert "Усі 1" in filtered and "Прострочені 0" in filtered and "Строк цього тижня 1" in filtered
+    assert "Усі 1" in filtered and "Прострочені 0" in filtered and "Строк цього тижня 0" in filtered
+    # On Monday 30.11, before 09:00, the week holds the Kharkiv draft and the Odesa one (03.12).
+    inbox["clock"].advance(days=4, hours=-1)
+    assert numbers(lawyer.get("/inbox?week=1")) == [inbox["sizo"].number, inbox["hospital"].number]
     # Nonsense is ignored rather than an error.
     assert (
         lawyer.get("/inbox?scope=everything&page=x&sort=drop&severity=huge&authority=abc").status_code == 200
@@ -189,5 +194,5 @@ def test_english_inbox(lawyer, inbox):
     lawyer.post("/language", {"language": "en"})
     page = text(lawyer.get("/inbox"))
     assert "Draft the act of response" in page
-    assert "1 day overdue" in page and "2 days left" in page and "7 days left" in page
+    assert "1 day overdue" in page and "4 days left" in page and "7 days left" in page
     assert "Lviv Penal Colony No. 48" in page

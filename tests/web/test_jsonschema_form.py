@@ -87,10 +87,12 @@ def test_reply_form_lines_date_and_hints_for_both_branches(en):
     form = jf.build(schema("authority_reply"), {"attachments": ["a.pdf", "b.pdf"]}, language="en")
     by_name = {f.name: f for f in form.fields}
     assert by_name["attachments"].widget == "lines" and by_name["attachments"].value == "a.pdf\nb.pdf"
-    assert by_name["extension_requested_until"].widget == "date"
-    assert by_name["reply_text"].required_when == ["Required when “What you send” is “Reply”."]
-    assert by_name["extension_reason"].required_when == [
-        "Required when “What you send” is “Ask for an extension”."
+    assert set(by_name) == {"reply_text", "measures", "attachments"}  # the reply only: no extension
+    assert by_name["reply_text"].required is True
+    later = jf.build(schema("review_reply"), {}, language="en")
+    assert later.field("follow_up_date").widget == "date"
+    assert later.field("follow_up_date").required_when == [
+        "Required when “Verify again later” is “Yes, set a date”."
     ]
 
 
@@ -120,16 +122,14 @@ def test_messages_go_beside_their_field_and_the_rest_above_the_form(uk):
 def test_parse_types_the_posted_form_and_leaves_out_what_is_empty():
     posted = MultiDict(
         {
-            "reply_action": "reply",
             "reply_text": "  Встановлено вентиляцію.\r\nДругий рядок.  ",
             "measures": "   ",
             "attachments": "акт.pdf\r\n\r\n  фото.jpg \r\n",
-            "extension_requested_until": "",
+            "measures_date": "",
             "smuggled": "1",
         }
     )
     assert jf.parse(schema("authority_reply"), posted) == {
-        "reply_action": "reply",
         "reply_text": "Встановлено вентиляцію.\nДругий рядок.",
         "attachments": ["акт.pdf", "фото.jpg"],
     }

@@ -29,9 +29,33 @@ def test_the_link_shows_the_recommendation_the_act_and_the_reply_form(app, pages
     )
     assert "Вимагаємо забезпечити вентиляцію камер дільниці карантину." in page  # the act
     assert "Подання №" in page and "Представник Уповноваженого з питань НПМ" in page
-    for label in ("Що ви надсилаєте", "Надати відповідь", "Клопотати про продовження строку", "Вжиті заходи"):
+    for label in (
+        "Відповідь по суті",
+        "Вжиті заходи",
+        "Надіслати відповідь",
+        "Клопотати про продовження строку",
+    ):
         assert label in page
+    # The deadline with the law it comes from; the reply and the extension request are apart.
+    assert "Строк, встановлений законом 23.12.2026" in page and "ст. 15 Закону України" in page
     assert "Вхідні" not in page  # no account, no navigation
+
+
+def test_the_first_opening_of_the_link_is_kept_as_proof_of_receipt(app, pages, scenario, world, db):
+    from workflows.recommendations.models import Receipt
+
+    rec = scenario.send_act(scenario.recommendation(), deliver=False)  # the mail server never answered
+    assert rec.status == "awaiting_receipt" and rec.due_at is None
+    scenario.clock.advance(days=2)  # Wednesday 25.11: an official opens the link
+    url = link(app, rec, world.colony_admin)
+    pages.get(url)
+    pages.get(url)  # once is enough
+    db.session.expire_all()
+    receipts = db.session.scalars(sa.select(Receipt).where(Receipt.recommendation_id == rec.id)).all()
+    assert [(r.kind, r.started_term) for r in receipts] == [("link", True)]
+    rec = db.session.get(type(rec), rec.id)
+    # The term counts from that day: 25.12.2026 (Christmas is a working day under martial law).
+    assert rec.status == "awaiting_reply" and rec.due_at.isoformat() == "2026-12-25T21:59:59+00:00"
 
 
 def test_a_reply_through_the_link_is_checked_then_registered(app, pages, scenario, world, db):
@@ -39,7 +63,7 @@ def test_a_reply_through_the_link_is_checked_then_registered(app, pages, scenari
     url = link(app, rec, world.colony_admin)
     pages.get(url)
     task = scenario.task(rec, "authority_reply")
-    refused = pages.post(url, {"version": str(task.version), "reply_action": "reply", "measures": "Заходи."})
+    refused = pages.post(url, {"action": "reply", "version": str(task.version), "measures": "Заходи."})
     assert refused.status_code == 422
     match = re.search(r'id="field-reply_text-error">(.*?)</p>', refused.get_data(as_text=True), re.S)
     assert match and "Обов" in match.group(1)
@@ -47,8 +71,8 @@ def test_a_reply_through_the_link_is_checked_then_registered(app, pages, scenari
     done = pages.post(
         url,
         {
+            "action": "reply",
             "version": str(task.version),
-            "reply_action": "reply",
             "reply_text": "Встановлено припливно-витяжну вентиляцію.",
             "attachments": "акт-введення.pdf\nфото.jpg",
         },
@@ -80,23 +104,23 @@ def test_an_extension_request_through_the_link(app, pages, scenario, world, db):
     url = link(app, rec, world.colony_admin)
     pages.get(url)
     task = scenario.task(rec, "authority_reply")
-    missing = pages.post(url, {"version": str(task.version), "reply_action": "extension"})
+    missing = pages.post(url, {"action": "extension", "requested_until": "2026-12-01"})
     assert missing.status_code == 422
-    body = missing.get_data(as_text=True)
-    assert (
-        'id="field-extension_requested_until-error"' in body and 'id="field-extension_reason-error"' in body
+    body = text(missing)
+    assert "Просіть день, пізніший за чинний строк (23.12.2026)." in body
+    assert "Обґрунтуйте клопотання (щонайменше 10 символів)." in body
+    sent = pages.post(
+        url, {"action": "extension", "requested_until": "2027-01-20", "reason": "Потрібне фінансування."}
     )
-    pages.post(
-        url,
-        {
-            "version": str(task.version),
-            "reply_action": "extension",
-            "extension_requested_until": "2027-01-20",
-            "extension_reason": "Потрібне фінансування.",
-        },
-    )
+    assert sent.status_code == 302
+    page = text(pages.get(url))
+    assert "Ваше клопотання отримано" in page and "Очікує рішення" in page
     db.session.refresh(rec)
     assert rec.extensions[0].requested_until.isoformat() == "2027-01-20"
+    assert rec.extensions[0].requested_by == f"link:authority:{world.colony_admin.id}"
+    # The reply task was not consumed: the authority can still answer.
+    db.session.expire_all()
+    assert db.session.get(HumanTask, task.id).status == "open" and "Надіслати відповідь" in page
 
 
 def test_invalid_and_expired_links_get_a_clear_page(app, pages, scenario, world, monkeypatch):
@@ -116,7 +140,7 @@ def test_a_link_of_another_authority_shows_no_form_and_completes_nothing(app, pa
     page = text(pages.get(url))
     assert "Наразі щодо цієї рекомендації від вас нічого не очікується." in page
     task = scenario.task(rec, "authority_reply")
-    response = pages.post(url, {"version": str(task.version), "reply_action": "reply", "reply_text": "Ні."})
+    response = pages.post(url, {"action": "reply", "version": str(task.version), "reply_text": "Ні."})
     assert response.status_code == 302
     assert "Наразі щодо цієї рекомендації нічого не потрібно відповідати." in text(pages.get(url))
     db.session.expire_all()
@@ -128,7 +152,7 @@ def test_csrf_applies_to_the_reply_form(app, pages, scenario, world, db):
     url = link(app, rec, world.colony_admin)
     task = scenario.task(rec, "authority_reply")
     refused = pages.post(
-        url, {"version": str(task.version), "reply_action": "reply", "reply_text": "Так."}, csrf=False
+        url, {"action": "reply", "version": str(task.version), "reply_text": "Так."}, csrf=False
     )
     assert refused.status_code == 400
     db.session.expire_all()
@@ -141,4 +165,4 @@ def test_english_reply_page(app, pages, scenario, world):
     pages.get(url)
     pages.post("/language", {"language": "en", "next": url})
     page = text(pages.get(url))
-    assert "What you send" in page and "Ask for an extension" in page and "Send" in page
+    assert "Reply" in page and "Ask for an extension of the term" in page and "Send the reply" in page

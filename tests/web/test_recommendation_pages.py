@@ -7,6 +7,7 @@ import json
 import re
 from datetime import timedelta
 
+from engine import timers
 from engine.models import OutboxMessage
 from notifications import delivery
 
@@ -36,28 +37,35 @@ def test_the_list_filters_by_status_deadline_severity_and_text(lawyer, scenario,
     assert listed(lawyer.get("/recommendations?region=lviv")) == [draft.number, waiting.number]
     assert listed(lawyer.get("/recommendations?overdue=1")) == []
     clock.advance(days=40)
+    # Overdue only once the process has recorded the breach (the sweep, every 30 seconds).
+    assert listed(lawyer.get("/recommendations?overdue=1")) == []
+    timers.sweep()
     assert listed(lawyer.get("/recommendations?overdue=1")) == [waiting.number]
     assert listed(lawyer.get("/recommendations?overdue=0")) == [draft.number]
     assert "Прострочено на 10 днів" in text(lawyer.get("/recommendations?overdue=1"))
 
 
 def test_the_page_shows_status_deadline_open_tasks_and_the_story(lawyer, scenario, db):
-    rec = scenario.send_act(scenario.recommendation())
+    rec = scenario.send_act(scenario.recommendation(), deliver=False)
     response = lawyer.get(f"/recommendations/{rec.id}")
     assert response.status_code == 200
     page = text(response)
-    assert f"Рекомендація {rec.number}" in page and "Очікує відповіді" in page
-    assert "23.12.2026 23:59" in page and "Залишився 30 день" not in page and "Залишилось 30 днів" in page
-    assert "Відповідь органу" in page  # the open task
+    assert f"Рекомендація {rec.number}" in page and "Надіслано, очікується отримання" in page
+    assert "Рахується з дня отримання акта; акт ще не отримано" in page
+    assert "Відповідь органу" in page  # the open task: the authority can answer already
     for entry in ("Рекомендацію створено", "Процес розпочато", "Виконано: Підготувати акт реагування"):
         assert entry in page
     assert "Подання № " in page and "надіслано" in page
-    # Every notice with its delivery state: not sent yet, then sent.
+    # Every notice with its delivery state: not sent yet, then sent — and its acceptance is the receipt.
     assert "Надіслано акт реагування" in page and "Очікує надсилання" in page
     assert "Електронна пошта: colony48@example.gov.ua" in page
     delivery.deliver_due(actor="test")
     db.session.commit()
-    assert "Надіслано акт реагування Надіслано" in text(lawyer.get(f"/recommendations/{rec.id}"))
+    page = text(lawyer.get(f"/recommendations/{rec.id}"))
+    assert "Надіслано акт реагування Надіслано" in page and "Очікує відповіді" in page
+    assert "Строк, встановлений законом 23.12.2026 Залишилось 30 днів" in page
+    assert "ст. 15 Закону України «Про Уповноваженого Верховної Ради України з прав людини»" in page
+    assert "Отримано: 23.11.2026" in page and "лист прийнято поштовим сервером адресата" in page
 
 
 def test_a_failed_notice_shows_its_error(lawyer, scenario, db):
@@ -80,7 +88,7 @@ def test_the_diagram_marks_the_current_step_and_the_path_taken(lawyer, scenario)
     marks = highlight(response)
     assert marks["active"] == ["approve_act"]
     assert {"start", "work_deadlines", "draft_act"} <= set(marks["completed"])
-    assert {"flow_start", "flow_to_approve"} <= set(marks["flows"])
+    assert {"flow_start_to_work_deadlines", "flow_draft_act_to_approve_act"} <= set(marks["flows"])
     assert "bpmn-navigated-viewer.production.min.js" in response.get_data(as_text=True)
     xml = lawyer.get(f"/recommendations/{rec.id}/diagram.bpmn")
     assert xml.status_code == 200 and xml.mimetype == "application/xml"
@@ -97,7 +105,7 @@ def test_a_step_done_before_and_open_again_is_painted_as_current(lawyer, scenari
     scenario.complete(rec, "approve_act", {"approved": False, "approval_comment": "Ще раз."}, by="manager")
     marks = highlight(lawyer.get(f"/recommendations/{rec.id}"))
     assert marks["active"] == ["draft_act"] and "draft_act" not in marks["completed"]
-    assert "flow_returned" in marks["flows"]
+    assert "flow_approved_gw_to_merge_draft" in marks["flows"]
 
 
 def test_who_sees_which_recommendation(app, scenario, world):
@@ -112,7 +120,8 @@ def test_who_sees_which_recommendation(app, scenario, world):
     assert "Виявлене порушення" not in story
     assert official.get(f"/recommendations/{rec.id}/diagram.bpmn").status_code == 404
     other = Pages(app.test_client()).as_(world, "other_authority")
-    assert other.get(f"/recommendations/{rec.id}").status_code == 403
+    # Hidden answers like missing: another authority does not learn the recommendation exists.
+    assert other.get(f"/recommendations/{rec.id}").status_code == 404
     assert listed(other.get("/recommendations")) == []
     monitor = Pages(app.test_client()).as_(world, "monitor")  # a member of the visit's group
     story = text(monitor.get(f"/recommendations/{rec.id}"))
@@ -123,6 +132,7 @@ def test_who_sees_which_recommendation(app, scenario, world):
 def test_english_status_names_and_dates(lawyer, scenario, clock):
     rec = scenario.send_act(scenario.recommendation())
     clock.advance(timedelta(days=31))
+    timers.sweep()
     lawyer.post("/language", {"language": "en"})
     page = text(lawyer.get(f"/recommendations/{rec.id}"))
-    assert "Awaiting reply" in page and "23.12.2026 23:59" in page and "1 day overdue" in page
+    assert "Reply overdue" in page and "Statutory deadline 23.12.2026 1 day overdue" in page

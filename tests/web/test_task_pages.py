@@ -10,7 +10,9 @@ import sqlalchemy as sa
 
 from engine import tasks as engine_tasks
 from engine.models import AuditEvent, HumanTask
+from notifications import delivery
 from web.forms import jsonschema_form
+from workflows.recommendations import extensions
 
 from .conftest import Pages, text
 from .scenario import ACT
@@ -188,28 +190,54 @@ def test_every_bundled_form_renders_on_its_task_page(app, scenario, world, clock
             assert field.label in text(response), (element, field.name)
 
     open_page("draft_act", "lawyer")
+    # Before sending: the term each kind of act would give, with its legal basis.
+    preview = text(people["lawyer"].get(f"/tasks/{scenario.task(rec, 'draft_act').id}"))
+    assert "Подання: якщо отримано сьогодні, строк спливає 23.12.2026" in preview
+    assert "Запит про надання інформації: якщо отримано сьогодні, строк спливає 08.12.2026" in preview
+    assert "Лист: строку, встановленого законом, немає" in preview
     scenario.complete(rec, "draft_act", ACT)
     open_page("approve_act", "manager")
-    scenario.complete(rec, "approve_act", {"approved": True}, by="manager")
-    open_page("authority_reply", "authority")
-    scenario.complete(
-        rec,
-        "authority_reply",
-        {
-            "reply_action": "extension",
-            "extension_requested_until": "2027-01-20",
-            "extension_reason": "Бюджет.",
-        },
-        by="authority",
+    assert "якщо отримано сьогодні, строк спливає 23.12.2026" in text(
+        people["manager"].get(f"/tasks/{scenario.task(rec, 'approve_act').id}")
     )
+    scenario.complete(rec, "approve_act", {"approved": True}, by="manager")
+    delivery.deliver_due()
+    scenario.db.session.commit()
+    open_page("authority_reply", "authority")
+    extensions.request(
+        rec,
+        world.colony_admin.id,
+        requested_until="2027-01-20",
+        reason="Потрібне фінансування з бюджету.",
+        actor=world.users["authority"].actor,
+    )
+    scenario.db.session.commit()
     open_page("decide_extension", "lawyer")
     scenario.complete(rec, "decide_extension", {"extension_granted": False, "extension_decision_note": "Ні."})
     scenario.complete(
-        rec,
-        "authority_reply",
-        {"reply_action": "reply", "reply_text": "Частково.", "attachments": ["акт.pdf"]},
-        by="authority",
+        rec, "authority_reply", {"reply_text": "Частково.", "attachments": ["акт.pdf"]}, by="authority"
     )
     open_page("review_reply", "lawyer")
     page = text(people["lawyer"].get(f"/tasks/{scenario.task(rec, 'review_reply').id}"))
     assert "акт.pdf" in page and "Частково." in page and "У продовженні строку відмовлено" in page
+    scenario.complete(
+        rec,
+        "review_reply",
+        {
+            "outcome": "not_implemented",
+            "verification_method": "documents",
+            "verify_later": False,
+            "assessment_note": "Не виконано.",
+        },
+    )
+    open_page("decide_next_steps", "lawyer")
+    scenario.complete(
+        rec, "decide_next_steps", {"next_action": "protocol", "decision_reason": "Невиконання."}
+    )
+    open_page("draw_protocol", "lawyer")
+    scenario.complete(
+        rec,
+        "draw_protocol",
+        {"protocol_number": "П-1", "protocol_date": "2026-11-23", "offender": "Начальник", "court": "Суд"},
+    )
+    open_page("follow_court_case", "lawyer")

@@ -32,7 +32,7 @@ def test_moving_the_shared_clock_through_the_api(api, world, clock):
     assert abs(now - (due + timedelta(days=2))) < timedelta(minutes=1)
 
     swept = api["admin"].post("/api/v1/timers/sweep").json
-    assert "reply_deadline" in [f["element_id"] for f in swept["fired"]]
+    assert "alarm_timer" in [f["element_id"] for f in swept["fired"]]
     overdue = api["lawyer"].get("/api/v1/recommendations?overdue=true").json
     assert [r["id"] for r in overdue["items"]] == [rec["id"]]
     assert overdue["items"][0]["status"] == "reply_overdue"

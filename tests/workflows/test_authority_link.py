@@ -45,7 +45,7 @@ def reply_task(world, db):
 def test_the_addressed_authority_completes_its_task_as_the_link_actor(world, db, reply_task):
     rec, task = reply_task
     result = work.complete_for_authority(
-        world.colony_admin.id, task.id, {"reply_action": "reply", "reply_text": "Виконано."}, task.version
+        world.colony_admin.id, task.id, {"reply_text": "Виконано."}, task.version
     )
     db.session.commit()
     assert result.status == "running"
@@ -61,28 +61,22 @@ def test_the_addressed_authority_completes_its_task_as_the_link_actor(world, db,
 def test_another_authority_may_not(world, reply_task):
     _rec, task = reply_task
     with pytest.raises(Forbidden):
-        work.complete_for_authority(world.regional.id, task.id, {"reply_action": "reply"}, task.version)
+        work.complete_for_authority(world.regional.id, task.id, {"measures": "Заходи."}, task.version)
 
 
 def test_form_errors_and_conflicts_are_translated_like_any_completion(world, db, reply_task):
     _rec, task = reply_task
     with pytest.raises(Invalid) as invalid:
-        work.complete_for_authority(world.colony_admin.id, task.id, {"reply_action": "reply"}, task.version)
+        work.complete_for_authority(world.colony_admin.id, task.id, {"measures": "Заходи."}, task.version)
     assert invalid.value.fields == {"reply_text": ["Обов'язкове поле."]}
     db.session.rollback()
     with pytest.raises(Conflict):
-        work.complete_for_authority(
-            world.colony_admin.id, task.id, {"reply_action": "reply", "reply_text": "Так."}, task.version + 5
-        )
+        work.complete_for_authority(world.colony_admin.id, task.id, {"reply_text": "Так."}, task.version + 5)
     db.session.rollback()
-    work.complete_for_authority(
-        world.colony_admin.id, task.id, {"reply_action": "reply", "reply_text": "Так."}, None
-    )
+    work.complete_for_authority(world.colony_admin.id, task.id, {"reply_text": "Так."}, None)
     db.session.commit()
     with pytest.raises(Conflict) as done:
-        work.complete_for_authority(
-            world.colony_admin.id, task.id, {"reply_action": "reply", "reply_text": "Ще."}, None
-        )
+        work.complete_for_authority(world.colony_admin.id, task.id, {"reply_text": "Ще."}, None)
     assert "вже" in done.value.message
     with pytest.raises(NotFound):
         work.complete_for_authority(world.colony_admin.id, "no-such-task", {}, None)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Flask, g, request
 from flask_babel import gettext as _
 from flask_smorest import Api
 
-from workflows.errors import Forbidden
 from workflows.users import services as users
 
 from ..errors import error_response, http_error
@@ -39,21 +36,6 @@ def authenticate_request():
     return None
 
 
-def require(*roles: str):
-    """Only these roles may call the endpoint (others get 403 with a message in their language)."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            if g.user.role not in roles:
-                raise Forbidden(_("Your role (%(role)s) may not do this.", role=g.user.role))
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
 def init_app(app: Flask, csrf) -> None:
     app.config.update(
         API_TITLE="Ombudsflow API",
@@ -75,8 +57,8 @@ def init_app(app: Flask, csrf) -> None:
     )
     api = OmbudsflowApi(app)
     app.before_request(authenticate_request)
-    from . import documents, grants, recommendations, registry, system, tasks, visits
+    from . import calendar, documents, grants, recommendations, registry, system, tasks, visits
 
-    for module in (registry, visits, recommendations, tasks, system, documents, grants):
+    for module in (registry, visits, recommendations, tasks, system, calendar, documents, grants):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

@@ -7,16 +7,18 @@ from flask import g
 from flask_smorest import Blueprint
 
 from engine.db import db
+from workflows import access
 from workflows.users import grants
 
-from . import present, require
+from ..auth import allowed
+from . import present
 from .schemas import GrantOut, GrantQuery, PersonOut
 
 blp = Blueprint("grants", __name__, url_prefix="/api/v1", description="Permissions and signatories")
 
 
 @blp.route("/grants", methods=["GET"])
-@require("admin")
+@allowed(access.MANAGE_GRANTS)
 @blp.arguments(GrantQuery, location="query")
 @blp.response(200, GrantOut(many=True))
 def list_grants(query):
@@ -25,7 +27,7 @@ def list_grants(query):
 
 
 @blp.route("/users/<int:user_id>/grants/<permission>", methods=["PUT"])
-@require("admin")
+@allowed(access.MANAGE_GRANTS)
 @blp.response(200, GrantOut)
 def grant(user_id, permission):
     """Give the permission (201 when new, 200 when the person already held it); audited."""
@@ -37,7 +39,7 @@ def grant(user_id, permission):
 
 
 @blp.route("/users/<int:user_id>/grants/<permission>", methods=["DELETE"])
-@require("admin")
+@allowed(access.MANAGE_GRANTS)
 @blp.response(204)
 def revoke(user_id, permission):
     """Take the permission away (204 whether or not the person held it); audited."""
@@ -46,7 +48,7 @@ def revoke(user_id, permission):
 
 
 @blp.route("/signatories", methods=["GET"])
-@require("lawyer", "manager", "admin")
+@allowed(access.DRAFT_DOCUMENTS)
 @blp.response(200, PersonOut(many=True))
 def signatories():
     """The only people a document may be signed by (holders of sign_documents), with their position."""

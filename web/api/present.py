@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import get_locale
 
 from engine.clock import clock
-from workflows.recommendations import queries
+from workflows.access import views as access_views
 from workflows.recommendations.models import Recommendation
 
 
@@ -96,7 +96,9 @@ def visit(v) -> dict[str, Any]:
     }
 
 
-def task_summary(t, now=None) -> dict[str, Any]:
+def task_summary(t, now=None, *, internal: bool = True) -> dict[str, Any]:
+    """An open task; outside the Office (`internal` false) without its internal due time or who
+    holds it."""
     now = now or clock.now()
     return {
         "id": t.id,
@@ -104,14 +106,16 @@ def task_summary(t, now=None) -> dict[str, Any]:
         "element_id": t.element_id,
         "role": t.role,
         "candidate_group": t.candidate_group,
-        "assignee": t.assignee,
-        "due_at": t.due_at,
-        "overdue": bool(t.due_at and t.due_at < now and t.status == "open"),
+        "assignee": t.assignee if internal else None,
+        "due_at": t.due_at if internal else None,
+        "overdue": bool(internal and t.due_at and t.due_at < now and t.status == "open"),
         "version": t.version,
     }
 
 
-def recommendation(rec: Recommendation, now=None) -> dict[str, Any]:
+def recommendation(rec: Recommendation, now=None, *, internal: bool = True) -> dict[str, Any]:
+    """The row as every list shows it. Without `internal`, the Office's own dates and ids are
+    left out (an authority's view)."""
     now = now or clock.now()
     return {
         "id": rec.id,
@@ -121,7 +125,11 @@ def recommendation(rec: Recommendation, now=None) -> dict[str, Any]:
         "category": rec.category,
         "status": rec.status,
         "due_at": rec.due_at,
-        "overdue": queries.is_overdue(rec, now),
+        "legal_basis": legal_basis(rec),
+        "received_at": rec.received_at,
+        "urgency_due_at": rec.urgency_due_at,
+        "next_step_at": rec.next_step_at if internal else None,
+        "overdue": rec.is_overdue(now),
         "overdue_since": rec.overdue_since,
         "authority": ref(rec.authority),
         "addressee": ref(rec.addressee),
@@ -130,32 +138,47 @@ def recommendation(rec: Recommendation, now=None) -> dict[str, Any]:
         "finding_id": rec.finding_id,
         "outcome": rec.outcome,
         "close_reason": rec.close_reason,
-        "process_instance_id": rec.process_instance_id,
+        "process_instance_id": rec.process_instance_id if internal else None,
         "created_at": rec.created_at,
         "updated_at": rec.updated_at,
         "closed_at": rec.closed_at,
     }
 
 
-def recommendation_detail(rec: Recommendation, viewer=None) -> dict[str, Any]:
-    """Everything about one recommendation; an authority's official gets only what concerns it."""
+def legal_basis(rec: Recommendation) -> str | None:
+    return (rec.legal_basis_en or rec.legal_basis) if language() == "en" else rec.legal_basis
+
+
+def recommendation_detail(rec: Recommendation, viewer) -> dict[str, Any]:
+    """Everything `viewer` may read of one recommendation: the view of `workflows.access`."""
     now = clock.now()
-    out = recommendation(rec, now)
-    if viewer is not None and viewer.role == "authority":
-        parts = queries.visible_to_authority(rec, viewer.authority_id)
-    else:
-        parts = {
-            "open_tasks": queries.open_tasks(rec),
-            "acts": rec.acts,
-            "replies": rec.replies,
-            "extensions": rec.extensions,
-            "verifications": rec.verifications,
-            "escalations": queries.escalations(rec),
-            "history": queries.timeline(rec),
-        }
-    out.update(parts)
-    out["open_tasks"] = [task_summary(t, now) for t in parts["open_tasks"]]
-    out["history"] = [vars(e) for e in parts["history"]]
+    seen = access_views.view(rec, viewer)
+    out = recommendation(rec, now, internal=seen.insider)
+    if seen.due_at != rec.due_at:  # an authority no longer addressed reads its own deadline
+        out.update(
+            due_at=seen.due_at,
+            legal_basis=(seen.legal_basis_en or seen.legal_basis) if language() == "en" else seen.legal_basis,
+            overdue=False,
+            urgency_due_at=None,
+        )
+    out.update(
+        acts=seen.acts,
+        replies=seen.replies,
+        extensions=seen.extensions,
+        verifications=seen.verifications,
+        escalations=seen.escalations,
+        receipts=seen.receipts,
+        extension_pending=seen.extension_pending is not None,
+        open_tasks=[task_summary(t, now, internal=seen.insider) for t in seen.open_tasks],
+        history=[history_entry(e, seen.show_people) for e in seen.history],
+    )
+    return out
+
+
+def history_entry(entry, show_people: bool) -> dict[str, Any]:
+    out = vars(entry).copy()
+    if not show_people and out.get("actor") and out["actor"].startswith("user:"):
+        out["actor"] = None  # an authority reads what happened, not which of the Office's staff did it
     return out
 
 

@@ -6,10 +6,12 @@ from flask import g
 from flask_smorest import Blueprint
 
 from engine.db import db
+from workflows import access
 from workflows.authorities import services as authorities
 from workflows.facilities import services as facilities
 
-from . import present, require
+from ..auth import allowed
+from . import present
 from .schemas import AuthorityIn, AuthorityOut, AuthorityQuery, FacilityIn, FacilityOut, FacilityQuery
 
 blp = Blueprint("registry", __name__, url_prefix="/api/v1", description="Authorities and places of detention")
@@ -24,7 +26,7 @@ def list_authorities(query):
 
 
 @blp.route("/authorities", methods=["POST"])
-@require("admin")
+@allowed(access.ADMINISTER)
 @blp.arguments(AuthorityIn)
 @blp.response(201, AuthorityOut)
 def create_authority(body):
@@ -51,7 +53,7 @@ def list_facilities(query):
 
 
 @blp.route("/facilities", methods=["POST"])
-@require("admin")
+@allowed(access.ADMINISTER)
 @blp.arguments(FacilityIn)
 @blp.response(201, FacilityOut)
 def create_facility(body):

@@ -251,8 +251,26 @@ class RecommendationOut(Schema):
     severity = fields.String()
     category = fields.String()
     status = fields.String(metadata={"description": f"One of {', '.join(STATUSES)}"})
-    due_at = fields.DateTime(allow_none=True)
-    overdue = fields.Boolean()
+    due_at = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": "The statutory deadline of the request the addressee must answer, counted from "
+            "its receipt over the working-day calendar; the only date ever called overdue"
+        },
+    )
+    legal_basis = fields.String(allow_none=True, metadata={"description": "The law that gives `due_at`"})
+    received_at = fields.DateTime(
+        allow_none=True, metadata={"description": "When the addressee received the act or letter"}
+    )
+    urgency_due_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "A date asked for on critical findings: reminded, never a breach"},
+    )
+    next_step_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "The Office's own next step (follow-up check, hearing); never overdue"},
+    )
+    overdue = fields.Boolean(metadata={"description": "True only while the breach of `due_at` is recorded"})
     overdue_since = fields.DateTime(allow_none=True)
     authority = fields.Nested(Ref, metadata={"description": "The authority it was addressed to"})
     addressee = fields.Nested(Ref, metadata={"description": "The authority that must answer now"})
@@ -290,7 +308,11 @@ class ActOut(Schema):
     text = fields.String()
     addressee_id = Int()
     sent_at = fields.DateTime()
-    due_at = fields.DateTime()
+    statutory_period = fields.String(allow_none=True)
+    legal_basis = fields.String()
+    urgency_due_at = fields.DateTime(allow_none=True)
+    received_at = fields.DateTime(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
 
 
 class ReplyOut(Schema):
@@ -300,7 +322,9 @@ class ReplyOut(Schema):
     measures = fields.String()
     attachments = fields.List(fields.String())
     received_at = fields.DateTime()
+    deadline_at = fields.DateTime(allow_none=True, metadata={"description": "The deadline in force"})
     was_overdue = fields.Boolean()
+    days_late = Int(allow_none=True, metadata={"description": "Days after the deadline it came"})
 
 
 class ExtensionOut(Schema):
@@ -308,6 +332,7 @@ class ExtensionOut(Schema):
     requested_until = fields.Date()
     reason = fields.String()
     requested_at = fields.DateTime()
+    previous_due_at = fields.DateTime(allow_none=True)
     decision = fields.String(allow_none=True)
     new_due_at = fields.DateTime(allow_none=True)
     decision_note = fields.String()
@@ -329,6 +354,8 @@ class EscalationOut(Schema):
     target_authority_id = Int(allow_none=True)
     reason = fields.String()
     due_at = fields.DateTime(allow_none=True)
+    legal_basis = fields.String()
+    received_at = fields.DateTime(allow_none=True)
     protocol_number = fields.String(allow_none=True)
     protocol_date = fields.Date(allow_none=True)
     offender = fields.String(allow_none=True)
@@ -341,7 +368,21 @@ class EscalationOut(Schema):
     created_at = fields.DateTime()
 
 
+class ReceiptOut(Schema):
+    id = Int()
+    authority_id = Int()
+    act_id = Int(allow_none=True)
+    escalation_id = Int(allow_none=True)
+    kind = fields.String(metadata={"description": "email (accepted by the mail server), link, paper, reply"})
+    received_at = fields.DateTime()
+    incoming_number = fields.String(allow_none=True)
+    note = fields.String()
+    started_term = fields.Boolean(metadata={"description": "This receipt started the statutory term"})
+
+
 class RecommendationDetail(RecommendationOut):
+    extension_pending = fields.Boolean(metadata={"description": "An extension request awaits a decision"})
+    receipts = fields.List(fields.Nested(ReceiptOut))
     open_tasks = fields.List(fields.Nested(TaskSummary))
     acts = fields.List(fields.Nested(ActOut))
     replies = fields.List(fields.Nested(ReplyOut))
@@ -393,6 +434,11 @@ class TaskPageOut(PageMeta):
 
 
 class TaskDetail(TaskOut):
+    deadline_preview = fields.List(
+        fields.Nested("TermPreviewOut"),
+        allow_none=True,
+        metadata={"description": "Before an act is sent: for each kind of act, its term if received today"},
+    )
     form = fields.Dict(allow_none=True, metadata={"description": "The task's JSON Schema"})
     draft = fields.Dict(allow_none=True)
     draft_saved_at = fields.DateTime(allow_none=True)
@@ -658,3 +704,75 @@ class GrantOut(Schema):
     permission = fields.String(metadata={"description": "sign_documents or draw_protocols"})
     granted_at = fields.DateTime()
     granted_by = fields.String()
+
+
+# --- the legal cycle: extension requests, receipts, term previews, the calendar ---------------------
+
+
+class ExtensionRequestIn(Schema):
+    class Meta:
+        unknown = "raise"
+
+    requested_until = fields.String(
+        required=True, metadata={"description": "ISO date, after the current deadline"}
+    )
+    reason = fields.String(required=True, validate=validate.Length(max=5000))
+
+
+class ReceiptIn(Schema):
+    class Meta:
+        unknown = "raise"
+
+    received_on = fields.String(required=True, metadata={"description": "ISO date of receipt (paper post)"})
+    incoming_number = fields.String(load_default="", validate=validate.Length(max=60))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class TermPreviewOut(Schema):
+    act_kind = fields.String()
+    statutory_period = fields.String(allow_none=True)
+    legal_basis = fields.String()
+    if_received_today = fields.DateTime(
+        allow_none=True, metadata={"description": "The end of the term if the act were received today"}
+    )
+    urgency_due_at = fields.DateTime(allow_none=True)
+
+
+class CalendarDayOut(Schema):
+    day = fields.Date()
+    kind = fields.String(metadata={"description": "holiday, day_off or working_day"})
+    name_uk = fields.String()
+    name_en = fields.String()
+    source = fields.String()
+    non_working = fields.Boolean(metadata={"description": "Whether the day is non-working now"})
+
+
+class CalendarOut(Schema):
+    martial_law = fields.Boolean(
+        metadata={"description": "Martial law: public holidays are working days (law 2136-IX)"}
+    )
+    years = fields.List(fields.Integer())
+    days = fields.List(fields.Nested(CalendarDayOut))
+
+
+class CalendarQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+
+
+class CalendarDayIn(Schema):
+    class Meta:
+        unknown = "raise"
+
+    kind = fields.String(required=True)
+    name_uk = fields.String(required=True)
+    name_en = fields.String(load_default="")
+
+
+class CalendarSettingsIn(Schema):
+    class Meta:
+        unknown = "raise"
+
+    martial_law = fields.Boolean(required=True)

@@ -14,9 +14,10 @@ from engine.clock import clock
 from engine.db import db
 from engine.models import Deployment
 from notifications import delivery
+from workflows import access
 from workflows.errors import Conflict
 
-from . import require
+from ..auth import allowed
 from .schemas import (
     ClockIn,
     ClockOut,
@@ -40,7 +41,7 @@ def me():
 
 
 @blp.route("/users", methods=["GET"])
-@require("lawyer", "manager", "admin")
+@allowed(access.LIST_COLLEAGUES)
 @blp.arguments(UserQuery, location="query")
 @blp.response(200, UserOut(many=True))
 def list_users(query):
@@ -69,7 +70,7 @@ def get_clock():
 
 
 @blp.route("/clock", methods=["PUT"])
-@require("admin")
+@allowed(access.ADMINISTER)
 @blp.arguments(ClockIn)
 @blp.response(200, ClockOut)
 def set_clock(body):
@@ -85,7 +86,7 @@ def set_clock(body):
 
 
 @blp.route("/timers/sweep", methods=["POST"])
-@require("admin")
+@allowed(access.ADMINISTER)
 @blp.response(200, SweepOut)
 def sweep():
     """Fire every timer due now and deliver due outbox rows, instead of waiting for the scheduler."""
@@ -110,7 +111,7 @@ def sweep():
 
 
 @blp.route("/deployments", methods=["GET"])
-@require("admin", "designer")
+@allowed(access.DEPLOY)
 @blp.response(200, DeploymentOut(many=True))
 def list_deployments():
     rows = db.session.scalars(sa.select(Deployment).order_by(Deployment.id.desc()).limit(100)).all()
@@ -118,7 +119,7 @@ def list_deployments():
 
 
 @blp.route("/deployments", methods=["POST"])
-@require("admin", "designer")
+@allowed(access.DEPLOY)
 @blp.arguments(DeploymentIn)
 @blp.response(201, DeploymentOut)
 def deploy(body):
@@ -155,14 +156,14 @@ def _deployment(d, created, versions=None):
 
 
 @blp.route("/incidents", methods=["GET"])
-@require("admin")
+@allowed(access.ADMINISTER)
 @blp.response(200, IncidentOut(many=True))
 def list_incidents():
     return timers.open_incidents()
 
 
 @blp.route("/incidents/<int:incident_id>/retry", methods=["POST"])
-@require("admin")
+@allowed(access.ADMINISTER)
 @blp.response(200, IncidentOut)
 def retry_incident(incident_id):
     incident = timers.retry_incident(incident_id, actor=g.user.actor)
@@ -171,7 +172,7 @@ def retry_incident(incident_id):
 
 
 @blp.route("/outbox/failed", methods=["GET"])
-@require("admin")
+@allowed(access.ADMINISTER)
 @blp.response(200, OutboxOut(many=True))
 def failed_deliveries():
     """Deliveries that gave up (or were interrupted) and wait for an admin."""
@@ -179,7 +180,7 @@ def failed_deliveries():
 
 
 @blp.route("/outbox/<int:message_id>/retry", methods=["POST"])
-@require("admin")
+@allowed(access.ADMINISTER)
 @blp.response(200, OutboxOut)
 def retry_delivery(message_id):
     row = delivery.retry(message_id, actor=g.user.actor)

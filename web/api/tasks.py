@@ -7,8 +7,9 @@ from flask_smorest import Blueprint
 
 from engine import tasks as engine_tasks
 from engine.db import db
-from workflows import inbox
+from workflows import access, inbox
 from workflows import tasks as work
+from workflows.recommendations import preview as terms_preview
 
 from . import present
 from .schemas import (
@@ -42,7 +43,12 @@ def list_tasks(query):
 
 
 def _detail(task):
-    return present.task_detail(task, work.recommendation_of(task), engine_tasks.form_of(task))
+    rec = work.recommendation_of(task)
+    out = present.task_detail(task, rec, engine_tasks.form_of(task))
+    out["deadline_preview"] = (
+        terms_preview.for_task(task, rec) if access.can(g.user, access.SEE_INTERNAL_HISTORY) else None
+    )
+    return out
 
 
 @blp.route("/tasks/<task_id>", methods=["GET"])

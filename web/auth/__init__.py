@@ -13,6 +13,7 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 
 from engine import audit
 from engine.db import db
+from workflows import access
 from workflows.users import services as users
 from workflows.users.models import User
 
@@ -52,19 +53,18 @@ def init_app(app: Flask) -> None:
             g.user = current_user if current_user.is_authenticated else None
 
 
-def roles_required(*roles: str):
-    """Pages only these roles may open; others get a 403 page in their language."""
+def allowed(capability: str):
+    """Pages and API endpoints only people with this capability (`workflows.access`) may use;
+    others get 403 in their language. Without a signed-in person, pages ask to sign in (the API
+    has already answered 401 before any view runs)."""
 
     def decorate(view):
         @wraps(view)
-        @login_required
         def wrapper(*args, **kwargs):
-            if g.user.role not in roles:
-                from workflows.errors import Forbidden
-
-                from ..labels import label
-
-                raise Forbidden(_("Your role (%(role)s) may not do this.", role=label("role", g.user.role)))
+            user = g.get("user")
+            if user is None:
+                return login_manager.unauthorized()
+            access.require(user, capability)
             return view(*args, **kwargs)
 
         return wrapper

@@ -18,15 +18,15 @@ from engine import errors as engine_errors
 from engine.clock import clock
 from engine.db import db
 from engine.models import DesignDraft, InstanceMigration, ProcessDefinition
+from workflows import access
 
-from ..auth import roles_required
+from ..auth import allowed
 from ..forms import jsonschema_form
 from ..labels import language
 from . import catalog, forms_editor, messages, strings, views
 from .params import parse_json_object, parse_moment
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")
-ROLES = ("designer", "admin")
 
 
 def _draft(draft_id: int) -> DesignDraft:
@@ -44,7 +44,7 @@ def _page_strings() -> str:
 
 
 @bp.route("", methods=["GET"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def index():
     open_drafts = drafts.open_drafts()
     return render_template(
@@ -57,7 +57,7 @@ def index():
 
 
 @bp.route("/drafts", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def new_draft():
     """A draft of a deployed bundle; `open` names the file to edit first."""
     raw = request.form.get("deployment_id", "")
@@ -72,7 +72,7 @@ def new_draft():
 
 
 @bp.route("/import", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def import_diagram():
     """A diagram from another tool (Camunda Modeler, Signavio, the OMG reference models…) as a new
     draft: it opens in the modeler, laid out if it has no layout, with what the engine needs."""
@@ -131,13 +131,13 @@ def _render_draft(draft: DesignDraft, status: int = 200, **extra):
 
 
 @bp.route("/drafts/<int:draft_id>", methods=["GET"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def draft(draft_id: int):
     return _render_draft(_draft(draft_id))
 
 
 @bp.route("/drafts/<int:draft_id>/deploy", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def deploy(draft_id: int):
     """Deploy the whole draft as a new version (errors block; warnings need a note)."""
     draft = _draft(draft_id)
@@ -177,7 +177,7 @@ def deploy(draft_id: int):
 
 
 @bp.route("/drafts/<int:draft_id>/discard", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def discard(draft_id: int):
     draft = _draft(draft_id)
     try:
@@ -191,7 +191,7 @@ def discard(draft_id: int):
 
 
 @bp.route("/drafts/<int:draft_id>/files", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def add_file(draft_id: int):
     """A new file in the draft: a form, a decision table or a text resource, from a starting text."""
     draft = _draft(draft_id)
@@ -210,7 +210,7 @@ def add_file(draft_id: int):
 
 
 @bp.route("/drafts/<int:draft_id>/files/<path:filename>", methods=["GET"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def edit_file(draft_id: int, filename: str):
     """The editor for the file's kind: the BPMN modeler, the DMN editor, the form editor, or text."""
     draft = _draft(draft_id)
@@ -236,7 +236,7 @@ def edit_file(draft_id: int, filename: str):
 
 
 @bp.route("/drafts/<int:draft_id>/files/<path:filename>", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def save_file(draft_id: int, filename: str):
     """Save a file from the form and text editors (the modelers save through the JSON route)."""
     draft = _draft(draft_id)
@@ -263,7 +263,7 @@ def save_file(draft_id: int, filename: str):
 
 
 @bp.route("/api/drafts/<int:draft_id>/files/<path:filename>", methods=["GET"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def api_file(draft_id: int, filename: str):
     draft = _draft(draft_id)
     if filename not in draft.files:
@@ -272,7 +272,7 @@ def api_file(draft_id: int, filename: str):
 
 
 @bp.route("/api/drafts/<int:draft_id>/files/<path:filename>", methods=["PUT"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def api_save_file(draft_id: int, filename: str):
     draft = _draft(draft_id)
     content = request.get_data(as_text=True)
@@ -293,13 +293,13 @@ def _json_error(status: int, code: str, message: str, fields: dict | None = None
 
 
 @bp.route("/api/drafts/<int:draft_id>/check", methods=["GET"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def api_check(draft_id: int):
     return jsonify(views.check_view(_draft(draft_id)))
 
 
 @bp.route("/api/drafts/<int:draft_id>/catalog", methods=["GET"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def api_catalog(draft_id: int):
     """What the properties panel offers: the draft's forms and decision tables, the operators."""
     draft = _draft(draft_id)
@@ -315,14 +315,14 @@ def api_catalog(draft_id: int):
 
 
 @bp.route("/api/operators", methods=["GET"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def api_operators():
     """The engine's registry of service operators (`engine.services.names()`) with their parameters."""
     return jsonify(catalog.operators())
 
 
 @bp.route("/api/drafts/<int:draft_id>/decisions/<decision_id>/evaluate", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def api_evaluate(draft_id: int, decision_id: str):
     """The "try it" panel: evaluate the draft's table (parsed in memory) for the inputs typed."""
     draft = _draft(draft_id)
@@ -351,7 +351,7 @@ def api_evaluate(draft_id: int, decision_id: str):
 
 
 @bp.route("/forms/preview", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def form_preview():
     """The form as the task page draws it (the same code), for the schema being edited."""
     return forms_editor.preview(request.form)
@@ -361,7 +361,7 @@ def form_preview():
 
 
 @bp.route("/processes/<process_id>", methods=["GET"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def process(process_id: str):
     try:
         history = versions.history(process_id)
@@ -385,7 +385,7 @@ def process(process_id: str):
 
 
 @bp.route("/processes/<process_id>/start-version", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def start_version(process_id: str):
     raw = request.form.get("version", "")
     try:
@@ -405,7 +405,7 @@ def start_version(process_id: str):
 
 
 @bp.route("/processes/<process_id>/versions/<int:number>", methods=["GET"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def version(process_id: str, number: int):
     """One version: who, when, why, and what changed from the one before (listed and coloured)."""
     try:
@@ -443,7 +443,7 @@ def _bpmn_file_of(definition: ProcessDefinition) -> str | None:
 
 
 @bp.route("/deployments/<int:deployment_id>/files/<path:filename>", methods=["GET"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def deployment_file(deployment_id: int, filename: str):
     files = versions.files_of(deployment_id)
     if filename not in files:
@@ -457,7 +457,7 @@ def deployment_file(deployment_id: int, filename: str):
 
 
 @bp.route("/processes/<process_id>/migrate", methods=["GET", "POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def migrate(process_id: str):
     """Preview, dry run, or move the running instances of one version to another."""
     try:
@@ -531,7 +531,7 @@ def _int(raw, default: int) -> int:
 
 
 @bp.route("/migrations/<int:migration_id>", methods=["GET"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def migration_result(migration_id: int):
     record = db.session.get(InstanceMigration, migration_id)
     if record is None:
@@ -557,7 +557,7 @@ def migration_result(migration_id: int):
 
 
 @bp.route("/migrations/<int:migration_id>/undo", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def undo_migration(migration_id: int):
     try:
         result = migration.undo(migration_id, actor=g.user.actor)
@@ -582,7 +582,7 @@ def undo_migration(migration_id: int):
 
 
 @bp.route("/drafts/<int:draft_id>/test-runs", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def start_test_run(draft_id: int):
     draft = _draft(draft_id)
     errors: dict[str, list[str]] = {}
@@ -659,13 +659,13 @@ def _render_run(run, status: int = 200, **extra):
 
 
 @bp.route("/test-runs/<int:run_id>", methods=["GET"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def test_run(run_id: int):
     return _render_run(_run(run_id))
 
 
 @bp.route("/test-runs/<int:run_id>/tasks/<task_id>", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def test_run_complete(run_id: int, task_id: str):
     run = _run(run_id)
     draft = db.session.get(DesignDraft, run.draft_id)
@@ -699,7 +699,7 @@ def test_run_complete(run_id: int, task_id: str):
 
 
 @bp.route("/test-runs/<int:run_id>/clock", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def test_run_clock(run_id: int):
     run = _run(run_id)
     to = parse_moment(request.form.get("to", ""))
@@ -727,7 +727,7 @@ def test_run_clock(run_id: int):
 
 
 @bp.route("/test-runs/<int:run_id>/messages", methods=["POST"])
-@roles_required(*ROLES)
+@allowed(access.DEPLOY)
 def test_run_message(run_id: int):
     run = _run(run_id)
     payload, problem = parse_json_object(request.form.get("payload", ""))

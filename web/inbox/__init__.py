@@ -9,32 +9,30 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from workflows import inbox
+from workflows import access, inbox
 from workflows.visits.models import SEVERITIES
 
 from .. import registry
-from ..auth import roles_required
+from ..auth import allowed
 from ..people import actor_names
 from ..tasks.kinds import task_kinds, task_label
 from . import params
 
 bp = Blueprint("inbox", __name__)
 
-INBOX_ROLES = ("lawyer", "manager", "admin", "authority", "designer")
-
 
 @bp.route("/")
 @login_required
 def home():
-    if g.user.role == "monitor":
+    if access.can(g.user, access.USE_INBOX):
+        return redirect(url_for("inbox.index"))
+    if access.can(g.user, access.RECORD_VISITS):
         return redirect(url_for("visit.index"))
-    if g.user.role == "designer":
-        return redirect(url_for("recommendation.index"))
-    return redirect(url_for("inbox.index"))
+    return redirect(url_for("recommendation.index"))
 
 
 @bp.route("/inbox")
-@roles_required(*INBOX_ROLES)
+@allowed(access.USE_INBOX)
 def index():
     filters = params.filters_from(request.args)
     page = inbox.inbox(g.user, filters)
@@ -53,5 +51,5 @@ def index():
             "severities": [(s, s) for s in SEVERITIES],
             "tasks": task_kinds(),
         },
-        staff=g.user.role in ("lawyer", "manager", "admin"),
+        staff=access.can(g.user, access.HAND_OVER_TASKS),
     )

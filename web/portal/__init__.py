@@ -1,7 +1,9 @@
-"""The authority's reply page behind the signed link of its letter (/respond/<token>): no account;
-the signature says which authority answers which recommendation. It shows the recommendation and
-the latest act of response and, while the authority has an open task on it, the reply form (reply
-or ask for an extension), completed as the actor `link:authority:<id>`. CSRF applies as everywhere."""
+"""The authority's page behind the signed link of its letters (/respond/<token>): no account; the
+signature says which authority answers which recommendation. It shows what was sent to that
+authority (the view of `workflows.access.views.for_authority`), the deadline with its legal basis,
+and — while the recommendation is open — the reply form and the extension request, apart: asking
+for more time never takes the reply away. The first opening of the link is kept as proof of
+receipt. CSRF applies as everywhere."""
 
 from __future__ import annotations
 
@@ -9,11 +11,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine import tasks as engine_tasks
+from engine.clock import clock
 from engine.db import db
 from workflows import links
 from workflows import tasks as work
+from workflows.access import views
+from workflows.actors import link_actor
 from workflows.authorities.models import Authority
 from workflows.errors import Conflict, Invalid
+from workflows.recommendations import extensions, receipts
 from workflows.recommendations.models import Recommendation
 
 from ..forms import jsonschema_form
@@ -35,10 +41,12 @@ def _render(token, rec, authority, task, values=None, errors=None, status=200, *
         token=token,
         rec=rec,
         authority=authority,
-        act=rec.acts[-1] if rec.acts else None,
-        replies=[r for r in rec.replies if r.authority_id == authority.id],
+        view=views.for_authority(rec, authority.id, with_history=False),
+        overdue=rec.is_overdue(clock.now()),
         task=task,
         form=form,
+        extension_errors=extra.pop("extension_errors", {}),
+        extension_values=extra.pop("extension_values", {}),
         **extra,
     ), status
 
@@ -53,9 +61,14 @@ def respond(token: str):
     authority = db.session.get(Authority, authority_id)
     if rec is None or authority is None:
         return _invalid(False)
-    task = work.open_task_for_authority(rec, authority_id)
     if request.method == "GET":
-        return _render(token, rec, authority, task)
+        # The first opening of the link proves the letter arrived (kept, and it may start the term).
+        if receipts.link_opened(rec, authority) is not None:
+            db.session.commit()
+        return _render(token, rec, authority, work.open_task_for_authority(rec, authority_id))
+    if request.form.get("action") == "extension":
+        return _request_extension(token, rec, authority)
+    task = work.open_task_for_authority(rec, authority_id)
     if task is None:
         flash(_("There is nothing to answer on this recommendation at the moment."), "info")
         return redirect(url_for("portal.respond", token=token))
@@ -70,5 +83,39 @@ def respond(token: str):
     except Conflict as exc:
         db.session.rollback()
         return _render(token, rec, authority, task, data, None, 409, conflict=exc.message)
-    flash(_("Thank you. Your answer has been received and registered."), "success")
+    flash(_("Thank you. Your reply has been received and registered."), "success")
+    return redirect(url_for("portal.respond", token=token))
+
+
+def _request_extension(token, rec, authority):
+    values = {k: request.form.get(k, "") for k in ("requested_until", "reason")}
+    try:
+        extensions.request(
+            rec,
+            authority.id,
+            requested_until=values["requested_until"],
+            reason=values["reason"],
+            actor=link_actor(authority.id),
+        )
+        db.session.commit()
+    except (Invalid, Conflict) as exc:
+        db.session.rollback()
+        task = work.open_task_for_authority(rec, authority.id)
+        return _render(
+            token,
+            rec,
+            authority,
+            task,
+            status=exc.status,
+            extension_errors=exc.fields,
+            extension_values=values,
+            extension_message=exc.message,
+        )
+    flash(
+        _(
+            "Your extension request has been received; the decision will be sent to you. "
+            "You can still send your reply at any time."
+        ),
+        "success",
+    )
     return redirect(url_for("portal.respond", token=token))

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from engine.db import db
 from engine.models import ProcessInstance
+from workflows.access.views import RecommendationView
 from workflows.authorities.models import Authority
-from workflows.recommendations import queries
-from workflows.recommendations.models import Recommendation
 
 from ..filters import kyiv_date
 from ..forms import jsonschema_form
@@ -97,26 +97,59 @@ def _notice(entry) -> Item:
     )
 
 
-def _records(rec: Recommendation, escalations) -> list[Item]:
+def _records(view: RecommendationView) -> list[Item]:
     items = []
-    for act in rec.acts:
+    for act in view.acts:
+        lines = [act.signatory]
+        if act.legal_basis:
+            lines.append(_("Term: %(basis)s", basis=act.legal_basis))
+        if act.urgency_due_at:
+            lines.append(_("Urgency request: act by %(date)s", date=kyiv_date(act.urgency_due_at)))
+        if act.due_at:
+            lines.insert(0, _("Reply due %(date)s", date=kyiv_date(act.due_at)))
         items.append(
             Item(
                 act.sent_at,
                 "record",
                 "act",
                 _("%(kind)s № %(number)s sent", kind=label("act_kind", act.kind), number=act.number),
-                lines=[_("Reply due %(date)s", date=kyiv_date(act.due_at)), act.signatory],
+                lines=lines,
             )
         )
-    for reply in rec.replies:
+    for r in view.receipts:
+        lines = [label("receipt_kind", r.kind)]
+        if r.incoming_number:
+            lines.append(_("Incoming № %(number)s", number=r.incoming_number))
+        if r.note:
+            lines.append(r.note[:300])
+        if r.started_term:
+            lines.append(_("The term counts from this day."))
+        items.append(
+            Item(
+                r.received_at,
+                "record",
+                "receipt",
+                _("Received: %(date)s", date=kyiv_date(r.received_at)),
+                lines=lines,
+            )
+        )
+    for reply in view.replies:
         lines = [reply.text[:300]]
         if reply.attachments:
             lines.append(_("Attachments: %(names)s", names=", ".join(reply.attachments)))
         if reply.was_overdue:
-            lines.append(_("Received after the deadline."))
+            lines.append(
+                ngettext(
+                    "Received %(num)d day after the deadline of %(date)s.",
+                    "Received %(num)d days after the deadline of %(date)s.",
+                    reply.days_late or 1,
+                    date=kyiv_date(reply.deadline_at),
+                )
+                if reply.deadline_at
+                else _("Received after the deadline.")
+            )
         items.append(Item(reply.received_at, "record", "reply", label("record", "reply"), lines=lines))
-    for x in rec.extensions:
+    for x in view.extensions:
         items.append(
             Item(
                 x.requested_at,
@@ -135,34 +168,37 @@ def _records(rec: Recommendation, escalations) -> list[Item]:
                     x.decided_at, "record", "extension", label("extension_decision", x.decision), lines=lines
                 )
             )
-    for v in rec.verifications:
+    for v in view.verifications:
         title = f"{label('record', 'verification')}: {label('outcome', v.outcome)}"
         lines = [label("verification_method", v.method)] + ([v.note[:300]] if v.note else [])
         items.append(Item(v.verified_at, "record", "verification", title, lines=lines))
-    for e in escalations:
+    for e in view.escalations:
         lines = [e.reason[:300]] if e.reason else []
         if e.target_authority_id and e.kind == "superior_authority":
             lines.insert(0, named(db.session.get(Authority, e.target_authority_id)))
+        if e.due_at:
+            lines.append(_("Reply due %(date)s", date=kyiv_date(e.due_at)))
         items.append(
             Item(e.created_at, "record", "escalation", label("escalation_kind", e.kind), lines=lines)
         )
     return items
 
 
-# What an authority's official reads of the story: the documents exchanged with it, not the
-# Office's internal steps (who claimed what, the lawyers' deliberations, the notices to others).
-AUTHORITY_RECORDS = ("act", "reply", "extension")
-
-
-def items(rec: Recommendation, instance: ProcessInstance | None, *, insider: bool = True) -> list[Item]:
-    if not insider:
-        records = [i for i in _records(rec, []) if i.code in AUTHORITY_RECORDS]
-        return sorted(records, key=lambda item: item.at)
-    entries = [e for e in queries.timeline(rec) if e.event not in QUIET_EVENTS]
-    names = actor_names(
-        [e.actor for e in entries] + [e.details.get("to") for e in entries if e.event == "task_reassigned"]
+def items(view: RecommendationView, instance: ProcessInstance | None) -> list[Item]:
+    """The story as `view` may read it: the Office's whole log for insiders; for an authority the
+    records of its own exchange and the notices it was sent."""
+    entries = [e for e in view.history if e.event not in QUIET_EVENTS]
+    if not view.insider:
+        entries = [e for e in entries if e.kind == "notice"]
+    names = (
+        actor_names(
+            [e.actor for e in entries]
+            + [e.details.get("to") for e in entries if e.event == "task_reassigned"]
+        )
+        if view.show_people
+        else {}
     )
     out = [_audit(e, instance, names) if e.kind == "audit" else _notice(e) for e in entries]
-    out += _records(rec, queries.escalations(rec))
+    out += _records(view)
     out.sort(key=lambda item: (item.at, ORDER[item.kind]))
     return out

@@ -12,9 +12,11 @@ from flask_login import login_required
 
 from engine import tasks as engine_tasks
 from engine.db import db
+from workflows import access
 from workflows import tasks as work
+from workflows.access import views
 from workflows.errors import Conflict, DomainError, Invalid
-from workflows.recommendations import queries
+from workflows.recommendations import preview as terms_preview
 
 from ..auth import safe_next
 from ..forms import jsonschema_form
@@ -40,7 +42,7 @@ def render_task(task, values: dict[str, Any], errors: dict[str, list[str]] | Non
     schema = engine_tasks.form_of(task)
     rec = work.recommendation_of(task)
     form = jsonschema_form.build(schema, values, errors, language())
-    staff = g.user.role in ("lawyer", "manager", "admin", "designer")
+    staff = access.can(g.user, access.SEE_INTERNAL_HISTORY)
     people = actor_names([task.assignee, task.completed_by])
     extra.setdefault("version", task.version)
     return render_template(
@@ -49,13 +51,16 @@ def render_task(task, values: dict[str, Any], errors: dict[str, list[str]] | Non
         title=task_label(task.element_id, task.name),
         form=form,
         rec=rec,
-        escalations=queries.escalations(rec) if rec and staff else [],
+        view=views.view(rec, g.user, with_history=False) if rec else None,
+        preview=terms_preview.for_task(task, rec) if rec and staff else None,
         staff=staff,
         people=people,
         next_url=request.values.get("next", ""),
         may_claim=task.status == "open" and task.assignee is None,
         mine=task.assignee == g.user.actor,
-        held_by_other=bool(task.assignee) and task.assignee != g.user.actor and g.user.role != "admin",
+        held_by_other=bool(task.assignee)
+        and task.assignee != g.user.actor
+        and not access.can(g.user, access.ADMINISTER),
         **extra,
     )
 

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from engine.db import db
+from workflows import access
 from workflows.errors import Invalid
 from workflows.recommendations import services as recommendations
 from workflows.visits import queries
@@ -15,13 +16,10 @@ from workflows.visits import services as visits
 from workflows.visits.models import FINDING_CATEGORIES, MEMBER_ROLES, SEVERITIES, VISIT_KINDS
 
 from .. import registry
-from ..auth import roles_required
+from ..auth import allowed
 from . import forms
 
 bp = Blueprint("visit", __name__)
-
-VISIT_ROLES = ("lawyer", "manager", "admin", "monitor", "designer")
-RECORD_ROLES = visits.MAY_RECORD
 
 
 def _choices():
@@ -36,15 +34,17 @@ def _choices():
 
 
 @bp.route("/visits")
-@roles_required(*VISIT_ROLES)
+@allowed(access.SEE_VISITS)
 def index():
     page = request.args.get("page", "1")
     result = queries.listing(g.user, page=int(page) if page.isdigit() else 1)
-    return render_template("visits/index.html", result=result, may_record=g.user.role in RECORD_ROLES)
+    return render_template(
+        "visits/index.html", result=result, may_record=access.can(g.user, access.RECORD_VISITS)
+    )
 
 
 @bp.route("/visits/new", methods=["GET", "POST"])
-@roles_required(*RECORD_ROLES)
+@allowed(access.RECORD_VISITS)
 def new():
     values = forms.visit_values(request.form if request.method == "POST" else request.args)
     errors: dict[str, list[str]] = {}
@@ -67,7 +67,7 @@ def new():
 
 
 @bp.route("/visits/facility-options")
-@roles_required(*RECORD_ROLES)
+@allowed(access.RECORD_VISITS)
 def facility_options():
     """The facility select for a region (htmx swaps it in when the region changes)."""
     region = request.args.get("region") or None
@@ -82,7 +82,7 @@ def _render_visit(visit, status=200, **forms_state):
         visit=visit,
         by_finding=queries.recommendations_by_finding(visit),
         addressees=[(a.id, a) for a in registry.authority_chain(visit.facility.authority)],
-        may_record=g.user.role in RECORD_ROLES,
+        may_record=access.can(g.user, access.RECORD_VISITS),
         opts=_choices(),
         finding_values=forms_state.get("finding_values", {}),
         finding_errors=forms_state.get("finding_errors", {}),
@@ -93,13 +93,13 @@ def _render_visit(visit, status=200, **forms_state):
 
 
 @bp.route("/visits/<int:visit_id>")
-@roles_required(*VISIT_ROLES)
+@allowed(access.SEE_VISITS)
 def show(visit_id: int):
     return _render_visit(visits.get(visit_id, g.user))
 
 
 @bp.route("/visits/<int:visit_id>/findings", methods=["POST"])
-@roles_required(*RECORD_ROLES)
+@allowed(access.RECORD_VISITS)
 def add_finding(visit_id: int):
     visit = visits.get(visit_id, g.user)
     values = forms.finding_values(request.form)
@@ -114,7 +114,7 @@ def add_finding(visit_id: int):
 
 
 @bp.route("/visits/<int:visit_id>/findings/<int:finding_id>/recommendations", methods=["POST"])
-@roles_required(*RECORD_ROLES)
+@allowed(access.RECORD_VISITS)
 def add_recommendation(visit_id: int, finding_id: int):
     """A recommendation on a finding; creating it starts its follow-up process (one transaction)."""
     visit = visits.get(visit_id, g.user)

@@ -18,7 +18,8 @@ def init_app(app: Flask) -> None:
     """Plug documents into the engine and the transport: the template checker for deployments, the
     file store as the source of e-mail attachments, receipts from sent e-mails; and refuse to start
     with a register number format that cannot work."""
-    from notifications import attachments, delivery
+    from engine import outbox
+    from notifications import attachments
 
     from ..files import store
     from . import receipts, registers, templating
@@ -26,4 +27,4 @@ def init_app(app: Flask) -> None:
     registers.check_settings(app.config)
     templating.init_app()
     attachments.register_source(store.read_bytes)
-    delivery.on_sent(receipts.on_email_sent)
+    outbox.on_delivered(receipts.on_email_sent)

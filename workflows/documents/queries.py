@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from engine.db import db
 from engine.models import AuditEvent
 
-from ..access import STAFF_ROLES
+from .. import access
 from ..errors import Forbidden, NotFound
 from ..recommendations.models import Recommendation
 from ..users.models import User
@@ -22,7 +22,7 @@ from .models import Document, DocumentRecommendation
 
 
 def _staff_only(user: User) -> None:
-    if user.role not in STAFF_ROLES:
+    if not access.can(user, access.READ_DOCUMENTS):
         raise Forbidden(_("Only the Office's staff open documents for now."))
 
 

@@ -11,7 +11,8 @@ from .models import Document
 
 
 def on_email_sent(row) -> None:
-    """Outbox listener: the first accepted copy of a document's e-mail is its receipt."""
+    """Delivery listener (`engine.outbox.on_delivered`): the first accepted copy of a document's
+    e-mail is its receipt."""
     if row.channel != "email" or row.topic != mail.TOPIC:
         return
     document_id = (row.payload or {}).get("document_id")

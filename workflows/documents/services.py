@@ -22,6 +22,7 @@ from engine import audit, outbox
 from engine.clock import clock
 from engine.db import db
 
+from .. import access
 from ..authorities.models import Authority
 from ..deadlines import kyiv_date
 from ..errors import Conflict, Forbidden, Invalid, NotFound
@@ -43,10 +44,6 @@ from .kinds import (
 )
 from .models import Document, DocumentRecommendation, DocumentVersion
 
-# Who approves, returns and sends for the Office. The access policy (workflows/access.py, issue 14)
-# will ask these functions rather than repeat them.
-APPROVER_ROLES = ("manager", "admin")
-AUTHOR_ROLES = ("lawyer", "manager", "admin")
 MAX_BODY = 100_000
 MAX_COMMENT = 5_000
 
@@ -116,8 +113,9 @@ def _audit(event: str, doc: Document, actor: str, **details: Any) -> None:
     )
 
 
-def _require_role(user: User, roles: tuple[str, ...], message: str) -> None:
-    if user.role not in roles:
+def _require(user: User, capability: str, message: str) -> None:
+    """The access policy decides; the message says what this step needs."""
+    if not access.can(user, capability):
         raise Forbidden(message)
 
 
@@ -192,7 +190,7 @@ def draft(
 ) -> Document:
     """A new draft of `kind` to `addressee_id` about recommendations of one visit, its text made
     from the newest deployed template `documents/<kind>.<language>.j2`."""
-    _require_role(author, AUTHOR_ROLES, _("Only the Office's lawyers and managers draft documents."))
+    _require(author, access.DRAFT_DOCUMENTS, _("Only the Office's lawyers and managers draft documents."))
     if kind == "protocol" and not has_grant(author, "draw_protocols"):
         raise Forbidden(_("You may not draw up protocols: an admin grants this right."))
     errors: dict[str, list[str]] = {}
@@ -359,7 +357,7 @@ def approve(
 ) -> Document:
     """The manager approves, perhaps after editing the text or choosing another signatory; the
     document takes its number from the register in this same transaction."""
-    _require_role(user, APPROVER_ROLES, _("Only a manager approves documents."))
+    _require(user, access.APPROVE_DOCUMENTS, _("Only a manager approves documents."))
     doc = _locked(document_id, expected_version)
     if doc.status != "submitted":
         raise _status_conflict(doc)
@@ -395,7 +393,7 @@ def return_for_rework(
 ) -> Document:
     """Повернути на доопрацювання: back to its author with the manager's comment; the text that was
     commented on stays as it was (its version carries the comment)."""
-    _require_role(user, APPROVER_ROLES, _("Only a manager returns documents."))
+    _require(user, access.APPROVE_DOCUMENTS, _("Only a manager returns documents."))
     doc = _locked(document_id, expected_version)
     if doc.status != "submitted":
         raise _status_conflict(doc)
@@ -424,7 +422,7 @@ def mark_sent(
     number now): the PDF is rendered once, kept in the file store, and e-mailed to every address of
     the addressee through the outbox, all in the caller's transaction."""
     doc = _locked(document_id, expected_version)
-    if user.role not in APPROVER_ROLES and doc.author_id != user.id:
+    if not access.can(user, access.APPROVE_DOCUMENTS) and doc.author_id != user.id:
         raise Forbidden(_("Only the author or a manager sends a document."))
     now = clock.now()
     if doc.status in EDITABLE:
@@ -537,7 +535,7 @@ def record_receipt(
 def cancel(user: User, document_id: int, *, reason: str, expected_version: int | None) -> Document:
     """A document not yet sent is withdrawn; a number it took stays used (the register shows why)."""
     doc = _locked(document_id, expected_version)
-    if user.role not in APPROVER_ROLES and doc.author_id != user.id:
+    if not access.can(user, access.APPROVE_DOCUMENTS) and doc.author_id != user.id:
         raise Forbidden(_("Only the author or a manager cancels a document."))
     if doc.status not in CANCELLABLE:
         raise _status_conflict(doc)

@@ -25,6 +25,11 @@ class Escalation(db.Model):
     target_authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authority.id"))
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     due_at: Mapped[datetime | None]
+    # A letter to a superior authority: its statutory term, legal basis and receipt.
+    statutory_period: Mapped[str | None] = mapped_column(sa.String(20))
+    legal_basis: Mapped[str] = mapped_column(sa.Text, default="")
+    legal_basis_en: Mapped[str] = mapped_column(sa.Text, default="")
+    received_at: Mapped[datetime | None]
     protocol_number: Mapped[str | None] = mapped_column(sa.String(60))
     protocol_date: Mapped[date | None]
     offender: Mapped[str | None] = mapped_column(sa.String(300))

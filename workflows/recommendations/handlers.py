@@ -1,9 +1,14 @@
 """Service tasks of the standard process: what each step of the diagram records and tells.
 
 Each handler runs inside the engine command's transaction: it updates the recommendation row (its
-status and current deadline — the domain projection every list reads), writes the domain record of
-what happened (act, reply, verification, escalation) and enqueues notices. The diagram decides
-*when*; these decide *what it means*.
+status and dates — the domain projection every list reads), writes the domain record of what
+happened (act, receipt, reply, verification, escalation) and enqueues notices. The diagram decides
+*when*; these decide *what it means*. Every date comes from `workflows.deadlines`.
+
+The recommendation keeps three dates apart: `due_at`, the statutory deadline of the request the
+addressee must answer (the only one ever overdue); `urgency_due_at`, a date asked for on critical
+findings (reminded, never a breach); `next_step_at`, the Office's own next step (a follow-up check,
+a hearing).
 """
 
 from __future__ import annotations
@@ -13,17 +18,27 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from engine import services
+from engine import decisions, services
 from engine.clock import clock, parse_instant
 from engine.db import db
+from engine.models import HumanTask, ProcessInstance
 
-from .. import notices
+from .. import deadlines, notices
+from ..actors import authority_group
 from ..authorities.models import Authority
-from ..deadlines import kyiv_date
 from ..documents import acts
 from ..escalations.models import Escalation
 from ..numbering import act_number
-from .models import AuthorityReply, ExtensionRequest, Recommendation, ResponseAct, Verification
+from . import receipts
+from .extensions import pending as pending_extension
+from .models import (
+    WAITING_STATUSES,
+    AuthorityReply,
+    ExtensionRequest,
+    Recommendation,
+    ResponseAct,
+    Verification,
+)
 
 
 def _recommendation(ctx: services.ServiceContext) -> Recommendation:
@@ -39,6 +54,10 @@ def _instant(value: Any) -> datetime | None:
     return parse_instant(str(value)) if value else None
 
 
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 def _date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10]) if value else None
 
@@ -49,30 +68,74 @@ def _touch(rec: Recommendation, status: str | None = None) -> None:
     rec.updated_at = clock.now()
 
 
+def reply_terms(ctx: services.ServiceContext, rec: Recommendation) -> dict[str, Any]:
+    """The `reply_terms` row of the recommendation's act, from the instance's own deployment
+    (grace term, extension limit): what the designer's table says for this kind of act."""
+    kind = rec.acts[-1].kind if rec.acts else "submission"
+    deployment_id = db.session.scalar(
+        sa.select(ProcessInstance.deployment_id).where(ProcessInstance.id == ctx.instance_id)
+    )
+    return decisions.evaluate(
+        "reply_terms", {"act_kind": kind, "severity": rec.severity}, deployment_id=deployment_id
+    ).outputs
+
+
+def _has_open_reply_task(ctx: services.ServiceContext, authority_id: int) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(HumanTask.id)
+            .where(
+                HumanTask.instance_id == ctx.instance_id,
+                HumanTask.status == "open",
+                HumanTask.candidate_group == authority_group(authority_id),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _receipt_check_at(emailed: bool, wait_days: Any) -> str:
+    """When to ask a lawyer for the paper receipt: at once when nothing was e-mailed, else after
+    the designer's waiting time."""
+    if not emailed:
+        return clock.now().isoformat()
+    return deadlines.work_due(clock.now(), int(wait_days or 3)).isoformat()
+
+
 @services.register("send_act")
 def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Акт реагування надіслано: number it, set the deadline, send it to the addressee."""
+    """Акт реагування надіслано: number it, note its term and basis, ask for an urgency date on
+    critical findings, and send it. The statutory deadline waits for the receipt."""
     data = ctx.task_data
     rec = _recommendation(ctx)
     now = clock.now()
-    due = _instant(data["reply_due_at"])
+    urgency_period = data.get("urgency_period") or None
+    urgency = deadlines.term_deadline(now, urgency_period) if urgency_period else None
     act = ResponseAct(
         recommendation_id=rec.id,
         kind=data["act_kind"],
-        number=act_number(kyiv_date(now).year),
-        act_date=kyiv_date(now),
+        number=act_number(deadlines.kyiv_date(now).year),
+        act_date=deadlines.kyiv_date(now),
         signatory=data["signatory"],
         text=data["act_text"],
         addressee_id=rec.addressee_id,
         sent_at=now,
-        due_at=due,
+        statutory_period=data.get("statutory_period") or None,
+        legal_basis=data.get("legal_basis") or "",
+        legal_basis_en=data.get("legal_basis_en") or "",
+        urgency_due_at=urgency,
+        due_at=None,
         created_by=ctx.actor,
     )
     db.session.add(act)
-    rec.due_at, rec.overdue_since = due, None
-    _touch(rec, "awaiting_reply")
+    rec.due_at, rec.received_at, rec.overdue_since, rec.next_step_at = None, None, None, None
+    rec.urgency_due_at = urgency
+    rec.legal_basis, rec.legal_basis_en = act.legal_basis or None, act.legal_basis_en or None
+    _touch(rec, "awaiting_receipt")
     db.session.flush()
-    notices.to_authority(
+    language = rec.addressee.language or "uk"
+    emailed = notices.to_authority(
         rec,
         rec.addressee,
         "act_sent",
@@ -83,6 +146,9 @@ def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
                 "date": act.act_date.isoformat(),
                 "signatory": act.signatory,
                 "text": act.text,
+                "statutory_period": act.statutory_period,
+                "legal_basis": notices.legal_basis(act.legal_basis, act.legal_basis_en, language),
+                "urgency_due_at": _iso(urgency),
             },
             # The act as a PDF, kept in the file store as it was sent (workflows/documents).
             "attachments": [acts.attachment(act, rec, rec.addressee, ctx.actor)],
@@ -90,122 +156,269 @@ def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
         dedupe=f"act:{act.id}",
     )
     notices.publish("act_sent", rec, {"act": {"id": act.id, "kind": act.kind, "number": act.number}})
-    return {"act_id": act.id, "act_number": act.number}
+    return {
+        "act_id": act.id,
+        "act_number": act.number,
+        "urgency_due_at": _iso(urgency),
+        "emailed": emailed > 0,
+        "sent_at": now.isoformat(),
+        "receipt_check_at": _receipt_check_at(emailed > 0, data.get("receipt_wait_days")),
+    }
 
 
-@services.register("send_reminder")
-def send_reminder(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Нагадування before the deadline; once per deadline and reminder, whatever retries happen."""
+@services.register("record_paper_receipt")
+def record_paper_receipt(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
+    """The lawyer registered the day an authority received the act or letter on paper."""
+    data = ctx.task_data
     rec = _recommendation(ctx)
-    if rec.due_at is None or clock.now() >= rec.due_at:
-        # A sweep that catches up after downtime fires the reminder and the deadline together;
-        # a reminder after the deadline would contradict the overdue notice sent with it.
-        return {"sent": 0}
-    days_left = (kyiv_date(rec.due_at) - kyiv_date(clock.now())).days
-    which = params.get("which", "1")
-    sent = notices.to_authority(
+    received_at = receipts.paper_received_at(data["received_on"])
+    receipt = receipts.record(
         rec,
-        rec.addressee,
-        "reminder",
-        {"days_left": days_left},
-        dedupe=f"reminder:{rec.id}:{rec.due_at.isoformat()}:{which}",
+        rec.addressee_id,
+        "paper",
+        received_at,
+        actor=ctx.actor,
+        incoming_number=(data.get("incoming_number") or "").strip() or None,
+        note=(data.get("receipt_note") or "").strip(),
+        tell_process=False,  # the process is here, taking this very step
     )
-    return {"sent": sent, "days_left": days_left}
+    return {
+        "received_at": received_at.isoformat(),
+        "kind": "paper",
+        "receipt_id": receipt.id if receipt else None,
+    }
 
 
-@services.register("mark_overdue")
-def mark_overdue(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Прострочено: the deadline passed with no reply."""
+@services.register("record_deadline")
+def record_deadline(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Received: the statutory deadline (counted by the diagram from the day of receipt) is in force."""
+    data = ctx.task_data
+    rec = _recommendation(ctx)
+    due = _instant(data.get("reply_due_at"))
+    received_at = _instant((data.get("receipt") or {}).get("received_at"))
+    request = receipts.pending_request(rec, rec.addressee_id)
+    if request is not None:
+        request.received_at, request.due_at = received_at, due
+        if isinstance(request, Escalation):
+            rec.legal_basis, rec.legal_basis_en = request.legal_basis or None, request.legal_basis_en or None
+    rec.due_at, rec.received_at, rec.overdue_since = due, received_at, None
+    _touch(rec, "escalated" if isinstance(request, Escalation) else "awaiting_reply")
+    db.session.flush()
+    return {"due_at": _iso(due)}
+
+
+@services.register("deadline_alarm")
+def deadline_alarm(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
+    """A reminder before the deadline or the urgency date, or the deadline itself.
+
+    At the deadline the breach is recorded — unless the authority asked for an extension in time
+    and the lawyer has not decided yet: then the breach waits for the decision.
+    """
+    kind = params.get("kind") or "deadline"
     rec = _recommendation(ctx)
     now = clock.now()
+    if kind in ("reminder_1", "reminder_2"):
+        if rec.due_at is None or now >= rec.due_at:
+            return {"breach": False, "sent": 0}
+        days_left = deadlines.days_between(now, rec.due_at)
+        sent = notices.to_authority(
+            rec,
+            rec.addressee,
+            "reminder",
+            {"days_left": days_left},
+            dedupe=f"reminder:{rec.id}:{rec.due_at.isoformat()}:{kind}",
+        )
+        return {"breach": False, "sent": sent}
+    if kind == "urgency_reminder":
+        if rec.urgency_due_at is None or now >= rec.urgency_due_at:
+            return {"breach": False, "sent": 0}
+        sent = notices.to_authority(
+            rec,
+            rec.addressee,
+            "urgency_reminder",
+            {"days_left": deadlines.days_between(now, rec.urgency_due_at)},
+            dedupe=f"urgency:{rec.id}:{rec.urgency_due_at.isoformat()}",
+        )
+        return {"breach": False, "sent": sent}
+    if rec.due_at is None or now < rec.due_at:
+        return {"breach": False}
+    if pending_extension(rec) is not None:
+        return {"breach": False, "deferred": True}
+    mark_overdue(rec, now)
+    return {"breach": True}
+
+
+def mark_overdue(rec: Recommendation, now: datetime) -> None:
+    """Прострочено: the statutory deadline passed with no reply. The notices wait for the working
+    morning: a letter about a breach is not sent at midnight."""
     rec.overdue_since = now
     _touch(rec, "reply_overdue")
-    days = max((kyiv_date(now) - kyiv_date(rec.due_at)).days, 1) if rec.due_at else 1
-    key = f"overdue:{rec.id}:{rec.due_at.isoformat() if rec.due_at else 'none'}"
-    notices.to_authority(rec, rec.addressee, "overdue", {"days_overdue": days}, dedupe=key)
-    notices.to_lawyer(rec, "overdue", {"days_overdue": days}, dedupe=key)
+    days = max(deadlines.days_between(rec.due_at, now), 1)
+    key = f"overdue:{rec.id}:{rec.due_at.isoformat()}"
+    morning = deadlines.working_morning(now)
+    notices.to_authority(
+        rec, rec.addressee, "overdue", {"days_overdue": days}, dedupe=key, not_before=morning
+    )
+    notices.to_lawyer(rec, "overdue", {"days_overdue": days}, dedupe=key, not_before=morning)
     notices.publish("overdue", rec, {"days_overdue": days})
-    return {"days_overdue": days}
+
+
+def deadline_for(rec: Recommendation, authority_id: int) -> datetime | None:
+    """The deadline the authority's latest request (act, repeat request, letter) gave it — as
+    extended or given a grace term; it stays on the request after a protocol clears the
+    recommendation's own deadline."""
+    if authority_id == rec.addressee_id and rec.due_at is not None:
+        return rec.due_at  # kept equal to its latest request's (receipt, extension, repeat request)
+    letters = [a for a in rec.acts if a.addressee_id == authority_id]
+    moments = [(a.sent_at, a.due_at) for a in letters]
+    moments += [
+        (e.created_at, e.due_at)
+        for e in db.session.scalars(
+            sa.select(Escalation).where(
+                Escalation.recommendation_id == rec.id,
+                Escalation.target_authority_id == authority_id,
+                Escalation.kind.in_(("repeat_request", "superior_authority")),
+            )
+        )
+    ]
+    return max(moments, key=lambda m: m[0])[1] if moments else None
 
 
 @services.register("record_reply")
 def record_reply(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Відповідь органу received: keep it, confirm receipt, hand it to the lawyer."""
+    """Відповідь органу received: keep it with its delay, confirm receipt, and say whether the
+    process was waiting for it (else the lawyer, already acting, assesses it where things stand)."""
     data = ctx.task_data
     rec = _recommendation(ctx)
     now = clock.now()
+    authority_id = int(data.get("addressee_id") or rec.addressee_id)
+    deadline = deadline_for(rec, authority_id)
+    late = bool(deadline and now > deadline)
+    awaited = rec.status in WAITING_STATUSES
+    # A reply proves the act or letter arrived, whatever else did or did not (only worth looking
+    # up while a receipt is missing: the usual reply comes long after it).
+    if rec.received_at is None or authority_id != rec.addressee_id:
+        receipts.record(rec, authority_id, "reply", now, actor=ctx.actor, tell_process=False)
     reply = AuthorityReply(
         recommendation_id=rec.id,
-        authority_id=rec.addressee_id,
+        authority_id=authority_id,
         text=data.get("reply_text") or "",
         measures=data.get("measures") or "",
         attachments=list(data.get("attachments") or []),
         received_at=now,
-        was_overdue=bool(rec.due_at and now > rec.due_at),
+        deadline_at=deadline,
+        was_overdue=late,
+        days_late=max(deadlines.days_between(deadline, now), 1) if late else None,
         submitted_by=ctx.actor,
     )
     db.session.add(reply)
-    rec.due_at, rec.overdue_since = None, None
-    _touch(rec, "under_verification")
+    rec.overdue_since = None  # the authority has answered: no longer in breach
+    if awaited:
+        rec.due_at = None
+        _touch(rec, "under_verification")
+    else:
+        # The lawyer is already acting; a reply came after all and is being assessed (a court case
+        # stays in court until the lawyer decides the reply changes the path).
+        _touch(rec, "under_verification" if rec.status == "reply_overdue" else None)
     db.session.flush()
+    authority = db.session.get(Authority, authority_id)
     notices.to_authority(
         rec,
-        rec.addressee,
+        authority,
         "reply_receipt",
-        {"reply": {"received_at": now.isoformat()}},
+        {
+            "reply": {
+                "received_at": now.isoformat(),
+                "deadline_at": _iso(deadline),
+                "days_late": reply.days_late,
+            }
+        },
         dedupe=f"reply:{reply.id}",
         with_reply_link=False,
     )
     notices.publish("reply_received", rec, {"reply": {"id": reply.id, "received_at": now.isoformat()}})
-    return {"reply_id": reply.id}
+    return {"reply_id": reply.id, "awaited": awaited, "days_late": reply.days_late}
 
 
 @services.register("record_extension_request")
 def record_extension_request(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Клопотання про продовження строку: kept for the lawyer to decide."""
+    """Клопотання про продовження строку arrived (recorded by the domain when it was made): the
+    authority gets a receipt that says what was received, and that it may still reply."""
     data = ctx.task_data
     rec = _recommendation(ctx)
-    request = ExtensionRequest(
-        recommendation_id=rec.id,
-        authority_id=rec.addressee_id,
-        requested_until=_date(data["extension_requested_until"]),
-        reason=data.get("extension_reason") or "",
-        requested_at=clock.now(),
-        requested_by=ctx.actor,
+    request = db.session.get(ExtensionRequest, int((data.get("extension_request") or {})["request_id"]))
+    authority = db.session.get(Authority, request.authority_id)
+    notices.to_authority(
+        rec,
+        authority,
+        "extension_receipt",
+        {
+            "extension": {
+                "requested_until": request.requested_until.isoformat(),
+                "requested_at": request.requested_at.isoformat(),
+                "current_due_at": _iso(request.previous_due_at),
+            }
+        },
+        dedupe=f"extension-receipt:{request.id}",
     )
-    db.session.add(request)
-    _touch(rec)
-    db.session.flush()
     return {"extension_request_id": request.id}
 
 
 @services.register("record_extension")
 def record_extension(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-    """The lawyer's decision: granted moves the deadline (the diagram already did), refused keeps it."""
+    """The lawyer's decision, e-mailed to the authority. Granted: the new date. Refused in time:
+    the deadline stands. Refused after the deadline passed: a grace term of working days (DMN)
+    before the breach is recorded. Returns the deadline now in force for the deadline watch."""
     data = ctx.task_data
     rec = _recommendation(ctx)
-    request = db.session.scalar(
-        sa.select(ExtensionRequest)
-        .where(ExtensionRequest.recommendation_id == rec.id, ExtensionRequest.decision.is_(None))
-        .order_by(ExtensionRequest.id.desc())
-        .limit(1)
-    )
-    granted = bool(data.get("extension_granted"))
     now = clock.now()
-    if request is not None:
-        request.decision = "granted" if granted else "refused"
-        request.new_due_at = _instant(data["reply_due_at"]) if granted else None
-        request.decision_note = data.get("extension_decision_note") or ""
-        request.decided_at, request.decided_by = now, ctx.actor
+    request = db.session.get(ExtensionRequest, int((data.get("extension_request") or {})["request_id"]))
+    granted = bool(data.get("extension_granted"))
+    current = rec.due_at if rec.status in WAITING_STATUSES else None
+    grace = False
     if granted:
-        rec.due_at = _instant(data["reply_due_at"])
-    _touch(rec)
-    return {"granted": granted}
+        new_due = deadlines.end_of_day(deadlines.as_day(data["extension_until"]))
+    elif current is not None and now > current:
+        new_due = deadlines.grace_deadline(now, int(reply_terms(ctx, rec).get("grace_days") or 0))
+        grace = True
+    else:
+        new_due = current
+    request.decision = "granted" if granted else "refused"
+    request.new_due_at = new_due if (granted or grace) else None
+    request.decision_note = data.get("extension_decision_note") or ""
+    request.decided_at, request.decided_by = now, ctx.actor
+    if current is not None:
+        rec.due_at = new_due
+        _touch(rec)
+        latest = receipts.latest_request(rec)
+        if latest is not None:
+            latest.due_at = new_due
+    db.session.flush()
+    authority = db.session.get(Authority, request.authority_id)
+    notices.to_authority(
+        rec,
+        authority,
+        "extension_decision",
+        {
+            "extension": {
+                "decision": request.decision,
+                "requested_until": request.requested_until.isoformat(),
+                "previous_due_at": _iso(request.previous_due_at),
+                "new_due_at": _iso(new_due),
+                "grace": grace,
+                "note": request.decision_note,
+            }
+        },
+        dedupe=f"extension-decision:{request.id}",
+    )
+    return {"reply_due_at": _iso(new_due), "granted": granted, "grace": grace}
 
 
 @services.register("record_verification")
 def record_verification(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Перевірка виконання: the lawyer's assessment; a later check date puts it in follow-up."""
+    """Перевірка виконання: the lawyer's assessment. A later check date puts the recommendation in
+    follow-up (its next step, never overdue). The assessment of a late reply that does not change
+    the path is kept without moving the recommendation."""
     data = ctx.task_data
     rec = _recommendation(ctx)
     later = bool(data.get("verify_later"))
@@ -219,60 +432,94 @@ def record_verification(ctx: services.ServiceContext, params: dict[str, Any]) ->
         verified_by=ctx.actor,
     )
     db.session.add(verification)
-    if later:
-        rec.due_at = _instant(_kyiv_morning(data["follow_up_date"]))
-        _touch(rec, "follow_up")
-    else:
+    keeps_path = "changes_path" in data and not data["changes_path"]
+    if not keeps_path:
         rec.due_at = None
-        _touch(rec, "under_verification")
+        if later:
+            rec.next_step_at = deadlines.working_morning(data["follow_up_date"])
+            _touch(rec, "follow_up")
+        else:
+            rec.next_step_at = None
+            _touch(rec, "under_verification")
     db.session.flush()
-    return {"verification_id": verification.id}
-
-
-def _kyiv_morning(value: str) -> str:
-    from ..deadlines import kyiv_morning
-
-    return kyiv_morning(value)
+    return {
+        "verification_id": verification.id,
+        "outcome": data.get("outcome"),
+        "verification_method": data.get("verification_method"),
+        "verify_later": later,
+        "follow_up_date": data.get("follow_up_date") if later else None,
+        "assessment_note": data.get("assessment_note") or "",
+    }
 
 
 @services.register("escalate")
 def escalate(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Повторний запит to the same authority, or звернення до вищестоящого органу."""
+    """Повторний запит to the same authority (the lawyer's date), or звернення до вищестоящого
+    органу (its own statutory term, counted from its receipt)."""
     data = ctx.task_data
     rec = _recommendation(ctx)
     kind = params["kind"]
     previous = rec.addressee
     target_id = int(data["addressee_id"])
     target = db.session.get(Authority, target_id)
-    due = _instant(data["reply_due_at"])
+    now = clock.now()
+    due = _instant(data.get("reply_due_at")) if kind == "repeat_request" else None
     escalation = Escalation(
         recommendation_id=rec.id,
         kind=kind,
         target_authority_id=target_id,
         reason=data.get("decision_reason") or "",
         due_at=due,
-        created_at=clock.now(),
+        statutory_period=data.get("escalation_period") if kind == "superior_authority" else None,
+        legal_basis=(data.get("escalation_basis") if kind == "superior_authority" else rec.legal_basis) or "",
+        legal_basis_en=(
+            data.get("escalation_basis_en") if kind == "superior_authority" else rec.legal_basis_en
+        )
+        or "",
+        created_at=now,
         created_by=ctx.actor,
     )
     db.session.add(escalation)
-    rec.addressee_id, rec.due_at, rec.overdue_since = target_id, due, None
+    rec.addressee_id, rec.due_at, rec.overdue_since, rec.next_step_at = target_id, due, None, None
+    rec.urgency_due_at = None
+    if kind == "superior_authority":
+        rec.received_at = None
+        rec.legal_basis, rec.legal_basis_en = (
+            escalation.legal_basis or None,
+            escalation.legal_basis_en or None,
+        )
     _touch(rec, "escalated" if kind == "superior_authority" else "awaiting_reply")
     db.session.flush()
     db.session.refresh(rec, ["addressee"])
-    notices.to_authority(
+    language = target.language or "uk"
+    sent = notices.to_authority(
         rec,
         target,
-        "escalation",
+        "escalation" if kind == "superior_authority" else "repeat_request",
         {
-            "escalation": {"kind": kind, "reason": escalation.reason},
-            "subordinate": {"name": previous.name(target.language or "uk")},
+            "escalation": {
+                "kind": kind,
+                "reason": escalation.reason,
+                "statutory_period": escalation.statutory_period,
+                "legal_basis": notices.legal_basis(
+                    escalation.legal_basis, escalation.legal_basis_en, language
+                ),
+            },
+            "subordinate": {"name": previous.name(language)},
         },
         dedupe=f"escalation:{escalation.id}",
     )
     notices.publish(
         "escalated", rec, {"escalation": {"id": escalation.id, "kind": kind, "target_code": target.code}}
     )
-    return {"escalation_id": escalation.id}
+    result: dict[str, Any] = {
+        "escalation_id": escalation.id,
+        "sent_at": now.isoformat(),
+        "reply_task_needed": not _has_open_reply_task(ctx, target_id),
+    }
+    if kind == "superior_authority":
+        result["receipt_check_at"] = _receipt_check_at(sent > 0, data.get("receipt_wait_days"))
+    return result
 
 
 @services.register("record_protocol")
@@ -293,15 +540,21 @@ def record_protocol(ctx: services.ServiceContext, params: dict[str, Any]) -> dic
         created_by=ctx.actor,
     )
     db.session.add(escalation)
-    rec.due_at = None
+    rec.due_at, rec.next_step_at = None, None
     _touch(rec, "in_court")
     db.session.flush()
     notices.to_authority(
         rec,
         rec.addressee,
-        "escalation",
+        "protocol_notice",
         {
-            "escalation": {"kind": "protocol", "reason": escalation.reason or escalation.protocol_number},
+            "escalation": {
+                "kind": "protocol",
+                "reason": escalation.reason,
+                "protocol_number": escalation.protocol_number,
+                "protocol_date": escalation.protocol_date.isoformat(),
+                "court": escalation.court,
+            },
             "subordinate": {"name": rec.addressee.name(rec.addressee.language or "uk")},
         },
         dedupe=f"escalation:{escalation.id}",
@@ -354,7 +607,7 @@ def _court_case(rec: Recommendation, data: dict[str, Any], actor: str) -> Escala
 
 @services.register("record_hearing")
 def record_hearing(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Судове засідання: the hearing held or scheduled, and the next one."""
+    """Судове засідання: the hearing held or scheduled; the next one is the Office's next step."""
     data = ctx.task_data
     rec = _recommendation(ctx)
     case = _court_case(rec, data, ctx.actor)
@@ -368,7 +621,9 @@ def record_hearing(ctx: services.ServiceContext, params: dict[str, Any]) -> dict
         }
     )
     case.hearings = hearings
-    rec.due_at = _instant(_kyiv_morning(data["next_hearing_date"])) if data.get("next_hearing_date") else None
+    rec.next_step_at = (
+        deadlines.working_morning(data["next_hearing_date"]) if data.get("next_hearing_date") else None
+    )
     _touch(rec, "in_court")
     db.session.flush()
     return {"court_case_id": case.id, "hearings": len(hearings)}
@@ -383,6 +638,7 @@ def record_court_decision(ctx: services.ServiceContext, params: dict[str, Any]) 
     case.decision = data["court_decision"]
     case.decision_date = _date(data["decision_date"])
     case.decision_note = data.get("court_note") or ""
+    rec.next_step_at = None
     _touch(rec)
     db.session.flush()
     return {"court_case_id": case.id, "decision": case.decision}
@@ -395,7 +651,7 @@ def close_recommendation(ctx: services.ServiceContext, params: dict[str, Any]) -
     outcome = params.get("outcome") or "not_implemented"
     reason = params.get("reason") or ""
     rec.outcome, rec.close_reason = outcome, reason
-    rec.due_at, rec.overdue_since = None, None
+    rec.due_at, rec.overdue_since, rec.next_step_at, rec.urgency_due_at = None, None, None, None
     rec.closed_at = clock.now()
     _touch(rec, "implemented" if outcome == "implemented" else "closed")
     db.session.flush()

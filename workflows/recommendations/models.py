@@ -21,6 +21,7 @@ from ..visits.models import Finding
 
 STATUSES = (
     "draft",
+    "awaiting_receipt",
     "awaiting_reply",
     "reply_overdue",
     "under_verification",
@@ -30,7 +31,10 @@ STATUSES = (
     "implemented",
     "closed",
 )
-OPEN_STATUSES = STATUSES[:7]
+OPEN_STATUSES = STATUSES[:8]
+# While the recommendation is in one of these, the process waits for an authority's reply (the
+# deadline watch): a reply arriving then is on time for it; otherwise the lawyer is already at work.
+WAITING_STATUSES = ("awaiting_receipt", "awaiting_reply", "escalated")
 ACT_KINDS = ("submission", "information_request", "letter")
 OUTCOMES = ("implemented", "partially_implemented", "not_implemented", "no_longer_relevant")
 VERIFICATION_METHODS = ("documents", "follow_up_visit", "interview")
@@ -62,7 +66,18 @@ class Recommendation(db.Model):
     severity: Mapped[str] = mapped_column(sa.String(10), index=True)
     category: Mapped[str] = mapped_column(sa.String(40))
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    # The statutory deadline (строк, встановлений законом) of the request the addressee must answer:
+    # the only date ever called overdue, warned of liability or escalated (`is_overdue`).
     due_at: Mapped[datetime | None]
+    # The text the lawyer sees beside it and the letters quote (e.g. "ст. 15 Закону …").
+    legal_basis: Mapped[str | None] = mapped_column(sa.Text)
+    legal_basis_en: Mapped[str | None] = mapped_column(sa.Text)
+    # When the addressee received that request (e-mail accepted, link opened, paper registered).
+    received_at: Mapped[datetime | None]
+    # An urgency request ("просимо вжити заходів до …"): shown and reminded, never a breach.
+    urgency_due_at: Mapped[datetime | None]
+    # The next step the Office itself planned (a follow-up check, a court hearing): never overdue.
+    next_step_at: Mapped[datetime | None]
     overdue_since: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(sa.String(30))
     close_reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -86,6 +101,27 @@ class Recommendation(db.Model):
     def business_key(self) -> str:
         return str(self.id)
 
+    def is_overdue(self, now: datetime) -> bool:
+        """Прострочено: the process recorded the breach of the statutory deadline (not a pending
+        extension, not an urgency date, not the Office's own next step) and the recommendation is
+        still open — the one rule, also written as SQL in `overdue_clause`."""
+        return (
+            self.status in OPEN_STATUSES
+            and self.overdue_since is not None
+            and self.due_at is not None
+            and self.due_at < now
+        )
+
+    @classmethod
+    def overdue_clause(cls, now: datetime):
+        """`is_overdue` as a WHERE clause (lists, filters, counts)."""
+        return sa.and_(
+            cls.status.in_(OPEN_STATUSES),
+            cls.overdue_since.is_not(None),
+            cls.due_at.is_not(None),
+            cls.due_at < now,
+        )
+
 
 class ResponseAct(db.Model):
     """Акт реагування: подання (submission), запит про надання інформації, or лист."""
@@ -101,7 +137,15 @@ class ResponseAct(db.Model):
     text: Mapped[str] = mapped_column(sa.Text)
     addressee_id: Mapped[int] = mapped_column(sa.ForeignKey("authority.id"))
     sent_at: Mapped[datetime]
-    due_at: Mapped[datetime]
+    # The statutory term of this kind of act (ISO period, None for a letter without one), its legal
+    # basis, and the urgency date asked for (critical findings).
+    statutory_period: Mapped[str | None] = mapped_column(sa.String(20))
+    legal_basis: Mapped[str] = mapped_column(sa.Text, default="")
+    legal_basis_en: Mapped[str] = mapped_column(sa.Text, default="")
+    urgency_due_at: Mapped[datetime | None]
+    # Set on receipt: the statutory deadline counts from it.
+    received_at: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]
     created_by: Mapped[str] = mapped_column(sa.String(200))
 
 
@@ -117,8 +161,13 @@ class AuthorityReply(db.Model):
     measures: Mapped[str] = mapped_column(sa.Text, default="")
     attachments: Mapped[list[str]] = mapped_column(JSON, default=list)
     received_at: Mapped[datetime]
+    # The deadline in force when the reply came, and how many days after it the reply came.
+    deadline_at: Mapped[datetime | None]
     was_overdue: Mapped[bool] = mapped_column(default=False)
+    days_late: Mapped[int | None]
     submitted_by: Mapped[str] = mapped_column(sa.String(200))
+
+    authority: Mapped[Authority] = relationship()
 
 
 class ExtensionRequest(db.Model):
@@ -133,8 +182,12 @@ class ExtensionRequest(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text)
     requested_at: Mapped[datetime]
     requested_by: Mapped[str] = mapped_column(sa.String(200))
+    # The deadline in force when the request came.
+    previous_due_at: Mapped[datetime | None]
     # granted | refused (null while undecided)
     decision: Mapped[str | None] = mapped_column(sa.String(10))
+    # The deadline after the decision: the new date when granted; the grace term's end when refused
+    # after the deadline had passed; None when refused in time (the deadline stands).
     new_due_at: Mapped[datetime | None]
     decision_note: Mapped[str] = mapped_column(sa.Text, default="")
     decided_at: Mapped[datetime | None]
@@ -154,3 +207,33 @@ class Verification(db.Model):
     follow_up_on: Mapped[date | None]
     verified_at: Mapped[datetime]
     verified_by: Mapped[str] = mapped_column(sa.String(200))
+
+
+RECEIPT_KINDS = ("email", "link", "paper", "reply")
+
+
+class Receipt(db.Model):
+    """Доказ отримання: when and how an authority received an act or an escalation letter.
+
+    Every first proof of each kind is kept (the mail server's acceptance, the first opening of the
+    signed link, a lawyer's registration of paper post); the first of them started the term.
+    """
+
+    __tablename__ = "receipt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendation.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authority.id"))
+    act_id: Mapped[int | None] = mapped_column(sa.ForeignKey("response_act.id"))
+    escalation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("escalation.id"))
+    # email (accepted by the recipient's mail server) | link (signed link opened) | paper | reply
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    received_at: Mapped[datetime]
+    incoming_number: Mapped[str | None] = mapped_column(sa.String(60))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    # The address that accepted the e-mail, or the outbox row delivered.
+    detail: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Whether this receipt started the term (the first one for its act or letter).
+    started_term: Mapped[bool] = mapped_column(default=False)
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(sa.String(200))

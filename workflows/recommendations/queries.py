@@ -18,11 +18,11 @@ from engine.clock import clock
 from engine.db import db
 from engine.models import AuditEvent, HumanTask, OutboxMessage
 
-from ..access import recommendation_filter
-from ..errors import Forbidden, NotFound
+from ..access.scopes import recommendation_filter
+from ..errors import NotFound
 from ..escalations.models import Escalation
 from ..users.models import User
-from .models import OPEN_STATUSES, Recommendation
+from .models import Recommendation
 
 PER_PAGE_MAX = 200
 
@@ -46,10 +46,6 @@ class RecommendationPage:
     total: int
     page: int
     per_page: int
-
-
-def _overdue_clause(now: datetime):
-    return sa.and_(Recommendation.status.in_(OPEN_STATUSES), Recommendation.due_at < now)
 
 
 def search_clause(q: str):
@@ -80,9 +76,9 @@ def listing(user: User, f: RecommendationFilters) -> RecommendationPage:
     if f.severity:
         query = query.where(Recommendation.severity == f.severity)
     if f.overdue is True:
-        query = query.where(_overdue_clause(now))
+        query = query.where(Recommendation.overdue_clause(now))
     elif f.overdue is False:
-        query = query.where(sa.not_(_overdue_clause(now)) | Recommendation.due_at.is_(None))
+        query = query.where(sa.not_(Recommendation.overdue_clause(now)))
     if f.q and f.q.strip():
         query = query.where(search_clause(f.q))
     per_page = min(max(f.per_page, 1), PER_PAGE_MAX)
@@ -98,20 +94,23 @@ def listing(user: User, f: RecommendationFilters) -> RecommendationPage:
 
 
 def get(user: User, recommendation_id: int) -> Recommendation:
+    """The recommendation if `user` may see it. A hidden one answers exactly like a missing one
+    (404): its existence is not the viewer's to learn."""
     rec = db.session.get(Recommendation, recommendation_id)
-    if rec is None:
-        raise NotFound(_("Recommendation %(id)s does not exist.", id=recommendation_id))
-    visible = db.session.scalar(
-        sa.select(Recommendation.id).where(Recommendation.id == rec.id, recommendation_filter(user))
+    visible = (
+        rec is not None
+        and db.session.scalar(
+            sa.select(Recommendation.id).where(Recommendation.id == rec.id, recommendation_filter(user))
+        )
+        is not None
     )
-    if visible is None:
-        raise Forbidden(_("This recommendation is not addressed to you."))
+    if not visible:
+        raise NotFound(_("Recommendation %(id)s does not exist.", id=recommendation_id))
     return rec
 
 
 def is_overdue(rec: Recommendation, now: datetime | None = None) -> bool:
-    now = now or clock.now()
-    return rec.status in OPEN_STATUSES and rec.due_at is not None and rec.due_at < now
+    return rec.is_overdue(now or clock.now())
 
 
 def open_tasks(rec: Recommendation) -> list[HumanTask]:
@@ -206,16 +205,3 @@ def _for_authority(entries: list[TimelineEntry], authority_id: int) -> list[Time
         if (e.kind == "notice" and (e.subject or "").lower() in addresses)
         or (e.kind == "audit" and e.actor in officials)
     ]
-
-
-def visible_to_authority(rec: Recommendation, authority_id: int) -> dict[str, list]:
-    """The records of a recommendation an authority's officials may read (the rest is the Office's)."""
-    return {
-        "open_tasks": [t for t in open_tasks(rec) if t.candidate_group == f"authority:{authority_id}"],
-        "acts": [a for a in rec.acts if a.addressee_id == authority_id],
-        "replies": [r for r in rec.replies if r.authority_id == authority_id],
-        "extensions": [x for x in rec.extensions if x.authority_id == authority_id],
-        "verifications": [],
-        "escalations": [e for e in escalations(rec) if e.target_authority_id == authority_id],
-        "history": timeline(rec, authority_id=authority_id),
-    }

@@ -10,7 +10,7 @@ from engine import audit, instances
 from engine.clock import clock
 from engine.db import db
 
-from ..access import may_see_visit
+from ..access import CREATE_RECOMMENDATION, can, may_see_visit
 from ..authorities.models import Authority
 from ..deadlines import kyiv_date
 from ..errors import Forbidden, Invalid
@@ -20,7 +20,6 @@ from ..visits.models import FINDING_CATEGORIES, SEVERITIES, Finding
 from .models import Recommendation
 
 PROCESS_ID = "recommendation"
-MAY_CREATE = ("lawyer", "monitor", "manager", "admin")
 
 
 def start_data(rec: Recommendation) -> dict[str, Any]:
@@ -42,13 +41,21 @@ def start_data(rec: Recommendation) -> dict[str, Any]:
         "court_note": "",
         "assessment_note": "",
         "decision_reason": "",
+        # The deadline watch: set when the act is sent and on receipt.
+        "reply_due_at": None,
+        "urgency_due_at": None,
+        "receipt_pending": False,
+        "alarms_done": [],
+        "escalations": 0,
+        "work_stage": "decide",
+        "work_exit": None,
     }
 
 
 def create(
     *, finding_id: int, authority_id: int, text: str, severity: str, category: str, user: User
 ) -> Recommendation:
-    if user.role not in MAY_CREATE:
+    if not can(user, CREATE_RECOMMENDATION):
         raise Forbidden(_("Your role may not create recommendations."))
     errors: dict[str, list[str]] = {}
     finding = db.session.get(Finding, finding_id)

@@ -120,7 +120,8 @@ CENTRAL_BODIES = [
 
 
 def seed_reference() -> dict[str, int]:
-    """Insert the regions, kinds and central bodies that are not there yet; returns counts added."""
+    """Insert the regions, kinds and central bodies that are not there yet (and the calendar's holidays
+    when it has none); returns counts added."""
     session = db.session
     added = {"regions": 0, "facility_kinds": 0, "central_bodies": 0}
     existing = set(session.scalars(sa.select(Region.code)))
@@ -148,4 +149,10 @@ def seed_reference() -> dict[str, int]:
             )
             added["central_bodies"] += 1
     session.flush()
+    # The legal-term calendar only when it is empty: an admin who removed a holiday keeps it removed.
+    from ..calendar import services as calendar
+    from ..calendar.models import CalendarDay
+
+    if session.scalar(sa.select(CalendarDay.day).limit(1)) is None:
+        added["calendar_days"] = calendar.seed(actor="seed", audited=False)
     return added

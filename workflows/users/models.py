@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import db
@@ -17,6 +18,16 @@ ROLES = ("lawyer", "monitor", "authority", "designer", "manager", "admin")
 PERMISSIONS = ("sign_documents", "draw_protocols")
 # Only the Office's own people can hold them.
 GRANTABLE_ROLES = ("lawyer", "manager", "admin")
+
+# The roles' names in the user's language (pages, API errors, the CLI).
+ROLE_LABELS = {
+    "lawyer": _l("Lawyer"),
+    "monitor": _l("Civil-society monitor"),
+    "authority": _l("Official of an authority"),
+    "designer": _l("Process designer"),
+    "manager": _l("Manager"),
+    "admin": _l("Administrator"),
+}
 
 
 class User(db.Model):

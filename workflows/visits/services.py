@@ -11,14 +11,12 @@ from engine import audit
 from engine.clock import clock
 from engine.db import db
 
-from ..access import may_see_visit
+from ..access import RECORD_VISITS, can, may_see_visit
 from ..deadlines import kyiv_date
 from ..errors import Forbidden, Invalid, NotFound
 from ..facilities.models import Facility
 from ..users.models import User
 from .models import FINDING_CATEGORIES, MEMBER_ROLES, SEVERITIES, VISIT_KINDS, Finding, Visit, VisitMember
-
-MAY_RECORD = ("lawyer", "monitor", "manager", "admin")
 
 
 def get(visit_id: int, user: User) -> Visit:
@@ -40,7 +38,7 @@ def create(
     members: list[dict[str, Any]] | None = None,
     user: User,
 ) -> Visit:
-    if user.role not in MAY_RECORD:
+    if not can(user, RECORD_VISITS):
         raise Forbidden(_("Your role may not record visits."))
     errors: dict[str, list[str]] = {}
     if db.session.get(Facility, facility_id) is None:
@@ -87,7 +85,7 @@ def create(
 def add_finding(
     visit: Visit, *, text: str, category: str, severity: str, evidence: list[str] | None = None, user: User
 ) -> Finding:
-    if user.role not in MAY_RECORD or not may_see_visit(user, visit):
+    if not can(user, RECORD_VISITS) or not may_see_visit(user, visit):
         raise Forbidden(_("You may not add findings to this visit."))
     errors: dict[str, list[str]] = {}
     if len((text or "").strip()) < 10:

@@ -1,0 +1,146 @@
+"""What each role may do: one capability table, asked by the pages, the API, the CLI and e-mails.
+
+Permissions are data (SpiffArena's lesson): a role is a set of capabilities; a person may also hold
+grants of their own — per-user permissions such as signing documents or drawing up protocols —
+which `grants_of` adds to the role's set. (The grants themselves are another issue's; this is the
+place they plug in.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from flask_babel import gettext as _
+
+from ..errors import Forbidden
+from ..users.models import ROLE_LABELS, ROLES, User
+
+# Capabilities, by what they let a person do.
+SEE_ALL_RECOMMENDATIONS = "recommendations.see_all"  # every recommendation, the Office's whole story
+SEE_INTERNAL_HISTORY = "recommendations.see_internal"  # the Office's steps, names, task due dates
+CREATE_RECOMMENDATION = "recommendations.create"
+SEE_PROCESS_DIAGRAM = "recommendations.see_diagram"
+REGISTER_RECEIPT = "recommendations.register_receipt"  # paper receipt of an act or letter
+REQUEST_EXTENSION = "recommendations.request_extension"  # an authority asks to extend its term
+USE_INBOX = "tasks.inbox"
+OPEN_TASK_LINKS = "tasks.open"  # follow a task from a recommendation's page
+HAND_OVER_TASKS = "tasks.hand_over"
+RETURN_OTHERS_TASKS = "tasks.return_others"  # put a task someone else claimed back in the queue
+LIST_COLLEAGUES = "users.list"
+SEE_VISITS = "visits.see"
+RECORD_VISITS = "visits.record"
+EDIT_CALENDAR = "calendar.edit"
+ADMINISTER = "system.administer"  # the clock, the sweep, incidents, failed deliveries
+DEPLOY = "system.deploy"  # the process designer: drafts, checks, versions, migrations, test runs
+READ_DOCUMENTS = "documents.read"  # open the Office's outgoing documents and their PDFs
+DRAFT_DOCUMENTS = "documents.draft"  # draft, edit and submit outgoing documents; choose a signatory
+APPROVE_DOCUMENTS = "documents.approve"  # approve (number) or return a colleague's document
+MANAGE_GRANTS = "users.grant"  # give and take sign_documents / draw_protocols
+
+_STAFF = {
+    SEE_ALL_RECOMMENDATIONS,
+    SEE_INTERNAL_HISTORY,
+    SEE_PROCESS_DIAGRAM,
+    USE_INBOX,
+    OPEN_TASK_LINKS,
+    SEE_VISITS,
+}
+
+_DOCUMENTS = {READ_DOCUMENTS, DRAFT_DOCUMENTS}
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "lawyer": frozenset(
+        _STAFF
+        | _DOCUMENTS
+        | {CREATE_RECOMMENDATION, REGISTER_RECEIPT, HAND_OVER_TASKS, LIST_COLLEAGUES, RECORD_VISITS}
+    ),
+    "manager": frozenset(
+        _STAFF
+        | _DOCUMENTS
+        | {
+            APPROVE_DOCUMENTS,
+            CREATE_RECOMMENDATION,
+            REGISTER_RECEIPT,
+            HAND_OVER_TASKS,
+            RETURN_OTHERS_TASKS,
+            LIST_COLLEAGUES,
+            RECORD_VISITS,
+        }
+    ),
+    "admin": frozenset(
+        _STAFF
+        | _DOCUMENTS
+        | {
+            APPROVE_DOCUMENTS,
+            MANAGE_GRANTS,
+            CREATE_RECOMMENDATION,
+            REGISTER_RECEIPT,
+            HAND_OVER_TASKS,
+            RETURN_OTHERS_TASKS,
+            LIST_COLLEAGUES,
+            RECORD_VISITS,
+            EDIT_CALENDAR,
+            ADMINISTER,
+            DEPLOY,
+        }
+    ),
+    # Designers read every recommendation and its process, and deploy; they work on no task.
+    "designer": frozenset(
+        {
+            SEE_ALL_RECOMMENDATIONS,
+            SEE_INTERNAL_HISTORY,
+            SEE_PROCESS_DIAGRAM,
+            SEE_VISITS,
+            DEPLOY,
+            READ_DOCUMENTS,
+        }
+    ),
+    # Civil-society monitors follow the recommendations of their own visits, the Office's steps
+    # included, without working on the Office's tasks.
+    "monitor": frozenset({SEE_INTERNAL_HISTORY, CREATE_RECOMMENDATION, SEE_VISITS, RECORD_VISITS}),
+    # An authority's officials: what was sent to their authority, and its reply tasks.
+    "authority": frozenset({USE_INBOX, OPEN_TASK_LINKS, REQUEST_EXTENSION}),
+}
+assert set(CAPABILITIES) == set(ROLES), "every role needs its line in the capability table"
+
+# Per-user grants (sign documents, draw protocols): a function returning a person's extra
+# capabilities, registered by the package that keeps them.
+GrantSource = Callable[[User], Iterable[str]]
+_grant_sources: list[GrantSource] = []
+
+
+def register_grants(source: GrantSource) -> GrantSource:
+    if source not in _grant_sources:
+        _grant_sources.append(source)
+    return source
+
+
+def grants_of(user: User) -> set[str]:
+    found: set[str] = set()
+    for source in _grant_sources:
+        found.update(source(user))
+    return found
+
+
+def capabilities(user: User | None) -> frozenset[str]:
+    if user is None or not getattr(user, "active", True):
+        return frozenset()
+    base = CAPABILITIES.get(user.role, frozenset())
+    extra = grants_of(user) if _grant_sources else set()
+    return base | extra if extra else base
+
+
+def can(user: User | None, capability: str) -> bool:
+    return capability in capabilities(user)
+
+
+def require(user: User | None, capability: str) -> None:
+    """Forbidden (403, in the user's language) unless `user` has the capability."""
+    if not can(user, capability):
+        role = user.role if user is not None else ""
+        raise Forbidden(_("Your role (%(role)s) may not do this.", role=str(ROLE_LABELS.get(role, role))))
+
+
+def roles_with(capability: str) -> tuple[str, ...]:
+    """The roles that have a capability (for a user list, the navigation)."""
+    return tuple(role for role in ROLES if capability in CAPABILITIES[role])

@@ -1,0 +1,118 @@
+"""Which rows a person may see and which tasks they may work on, as SQL clauses and checks.
+
+Every list goes through these filters, so a scope is never forgotten in one endpoint and
+remembered in another. An authority's officials see a recommendation only once something was sent
+to their authority (an act, a repeat request, an escalation or protocol letter) — never a draft —
+and, read-only, the follow-up of recommendations whose acts were sent to the authorities below
+theirs in the registry. Monitors follow the recommendations of their own visits.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from engine.models import HumanTask
+
+from ..actors import authority_group
+from ..authorities.models import Authority
+from ..escalations.models import Escalation
+from ..recommendations.models import Recommendation, ResponseAct
+from ..users.models import User
+from ..visits.models import Finding, Visit, VisitMember
+from .policy import SEE_ALL_RECOMMENDATIONS, SEE_VISITS, can
+
+# The letters that put a recommendation in front of the authority they went to.
+LETTER_KINDS = ("repeat_request", "superior_authority", "protocol", "court")
+
+
+def subordinates(authority_id: int):
+    """A SELECT of the ids of every authority below `authority_id` in the registry (any depth)."""
+    below = sa.select(Authority.id).where(Authority.parent_id == authority_id).cte("below", recursive=True)
+    below = below.union_all(sa.select(Authority.id).where(Authority.parent_id == below.c.id))
+    return sa.select(below.c.id)
+
+
+def sent_to(authority_ids):
+    """A SELECT of the recommendations something was sent to these authorities about (ids or a
+    SELECT of ids)."""
+    acts = sa.select(ResponseAct.recommendation_id).where(ResponseAct.addressee_id.in_(authority_ids))
+    letters = sa.select(Escalation.recommendation_id).where(
+        Escalation.target_authority_id.in_(authority_ids), Escalation.kind.in_(LETTER_KINDS)
+    )
+    return acts.union(letters)
+
+
+def recommendation_filter(user: User):
+    """A WHERE clause on `recommendation` limiting rows to what `user` may see."""
+    if can(user, SEE_ALL_RECOMMENDATIONS):
+        return sa.true()
+    if user.role == "authority" and user.authority_id:
+        own = sent_to([user.authority_id])
+        below = sent_to(subordinates(user.authority_id))
+        return sa.or_(Recommendation.id.in_(own), Recommendation.id.in_(below))
+    if user.role == "monitor":
+        own_visits = sa.select(VisitMember.visit_id).where(VisitMember.user_id == user.id)
+        findings = (
+            sa.select(Finding.id)
+            .join(Visit)
+            .where(sa.or_(Visit.id.in_(own_visits), Visit.created_by == user.id))
+        )
+        return Recommendation.finding_id.in_(findings)
+    return sa.false()
+
+
+def task_groups(user: User) -> list[str]:
+    """The candidate groups whose unclaimed tasks `user` may see and claim."""
+    if user.role == "authority":
+        return [authority_group(user.authority_id)] if user.authority_id else []
+    if user.role == "lawyer":
+        return ["lawyer"]
+    if user.role == "manager":
+        return ["manager", "lawyer"]
+    return []
+
+
+def task_filter(user: User):
+    """A WHERE clause on `human_task`: my tasks and my groups' tasks (admins see every task)."""
+    if user.role == "admin":
+        return sa.true()
+    groups = task_groups(user)
+    clauses = [HumanTask.assignee == user.actor]
+    if groups:
+        clauses.append(HumanTask.candidate_group.in_(groups))
+    return sa.or_(*clauses)
+
+
+def personal_task_filter(user: User):
+    """A WHERE clause on `human_task`: the tasks that are `user`'s own business — those assigned to
+    them and their groups' unclaimed ones (not the tasks colleagues have claimed)."""
+    groups = task_groups(user)
+    clauses = [HumanTask.assignee == user.actor]
+    if groups:
+        clauses.append(sa.and_(HumanTask.assignee.is_(None), HumanTask.candidate_group.in_(groups)))
+    return sa.or_(*clauses)
+
+
+def may_work_on(user: User, task: HumanTask) -> bool:
+    if user.role == "admin":
+        return True
+    return task.assignee == user.actor or task.candidate_group in task_groups(user)
+
+
+def visit_filter(user: User):
+    """A WHERE clause on `visit`: the staff see every visit, a monitor the visits they recorded or
+    belonged to (the same rule as `may_see_visit`)."""
+    if not can(user, SEE_VISITS):
+        return sa.false()
+    if user.role == "monitor":
+        own = sa.select(VisitMember.visit_id).where(VisitMember.user_id == user.id)
+        return sa.or_(Visit.created_by == user.id, Visit.id.in_(own))
+    return sa.true()
+
+
+def may_see_visit(user: User, visit: Visit) -> bool:
+    if not can(user, SEE_VISITS):
+        return False
+    if user.role == "monitor":
+        return visit.created_by == user.id or any(m.user_id == user.id for m in visit.members)
+    return True
