@@ -14,6 +14,7 @@ import ast
 import builtins
 import sys
 import time
+from calendar import monthrange
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -208,12 +209,21 @@ def days_between(start, end) -> int:
 
 @script_helper()
 def add_duration(instant, duration: str) -> str:
-    """`add_duration(now(), "P1M")`: calendar-aware (a month from 31 January is the end of February)."""
+    """`add_duration(now(), "P1M")`: calendar-aware — whole months land on the same day number of
+    the month they reach, or on its last day when it is shorter (31 January + P1M = 28 February);
+    SpiffWorkflow's own arithmetic counts the days of the months passed (3 March)."""
     from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
     start = _to_datetime(instant)
-    parsed = TimerEventDefinition.parse_iso_duration(str(duration))
-    return (start + TimerEventDefinition.get_timedelta_from_start(parsed, start)).isoformat()
+    parts = TimerEventDefinition.parse_iso_duration(str(duration))
+    months = parts.pop("years", 0) * 12 + parts.pop("months", 0)
+    if months != int(months):
+        raise SandboxError(f"add_duration: a duration of {months} months is not whole months")
+    if months:
+        index = start.month - 1 + int(months)
+        year, month = start.year + index // 12, index % 12 + 1
+        start = start.replace(year=year, month=month, day=min(start.day, monthrange(year, month)[1]))
+    return (start + timedelta(**parts)).isoformat()
 
 
 @script_helper()

@@ -97,3 +97,20 @@ def test_time_limit_stops_runaway_scripts(env):
 def test_data_that_shadows_a_helper_is_refused(env):
     with pytest.raises(ValueError, match="add_days"):
         env.execute("y = 1", {"add_days": 3})
+
+
+@pytest.mark.parametrize(
+    ("start", "duration", "expected"),
+    [
+        ("2027-01-31T10:00:00+00:00", "P1M", "2027-02-28T10:00:00+00:00"),
+        ("2028-01-31T10:00:00+00:00", "P1M", "2028-02-29T10:00:00+00:00"),
+        ("2026-12-31T10:00:00+00:00", "P2M", "2027-02-28T10:00:00+00:00"),
+        ("2024-02-29T00:00:00+00:00", "P1Y", "2025-02-28T00:00:00+00:00"),
+        ("2026-11-23T10:00:00+00:00", "P15D", "2026-12-08T10:00:00+00:00"),
+        ("2026-11-23T10:00:00+00:00", "P1MT2H", "2026-12-23T12:00:00+00:00"),
+    ],
+)
+def test_add_duration_counts_whole_months_to_the_same_day_or_the_months_last(start, duration, expected):
+    from engine.scripting import add_duration
+
+    assert add_duration(start, duration) == expected
