@@ -1,9 +1,12 @@
 """Every table of the domain, imported in one place so Alembic and `create_app` see them all."""
 
+from .alerts.models import AlertSubscription
 from .authorities.models import Authority
 from .escalations.models import Escalation
 from .facilities.models import Facility
 from .numbering import Counter
+from .observations.models import Observation
+from .publication.models import Publication, PublicSnapshot
 from .recommendations.models import (
     AuthorityReply,
     ExtensionRequest,
@@ -16,6 +19,7 @@ from .users.models import ApiToken, User
 from .visits.models import Finding, Visit, VisitMember
 
 __all__ = [
+    "AlertSubscription",
     "ApiToken",
     "Authority",
     "AuthorityReply",
@@ -25,6 +29,9 @@ __all__ = [
     "Facility",
     "FacilityKind",
     "Finding",
+    "Observation",
+    "PublicSnapshot",
+    "Publication",
     "Recommendation",
     "Region",
     "ResponseAct",

@@ -3,68 +3,50 @@ process diagram with the current step) and the BPMN file the diagram draws."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from flask import Blueprint, Response, abort, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, render_template, request
 from flask_login import login_required
 
 from engine import instances
 from workflows.access import STAFF_ROLES
 from workflows.recommendations import queries
 from workflows.recommendations.models import STATUSES
-from workflows.visits.models import SEVERITIES
+from workflows.visits.models import FINDING_CATEGORIES, SEVERITIES
 
 from .. import registry
 from ..people import actor_names
 from ..tasks.kinds import task_label
-from . import diagram, timeline
+from . import diagram, export, params, timeline
 
 bp = Blueprint("recommendation", __name__)
 
-LIST_ARGS = ("status", "authority", "region", "severity", "overdue", "q")
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
-
-
-def filters_from(args) -> queries.RecommendationFilters:
-    overdue = {"1": True, "0": False}.get(args.get("overdue", ""))
-    return queries.RecommendationFilters(
-        status=args.get("status") if args.get("status") in STATUSES else None,
-        authority_id=_int(args.get("authority")),
-        region=(args.get("region") or "").strip()[:60] or None,
-        severity=args.get("severity") if args.get("severity") in SEVERITIES else None,
-        overdue=overdue,
-        q=(args.get("q") or "").strip()[:200] or None,
-        page=max(_int(args.get("page")) or 1, 1),
-        per_page=50,
-    )
-
-
-def _page_url(page: int) -> str:
-    args = {k: v for k, v in request.args.items() if k in LIST_ARGS and v}
-    if page > 1:
-        args["page"] = str(page)
-    return url_for("recommendation.index") + ("?" + urlencode(args) if args else "")
+EXPORT_FORMATS = ("csv", "xlsx")
 
 
 @bp.route("/recommendations")
 @login_required
 def index():
-    filters = filters_from(request.args)
+    filters = params.filters_from(request.args)
+    if request.args.get("format") in EXPORT_FORMATS:
+        return export.recommendations(g.user, filters, request.args["format"])
     result = queries.listing(g.user, filters)
     return render_template(
         "recommendations/index.html",
         result=result,
         filters=filters,
         pages=max((result.total + result.per_page - 1) // result.per_page, 1),
-        page_url=_page_url,
+        page_url=lambda page: params.list_url(filters, page=page),
+        list_url=lambda **changes: params.list_url(filters, **changes),
+        export_url=lambda fmt: params.list_url(filters, format=fmt),
+        hidden=params.hidden_args(filters),
+        chips=params.chips,
         options={
             "statuses": list(STATUSES),
             "regions": registry.regions(),
+            "kinds": registry.facility_kinds(),
             "authorities": registry.filter_authorities(filters.authority_id),
             "severities": list(SEVERITIES),
+            "categories": list(FINDING_CATEGORIES),
+            "lawyers": registry.lawyers() if g.user.role in STAFF_ROLES else [],
         },
     )
 

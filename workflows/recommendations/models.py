@@ -31,6 +31,10 @@ STATUSES = (
     "closed",
 )
 OPEN_STATUSES = STATUSES[:7]
+# Statuses in which `due_at` is the authority's statutory term to reply (an act or an escalation
+# waits for its answer); in `follow_up` and `in_court` it is a check or hearing date (until issue 14
+# moves those out of `due_at`), never a deadline the authority can miss.
+STATUTORY_TERM_STATUSES = ("awaiting_reply", "reply_overdue", "escalated")
 ACT_KINDS = ("submission", "information_request", "letter")
 OUTCOMES = ("implemented", "partially_implemented", "not_implemented", "no_longer_relevant")
 VERIFICATION_METHODS = ("documents", "follow_up_visit", "interview")
