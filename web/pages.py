@@ -27,6 +27,7 @@ NAVIGATION = (
         ("lawyer", "manager", "admin", "designer", "monitor", "authority"),
     ),
     ("visit.index", _l("Visits"), ("lawyer", "manager", "admin", "monitor")),
+    ("dashboard.index", _l("Dashboard"), ("lawyer", "manager", "admin")),
     ("admin.deliveries", _l("Failed deliveries"), ("admin",)),
 )
 
@@ -53,9 +54,12 @@ def now_kyiv() -> str:
 def init_app(app: Flask) -> None:
     from . import filters, labels, vendor
     from .admin import bp as admin_bp
+    from .dashboards import bp as dashboards_bp
     from .inbox import bp as inbox_bp
     from .portal import bp as portal_bp
+    from .public import bp as public_bp
     from .recommendations import bp as recommendations_bp
+    from .reports import bp as reports_bp
     from .tasks import bp as tasks_bp
     from .visits import bp as visits_bp
 
@@ -63,5 +67,15 @@ def init_app(app: Flask) -> None:
     labels.init_app(app)
     vendor.init_app(app)
     app.jinja_env.globals.update(navigation=navigation, now_kyiv=now_kyiv)
-    for blueprint in (inbox_bp, tasks_bp, recommendations_bp, visits_bp, admin_bp, portal_bp):
+    for blueprint in (
+        inbox_bp,
+        tasks_bp,
+        recommendations_bp,
+        visits_bp,
+        admin_bp,
+        portal_bp,
+        dashboards_bp,
+        reports_bp,
+        public_bp,
+    ):
         app.register_blueprint(blueprint)

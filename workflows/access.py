@@ -85,3 +85,30 @@ def may_see_visit(user: User, visit: Visit) -> bool:
     if user.role == "monitor":
         return visit.created_by == user.id or any(m.user_id == user.id for m in visit.members)
     return False
+
+
+# --- the dashboards, reports and the transparency page (issue 17) ---------------------------------
+
+DASHBOARD_ROLES = ("manager", "admin", "lawyer")
+# The process heat map is about the process, not about people: managers, admins and designers.
+HEATMAP_ROLES = ("manager", "admin", "designer")
+# Who publishes on /public, reads the annual report and sets alerts: management.
+MANAGEMENT_ROLES = ("manager", "admin")
+
+
+def dashboard_lawyer(user: User) -> int | None:
+    """Whose recommendations the dashboard counts: a lawyer's own (as responsible lawyer); managers
+    and admins anyone's (None)."""
+    return user.id if user.role == "lawyer" else None
+
+
+def may_add_observation(user: User) -> bool:
+    """Civil-society monitors add observations to the follow-up of their visits' recommendations (the
+    recommendation must be one they see: `recommendation_filter`)."""
+    return user.role == "monitor"
+
+
+def may_see_observations(user: User) -> bool:
+    """The Office's staff see them beside the authority's reply, monitors those of their visits;
+    authorities do not."""
+    return user.role in STAFF_ROLES or user.role == "monitor"

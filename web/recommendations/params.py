@@ -153,6 +153,10 @@ def chips(f: RecommendationFilters) -> list[tuple[str, str]]:
 
     out: list[tuple[str, str]] = []
 
+    def days(text: str) -> str:
+        low, _sep, high = text.partition("-")
+        return f"{low}–{high}" if high else f"{low}+"
+
     def span(start, end) -> str:
         return f"{kyiv_date(start) if start else '…'} – {kyiv_date(end) if end else '…'}"
 
@@ -163,7 +167,7 @@ def chips(f: RecommendationFilters) -> list[tuple[str, str]]:
             (
                 _(
                     "Overdue by %(days)s days",
-                    days=f.overdue_days.rstrip("-") + ("+" if f.overdue_days.endswith("-") else ""),
+                    days=days(f.overdue_days),
                 ),
                 list_url(f, overdue_days=None),
             )
@@ -197,7 +201,7 @@ def chips(f: RecommendationFilters) -> list[tuple[str, str]]:
             if f.limitation == "expired"
             else _(
                 "Protocol: %(days)s days left of the limitation period",
-                days=f.limitation.rstrip("-") + ("+" if f.limitation.endswith("-") else ""),
+                days=days(f.limitation),
             )
         )
         out.append((text, list_url(f, limitation=None)))

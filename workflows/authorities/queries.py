@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from .models import Authority
 
 
-def rollup_tree(roots):
+def rollup_tree(roots, name: str = "rollup"):
     """A CTE (root_id, id): each root authority (a select of ids, or a list of ids) with itself and
     every authority under it. UNION (not UNION ALL) stops at a cycle a bad edit might make."""
     if isinstance(roots, list | tuple | set):
@@ -24,12 +24,12 @@ def rollup_tree(roots):
         start = sa.select(Authority.id.label("root_id"), Authority.id.label("id")).where(
             Authority.id.in_(roots)
         )
-    tree = start.cte("authority_tree", recursive=True)
+    tree = start.cte(name, recursive=True)
     child = sa.orm.aliased(Authority)
     return tree.union(sa.select(tree.c.root_id, child.id).join(child, child.parent_id == tree.c.id))
 
 
 def subtree_ids(root_id: int):
     """A select of the ids of `root_id` and every authority under it."""
-    tree = rollup_tree([root_id])
+    tree = rollup_tree([root_id], name="subtree")
     return sa.select(tree.c.id)

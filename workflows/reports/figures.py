@@ -1,0 +1,441 @@
+"""The overdue dashboard's figures: where every recommendation stands, at a glance.
+
+Each figure counts exactly the list `recommendations.queries.conditions` returns for the filters its
+link carries, so the dashboard and the list behind a number cannot disagree:
+
+- open figures (now): by status, days-overdue buckets, oblast, kind of place, severity, category,
+  responsible lawyer — one statement, one branch per dimension over the open rows;
+- by authority with its subordinates rolled up (recursive walk of `authority.parent_id`);
+- period figures: median and 90th-percentile days to the first reply and to implementation, the
+  implementation rate per authority and per month/quarter/year, court outcomes;
+- protocols pending in court and the countdown of their limitation period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from engine.clock import clock
+from engine.db import db
+
+from ..authorities import queries as authority_queries
+from ..authorities.models import Authority
+from ..deadlines import kyiv_date
+from ..escalations import protocols
+from ..escalations.models import Escalation
+from ..recommendations import queries
+from ..recommendations.models import OPEN_STATUSES, STATUSES, AuthorityReply, Recommendation, ResponseAct
+from ..users.models import User
+from .periods import Period, Slice
+from .sql import elapsed_days, percentiles
+
+DIMENSIONS = {
+    "status": Recommendation.status,
+    "region": Recommendation.region_code,
+    "kind": Recommendation.facility_kind,
+    "severity": Recommendation.severity,
+    "category": Recommendation.category,
+    "lawyer": Recommendation.responsible_lawyer_id,
+}
+LONG_OVERDUE = "31-"  # "overdue more than 30 days", a column of the authorities' table
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str | int | None
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Days, nearest-rank median and 90th percentile, over `n` recommendations."""
+
+    n: int
+    median: float | None
+    p90: float | None
+
+
+@dataclass
+class AuthorityRow:
+    id: int
+    name_uk: str
+    name_en: str
+    has_children: bool
+    open: int = 0
+    overdue: int = 0
+    long_overdue: int = 0
+    ended: int = 0
+    implemented: int = 0
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name_uk
+
+    @property
+    def rate(self) -> float | None:
+        return self.implemented / self.ended if self.ended else None
+
+
+@dataclass
+class TrendSlice:
+    slice: Slice
+    ended: int = 0
+    implemented: int = 0
+    by_authority: dict[int, tuple[int, int]] = field(default_factory=dict)  # id -> (implemented, ended)
+
+    @property
+    def rate(self) -> float | None:
+        return self.implemented / self.ended if self.ended else None
+
+
+@dataclass
+class ProtocolFigures:
+    months: int
+    buckets: dict[str, int]
+    soonest: list[protocols.PendingProtocol]
+    court_outcomes: list[tuple[str, int]]
+
+
+@dataclass
+class Dashboard:
+    scope: queries.RecommendationFilters
+    period: Period
+    now: datetime
+    by_status: list[Count]
+    buckets: dict[str, int]
+    by_dimension: dict[str, list[Count]]
+    parent: AuthorityRow | None  # the authority whose subordinates are listed (None: the top)
+    by_authority: list[AuthorityRow]
+    reply: Timing
+    implementation: Timing
+    ended: int
+    implemented: int
+    trend: list[TrendSlice]
+    protocols: ProtocolFigures
+
+    @property
+    def open_total(self) -> int:
+        return sum(c.open for c in self.by_status)
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(self.buckets.values())
+
+    @property
+    def rate(self) -> float | None:
+        return self.implemented / self.ended if self.ended else None
+
+    def filters(self, **changes) -> queries.RecommendationFilters:
+        """The list behind a number: the dashboard's scope with the number's own filters."""
+        return replace(self.scope, page=1, **changes)
+
+    @property
+    def period_closed(self) -> dict[str, date]:
+        return {"closed_from": self.period.start, "closed_to": self.period.end}
+
+
+def scope_for(user: User, f: queries.RecommendationFilters) -> queries.RecommendationFilters:
+    """The filters a dashboard counts under: what the page asked (authority with subordinates, oblast),
+    and for a lawyer only the recommendations they are responsible for."""
+    from ..access import dashboard_lawyer
+
+    own = dashboard_lawyer(user)
+    return queries.RecommendationFilters(
+        authority_id=f.authority_id,
+        subordinates=bool(f.authority_id),
+        region=f.region,
+        lawyer_id=own if own is not None else f.lawyer_id,
+    )
+
+
+def build(user: User, scope: queries.RecommendationFilters, period: Period) -> Dashboard:
+    now = clock.now()
+    base = queries.conditions(user, scope, now)
+    by_status, buckets, by_dimension = _open_figures(base, now)
+    parent, by_authority = _authorities(base, now, scope.authority_id, period)
+    ended, implemented, trend = _trend(base, period, scope.authority_id, [r.id for r in by_authority])
+    return Dashboard(
+        scope=scope,
+        period=period,
+        now=now,
+        by_status=by_status,
+        buckets=buckets,
+        by_dimension=by_dimension,
+        parent=parent,
+        by_authority=by_authority,
+        reply=reply_timing(base, period),
+        implementation=implementation_timing(base, period),
+        ended=ended,
+        implemented=implemented,
+        trend=trend,
+        protocols=protocol_figures(base, period, kyiv_date(now)),
+    )
+
+
+def _open_figures(base: list, now: datetime):
+    """Open recommendations by status and each dimension, and overdue ones by days: one statement."""
+    overdue = sa.case((queries.overdue_clause(now), 1), else_=0)
+    open_rows = [*base, Recommendation.status.in_(OPEN_STATUSES)]
+    branches = [
+        sa.select(
+            sa.literal(name).label("dim"),
+            sa.cast(column, sa.String).label("key"),
+            sa.func.count().label("open"),
+            sa.func.sum(overdue).label("overdue"),
+        )
+        .where(*open_rows)
+        .group_by(column)
+        for name, column in DIMENSIONS.items()
+    ]
+    bucket = queries.overdue_bucket(now)
+    branches.append(
+        sa.select(
+            sa.literal("bucket").label("dim"),
+            bucket.label("key"),
+            sa.func.count().label("open"),
+            sa.func.count().label("overdue"),
+        )
+        .where(*base, queries.overdue_clause(now))
+        .group_by(bucket)
+    )
+    rows = db.session.execute(sa.union_all(*branches)).all()
+    found: dict[str, dict] = {}
+    for r in rows:
+        found.setdefault(r.dim, {})[r.key] = Count(r.key, int(r.open), int(r.overdue or 0))
+    statuses = found.get("status", {})
+    by_status = [statuses.get(s, Count(s, 0, 0)) for s in STATUSES if s in OPEN_STATUSES]
+    buckets = {b: found.get("bucket", {}).get(b, Count(b, 0, 0)).open for b in queries.OVERDUE_BUCKETS}
+    by_dimension = {}
+    for name in DIMENSIONS:
+        if name == "status":
+            continue
+        counts = list(found.get(name, {}).values())
+        if name == "lawyer":
+            counts = [Count(int(c.key) if c.key is not None else None, c.open, c.overdue) for c in counts]
+        by_dimension[name] = sorted(counts, key=lambda c: (-c.overdue, -c.open, str(c.key)))
+    return by_status, buckets, by_dimension
+
+
+def _roots(parent_id: int | None):
+    """The authorities a roll-up lists: the parent's direct subordinates, or the top of the registry."""
+    return sa.select(Authority.id).where(
+        Authority.parent_id == parent_id if parent_id else Authority.parent_id.is_(None)
+    )
+
+
+def _authorities(base: list, now: datetime, parent_id: int | None, period: Period):
+    """Each listed authority with all under it: open, overdue, overdue > 30 days, and in the period
+    the recommendations whose follow-up ended and those implemented."""
+    roots = [r for (r,) in db.session.execute(_roots(parent_id)).all()]
+    ids = roots + ([parent_id] if parent_id else [])
+    if not ids:
+        return None, []
+    tree = authority_queries.rollup_tree(ids)
+    long_low, long_high = queries.days_range(LONG_OVERDUE)
+    is_open = Recommendation.status.in_(OPEN_STATUSES)
+    ended = sa.and_(
+        Recommendation.closed_at >= period.start_at,
+        Recommendation.closed_at < period.end_at,
+        Recommendation.status.not_in(OPEN_STATUSES),
+    )
+
+    def tally(condition):
+        return sa.func.sum(sa.case((condition, 1), else_=0))
+
+    query = (
+        sa.select(
+            tree.c.root_id,
+            tally(is_open).label("open"),
+            tally(queries.overdue_clause(now)).label("overdue"),
+            tally(queries.overdue_days_clause(now, long_low, long_high)).label("long_overdue"),
+            tally(ended).label("ended"),
+            tally(sa.and_(ended, Recommendation.status == "implemented")).label("implemented"),
+        )
+        .join(tree, tree.c.id == Recommendation.authority_id)
+        .where(*base, sa.or_(is_open, ended))
+        .group_by(tree.c.root_id)
+    )
+    figures = {r.root_id: r for r in db.session.execute(query).all()}
+    child = sa.orm.aliased(Authority)
+    names = db.session.execute(
+        sa.select(
+            Authority.id,
+            Authority.name_uk,
+            Authority.name_en,
+            sa.exists().where(child.parent_id == Authority.id).label("has_children"),
+        ).where(Authority.id.in_(ids))
+    ).all()
+    rows = {}
+    for n in names:
+        f = figures.get(n.id)
+        rows[n.id] = AuthorityRow(
+            n.id,
+            n.name_uk,
+            n.name_en,
+            bool(n.has_children),
+            *(int(getattr(f, k) or 0) for k in ("open", "overdue", "long_overdue", "ended", "implemented"))
+            if f
+            else (),
+        )
+    parent = rows.pop(parent_id, None) if parent_id else None
+    listed = sorted(rows.values(), key=lambda r: (-r.overdue, -r.open, r.name_uk))
+    return parent, listed
+
+
+def _slice_case(column, slices: list[Slice]):
+    return sa.case(*((column < s.end_at, i) for i, s in enumerate(slices)), else_=len(slices) - 1)
+
+
+def _trend(base: list, period: Period, parent_id: int | None, listed: list[int]):
+    """Implemented of ended per slice of the period, overall and per listed authority."""
+    slices = period.slices()
+    ended = [
+        *base,
+        Recommendation.closed_at >= period.start_at,
+        Recommendation.closed_at < period.end_at,
+        Recommendation.status.not_in(OPEN_STATUSES),
+    ]
+    index = _slice_case(Recommendation.closed_at, slices).label("slice")
+    implemented = sa.func.sum(sa.case((Recommendation.status == "implemented", 1), else_=0))
+    overall = db.session.execute(
+        sa.select(index, sa.func.count().label("ended"), implemented.label("implemented"))
+        .where(*ended)
+        .group_by(index)
+    ).all()
+    trend = [TrendSlice(s) for s in slices]
+    for r in overall:
+        trend[r.slice].ended, trend[r.slice].implemented = int(r.ended), int(r.implemented or 0)
+    if listed:
+        tree = authority_queries.rollup_tree(listed)
+        per_authority = db.session.execute(
+            sa.select(tree.c.root_id, index, sa.func.count().label("ended"), implemented.label("implemented"))
+            .join(tree, tree.c.id == Recommendation.authority_id)
+            .where(*ended)
+            .group_by(tree.c.root_id, index)
+        ).all()
+        for r in per_authority:
+            trend[r.slice].by_authority[r.root_id] = (int(r.implemented or 0), int(r.ended))
+    return sum(t.ended for t in trend), sum(t.implemented for t in trend), trend
+
+
+def _timing(values) -> Timing:
+    row = db.session.execute(percentiles(values, group_column=None)).first()
+    if row is None or not row.n:
+        return Timing(0, None, None)
+    return Timing(int(row.n), float(row.median), float(row.p90))
+
+
+def reply_timing(base: list, period: Period) -> Timing:
+    """Days from the first act of response to the authority's first reply, for the recommendations
+    whose first reply came in the period (the list: `replied_from`/`replied_to`)."""
+    earlier = sa.orm.aliased(AuthorityReply)
+    first_act = (
+        sa.select(sa.func.min(ResponseAct.sent_at))
+        .where(ResponseAct.recommendation_id == Recommendation.id)
+        .scalar_subquery()
+    )
+    values = (
+        sa.select(elapsed_days(AuthorityReply.received_at, first_act).label("value"))
+        .join(Recommendation, Recommendation.id == AuthorityReply.recommendation_id)
+        .where(
+            *base,
+            AuthorityReply.received_at >= period.start_at,
+            AuthorityReply.received_at < period.end_at,
+            ~sa.exists().where(
+                earlier.recommendation_id == AuthorityReply.recommendation_id,
+                earlier.received_at < AuthorityReply.received_at,
+            ),
+            first_act.is_not(None),
+        )
+        .subquery("reply_days")
+    )
+    return _timing(values)
+
+
+def implementation_timing(base: list, period: Period) -> Timing:
+    """Days from the recommendation to its implementation, for those implemented in the period
+    (the list: `status=implemented` with `closed_from`/`closed_to`)."""
+    values = (
+        sa.select(elapsed_days(Recommendation.closed_at, Recommendation.created_at).label("value"))
+        .where(
+            *base,
+            Recommendation.status == "implemented",
+            Recommendation.closed_at >= period.start_at,
+            Recommendation.closed_at < period.end_at,
+        )
+        .subquery("implementation_days")
+    )
+    return _timing(values)
+
+
+def protocol_figures(base: list, period: Period, today: date, soonest: int = 10) -> ProtocolFigures:
+    months = protocols.limitation_months()
+    in_scope = sa.select(Escalation).join(Recommendation, Recommendation.id == Escalation.recommendation_id)
+    counts = db.session.execute(
+        in_scope.with_only_columns(
+            *(
+                sa.func.count(
+                    sa.distinct(
+                        sa.case(
+                            (
+                                protocols.pending_with_limitation(today, b, months),
+                                Escalation.recommendation_id,
+                            )
+                        )
+                    )
+                ).label(f"b{i}")
+                for i, b in enumerate(protocols.LIMITATION_BUCKETS)
+            )
+        ).where(*base, Escalation.kind == "protocol")
+    ).one()
+    pending = db.session.execute(
+        sa.select(
+            Escalation.id,
+            Escalation.recommendation_id,
+            Recommendation.number,
+            Escalation.protocol_number,
+            Escalation.protocol_date,
+            Escalation.court,
+        )
+        .join(Recommendation, Recommendation.id == Escalation.recommendation_id)
+        .where(*base, protocols.pending_clause())
+        .order_by(Escalation.protocol_date.asc().nulls_last(), Escalation.id)
+        .limit(soonest)
+    ).all()
+    listed = []
+    for p in pending:
+        end = protocols.limitation_end(p.protocol_date, months) if p.protocol_date else None
+        listed.append(
+            protocols.PendingProtocol(
+                p.id,
+                p.recommendation_id,
+                p.number,
+                p.protocol_number,
+                p.protocol_date,
+                p.court,
+                end,
+                (end - today).days if end else None,
+            )
+        )
+    outcomes = db.session.execute(
+        sa.select(Escalation.decision, sa.func.count(sa.distinct(Escalation.recommendation_id)))
+        .join(Recommendation, Recommendation.id == Escalation.recommendation_id)
+        .where(
+            *base,
+            Escalation.kind == "court",
+            Escalation.decision.is_not(None),
+            Escalation.decision_date >= period.start,
+            Escalation.decision_date <= period.end,
+        )
+        .group_by(Escalation.decision)
+        .order_by(Escalation.decision)
+    ).all()
+    return ProtocolFigures(
+        months=months,
+        buckets={b: int(counts[i] or 0) for i, b in enumerate(protocols.LIMITATION_BUCKETS)},
+        soonest=listed,
+        court_outcomes=[(d, int(n)) for d, n in outcomes],
+    )
