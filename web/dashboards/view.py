@@ -325,7 +325,28 @@ class HeatmapView(PeriodView):
         return days(value / 24)
 
     def data(self) -> dict:
-        return {e.element_id: e.as_dict() for e in self.heat.elements.values()}
+        """What the diagram paints per element: a colour level (0–5) for each of the two measures, and
+        the badge's words; the browser computes nothing."""
+        top_waiting, top_median = self.heat.max_waiting, self.heat.max_median
+
+        def level(value, top) -> int:
+            return 0 if not value or not top else max(1, min(5, -(-5 * value // top)))
+
+        out = {}
+        for e in self.heat.elements.values():
+            out[e.element_id] = {
+                "waiting": e.waiting,
+                "levels": {
+                    "waiting": level(e.waiting, top_waiting),
+                    "median": level(e.median_hours or 0, top_median),
+                },
+                "badge": {
+                    "waiting": ngettext("%(num)d waiting", "%(num)d waiting", e.waiting) if e.waiting else "",
+                    "median": gettext("median %(time)s", time=self.hours(e.median_hours)) if e.n else "",
+                },
+                "url": self.list(e.element_id) if e.waiting else None,
+            }
+        return out
 
 
 HELPERS = {

@@ -325,7 +325,8 @@ def _timing(values) -> Timing:
     row = db.session.execute(percentiles(values, group_column=None)).first()
     if row is None or not row.n:
         return Timing(0, None, None)
-    return Timing(int(row.n), float(row.median), float(row.p90))
+    # julianday() arithmetic on SQLite carries float noise in the last digits
+    return Timing(int(row.n), round(float(row.median), 4), round(float(row.p90), 4))
 
 
 def reply_timing(base: list, period: Period) -> Timing:

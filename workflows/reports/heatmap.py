@@ -189,5 +189,6 @@ def build(period: Period, process_id: str = PROCESS_ID) -> Heatmap:
         if r.median is None:
             continue
         e = element(r.grp)
-        e.n, e.median_hours, e.p90_hours = int(r.n), float(r.median), float(r.p90)
+        # julianday() arithmetic on SQLite carries float noise in the last digits
+        e.n, e.median_hours, e.p90_hours = int(r.n), round(float(r.median), 3), round(float(r.p90), 3)
     return heat
