@@ -27,6 +27,8 @@ Topics, who receives them, and their own keys:
                                        no_longer_relevant|closed), reason
     digest         lawyer (daily)      lawyer: {name, email}, due_soon: [{task, recommendation_number,
                                        facility, due_at, url}], overdue: [same], inbox_url
+    alert          manager             manager: {name}, alert: {id, description (in the recipient's
+                                       language), count, threshold, url (the list counted)}
 
 A payload that breaks the contract fails its row at once with a message naming the missing key: a
 retry cannot fix it, a code change can.
@@ -66,6 +68,10 @@ TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     "reply_receipt": {"required": ("reply.received_at",)},
     "closed": {"required": ("outcome", "reason")},
     "digest": {"required": ("lawyer.name", "lawyer.email", "due_soon", "overdue", "inbox_url"), "common": ()},
+    "alert": {
+        "required": ("manager.name", "alert.description", "alert.count", "alert.threshold", "alert.url"),
+        "common": (),
+    },
 }
 
 CHOICES = {

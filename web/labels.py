@@ -140,6 +140,11 @@ EVENT = {
     "incident": _l("Failure in the process"),
     "incident_resolved": _l("Failure resolved"),
     "notification_retried": _l("Delivery retried"),
+    "recommendation_published": _l("Published on the transparency page"),
+    "recommendation_unpublished": _l("Withdrawn from the transparency page"),
+    "observation_added": _l("Monitor's observation added"),
+    "observation_published": _l("Monitor's observation published"),
+    "observation_unpublished": _l("Monitor's observation no longer public"),
 }
 
 # Timeline entries that are the domain's own records rather than audit events.

@@ -1,7 +1,8 @@
 """The NPM domain: authorities, facilities, visits, findings, recommendations and their follow-up.
 
 Plugs into the engine through its registries: service-task handlers (`recommendations/handlers.py`),
-script helpers for Kyiv-time deadlines (`deadlines.py`); adds CLI commands and the daily digest job.
+script helpers for Kyiv-time deadlines (`deadlines.py`); adds CLI commands and the jobs: the daily
+digest, managers' alerts, and the transparency page's prepared figures.
 """
 
 from __future__ import annotations
@@ -13,9 +14,16 @@ def init_app(app: Flask) -> None:
     from engine import scheduler
 
     from . import cli, deadlines, digest, models  # noqa: F401 - registration at import
+    from .alerts import services as alerts
+    from .publication import snapshot
     from .recommendations import handlers  # noqa: F401
 
     app.cli.add_command(cli.users_group)
     app.cli.add_command(cli.seed_command)
     app.cli.add_command(cli.demo_group)
+    app.cli.add_command(cli.public_group)
     scheduler.register_job("lawyer-digest", digest.run, seconds_setting="OMBUDSFLOW_DIGEST_CHECK_INTERVAL")
+    scheduler.register_job("alerts", alerts.run, seconds_setting="OMBUDSFLOW_ALERT_INTERVAL")
+    scheduler.register_job(
+        "public-refresh", snapshot.refresh, seconds_setting="OMBUDSFLOW_PUBLIC_REFRESH_INTERVAL"
+    )

@@ -121,3 +121,18 @@ def demo_load_command(force):
 
     summary = demo.load(force=force)
     click.echo(summary)
+
+
+@click.group("public")
+def public_group():
+    """The transparency page's prepared figures."""
+
+
+@public_group.command("refresh")
+@with_appcontext
+def public_refresh_command():
+    """Prepare the public page's figures and published list now (the scheduler does it regularly)."""
+    from .publication import snapshot
+
+    snapshot.refresh()
+    click.echo("public figures refreshed")

@@ -12,25 +12,18 @@ Unknown or malformed values are ignored, never an error (dates also as 23.11.202
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields, replace
-from datetime import date
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import url_for
 
+from workflows.recommendations.filter_args import ordered, to_args
 from workflows.recommendations.models import STATUSES
 from workflows.recommendations.queries import NO_LAWYER, RecommendationFilters
 from workflows.visits.models import FINDING_CATEGORIES, SEVERITIES
 
 from ..forms import dates
 
-# URL name of each filter field (the rest are the same).
-NAMES = {
-    "authority_id": "authority",
-    "facility_id": "facility",
-    "facility_kind": "kind",
-    "lawyer_id": "lawyer",
-}
 DATE_FIELDS = (
     "created_from",
     "created_to",
@@ -41,9 +34,6 @@ DATE_FIELDS = (
     "decided_from",
     "decided_to",
 )
-BOOL_FIELDS = ("open", "overdue", "published")
-# One order for the parameters, so that the same filters always make the same URL.
-KEYS = tuple(NAMES.get(f.name, f.name) for f in fields(RecommendationFilters))
 
 
 def _int(value: str | None) -> int | None:
@@ -84,30 +74,6 @@ def filters_from(args: Mapping[str, str], *, per_page: int = 50) -> Recommendati
     )
 
 
-def _arg(name: str, value) -> str | None:
-    if value is None or value is False or value == "":
-        return "0" if value is False and name in BOOL_FIELDS else None
-    if value is True:
-        return "1"
-    if name == "lawyer_id" and value == NO_LAWYER:
-        return "none"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def to_args(f: RecommendationFilters) -> dict[str, str]:
-    """The filters as URL parameters, leaving out what is not set (and page 1)."""
-    args = {}
-    for field in fields(RecommendationFilters):
-        if field.name == "per_page" or (field.name == "page" and f.page == 1):
-            continue
-        value = _arg(field.name, getattr(f, field.name))
-        if value is not None:
-            args[NAMES.get(field.name, field.name)] = value
-    return args
-
-
 def list_url(f: RecommendationFilters, *, format: str | None = None, **changes) -> str:
     """The list's URL for `f` with some fields changed (field names, e.g. `region="lviv"`); any change
     but the page goes back to page 1. `format` ("csv", "xlsx"): the export of that list."""
@@ -116,7 +82,7 @@ def list_url(f: RecommendationFilters, *, format: str | None = None, **changes) 
     args = to_args(f)
     if format:
         args.pop("page", None)
-    items = sorted(args.items(), key=lambda item: KEYS.index(item[0]) if item[0] in KEYS else 99)
+    items = ordered(args)
     if format:
         items.append(("format", format))
     query = urlencode(items)
