@@ -10,11 +10,11 @@ from .snapshot import SCHEMA_VERSION
 
 LICENCE = "CC BY 4.0"
 CODES = {
-    "status": "draft | awaiting_reply | reply_overdue | under_verification | follow_up | escalated | in_court "
-    "| implemented | closed",
+    "status": "draft | awaiting_reply | reply_overdue | under_verification | follow_up | escalated "
+    "| in_court | implemented | closed",
     "severity": "critical | high | medium | low",
-    "category": "treatment | material_conditions | health_care | legal_safeguards | contact_with_outside_world "
-    "| regime_and_activities | staff | other",
+    "category": "treatment | material_conditions | health_care | legal_safeguards "
+    "| contact_with_outside_world | regime_and_activities | staff | other",
     "outcome": "implemented | partially_implemented | not_implemented | no_longer_relevant | null",
     "reply": "in_term | late | no_reply | pending (the first reply to the first act of response)",
     "escalation_kind": "repeat_request | superior_authority | protocol | court",
