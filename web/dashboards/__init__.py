@@ -3,15 +3,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from workflows.access import DASHBOARD_ROLES, HEATMAP_ROLES
+from engine.db import db
+from workflows.access import DASHBOARD_ROLES, HEATMAP_ROLES, MANAGEMENT_ROLES
+from workflows.alerts import services as alert_services
+from workflows.errors import Invalid
 from workflows.reports import figures, heatmap
 from workflows.reports import periods as period_module
 
+from .. import registry
 from ..auth import roles_required
 from ..forms import dates
 from ..recommendations import params as list_params
+from ..recommendations.params import list_url
 from . import view
 
 bp = Blueprint("dashboard", __name__)
@@ -56,7 +62,39 @@ def heat_map_xml():
     return Response(xml, mimetype="application/xml", headers={"Cache-Control": "private, max-age=300"})
 
 
-@bp.route("/dashboard/alerts")
-@roles_required("manager", "admin")
+@bp.route("/dashboard/alerts", methods=["GET", "POST"])
+@roles_required(*MANAGEMENT_ROLES)
 def alerts():
-    return "todo"
+    """A manager's alerts: the list, and a form to add one (kind, authority or oblast, days, threshold)."""
+    values, errors, status = {}, {}, 200
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in ("kind", "authority_id", "region", "days", "threshold")}
+        try:
+            alert_services.subscribe(g.user, **values)
+            db.session.commit()
+            flash(_("The alert is set. You will get an e-mail when its condition becomes true."), "success")
+            return redirect(url_for("dashboard.alerts"))
+        except Invalid as exc:
+            db.session.rollback()
+            errors, status = exc.fields, 422
+    subscriptions = alert_services.subscriptions(g.user)
+    return render_template(
+        "dashboards/alerts.html",
+        subscriptions=subscriptions,
+        describe=alert_services.describe,
+        list_of=lambda sub: list_url(alert_services.filters(sub)),
+        authorities=registry.filter_authorities(),
+        regions=registry.regions(),
+        values=values,
+        errors=errors,
+        **view.HELPERS,
+    ), status
+
+
+@bp.route("/dashboard/alerts/<int:subscription_id>/delete", methods=["POST"])
+@roles_required(*MANAGEMENT_ROLES)
+def delete_alert(subscription_id: int):
+    alert_services.unsubscribe(g.user, subscription_id)
+    db.session.commit()
+    flash(_("The alert has been removed."), "success")
+    return redirect(url_for("dashboard.alerts"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
 from engine import audit, outbox
@@ -68,9 +68,10 @@ def _describe(sub: AlertSubscription, en: bool) -> str:
         return _("A protocol's limitation period ends within %(days)s days", days=sub.days)
     region = db.session.get(Region, sub.region_code)
     name = (region.name_en if en else region.name_uk) if region else sub.region_code
-    return _(
-        "More than %(threshold)s critical recommendations open in %(region)s",
-        threshold=sub.threshold,
+    return ngettext(
+        "More than %(num)d critical recommendation open in %(region)s",
+        "More than %(num)d critical recommendations open in %(region)s",
+        sub.threshold,
         region=name,
     )
 
