@@ -8,22 +8,17 @@ a test run's output stable.
 
 from __future__ import annotations
 
-import logging
 import re
-from functools import lru_cache
 from typing import Any
 
-import fontpkg
 from fpdf import FPDF
 
 from engine.clock import clock
 
 from .formatting import format_date
+from .pdf_fonts import add_fonts
 from .topics import LABELS, PayloadError
 
-FONT_FAMILY = "IBM Plex Serif"
-# fpdf2 subsets the font through fontTools, which logs every glyph list at INFO.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
 ACT_KEYS = ("kind", "number", "date", "signatory", "text")
 
 WORDS = {
@@ -58,22 +53,13 @@ WORDS = {
 }
 
 
-@lru_cache(maxsize=2)
-def _font_file(weight: int) -> str:
-    try:
-        return str(fontpkg.path(FONT_FAMILY, weight=weight))
-    except fontpkg.FontpkgError as exc:
-        raise RuntimeError(f"the PDF font is missing: install fontpkg-ibm-plex-serif ({exc})") from exc
-
-
 class _ActDocument(FPDF):
     def __init__(self, footer_text: str) -> None:
         super().__init__(format="A4", unit="mm")
         self._footer_text = footer_text
         self.set_margins(left=30, top=20, right=10)
         self.set_auto_page_break(auto=True, margin=20)
-        self.add_font("plex", "", _font_file(400))
-        self.add_font("plex", "B", _font_file(700))
+        add_fonts(self)
 
     def footer(self) -> None:
         self.set_y(-14)
