@@ -359,3 +359,25 @@ def test_publishing_is_management_s_audited_and_at_once(app, world, story, db):
         sa.select(AuditEvent.event).where(AuditEvent.business_key == str(rec.id)).order_by(AuditEvent.id)
     ).all()
     assert events[-2:] == ["recommendation_published", "recommendation_unpublished"]
+
+
+@pytest.mark.browser
+def test_the_public_reads_the_page_in_a_browser(page, live_server, story, db, screenshot):
+    from playwright.sync_api import expect
+
+    shown = story["shown"].id
+    db.session.close()
+    page.goto(f"{live_server.url}/public")
+    expect(page.get_by_role("heading", name="Що змінили рекомендації НПМ")).to_be_visible()
+    expect(page.locator(".kpi").first).to_contain_text("9")
+    screenshot(page, "public")
+    page.get_by_role("link", name="Рекомендація Р-INTERNAL-77").click()
+    expect(page).to_have_url(f"{live_server.url}/public/recommendations/{shown}")
+    expect(page.get_by_text("Вжито заходів INTERNAL-MEASURES")).to_be_visible()
+    screenshot(page, "public-recommendation")
+    page.get_by_role("link", name="English").click()
+    expect(page).to_have_url(f"{live_server.url}/public/recommendations/{shown}?lang=en")
+    expect(page.get_by_role("heading", name="Measures the authority reported")).to_be_visible()
+    page.goto(f"{live_server.url}/public?lang=en")
+    expect(page.get_by_role("heading", name="What the NPM's recommendations changed")).to_be_visible()
+    screenshot(page, "public-en")

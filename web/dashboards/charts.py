@@ -62,7 +62,7 @@ def hbars(bars: list[Bar], summary: str, *, maximum: float | None = None, width:
     ]
     for i, bar in enumerate(bars):
         y = GAP + i * (BAR_HEIGHT + GAP)
-        label = bar.label if len(bar.label) <= 34 else bar.label[:33] + "…"
+        label = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
         parts.append(
             f'<text class="chart__label" x="{label_width - 8}" y="{y + BAR_HEIGHT / 2 + 4:.1f}" '
             f'text-anchor="end"><title>{escape(bar.label)}</title>{escape(label)}</text>'
