@@ -157,3 +157,19 @@ def test_each_number_on_the_page_is_its_list(data, world, app):
             assert total and int(total.group(1)) == int(shown), href
             checked += 1
     assert checked > 120
+
+
+def test_who_sees_the_dashboard(app, world, data):
+    from tests.web.conftest import Pages, text
+
+    lawyer = Pages(app.test_client()).as_(world, "lawyer")
+    page = lawyer.get(f"/dashboard?period=year&lawyer={world.users['lawyer2'].id}")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "мої рекомендації" in text(page)
+    # Every link carries the lawyer's own filter, so the lists are the lawyer's too.
+    assert f'href="/recommendations?open=1&amp;lawyer={world.users["lawyer"].id}" data-count="6"' in body
+    assert "За відповідальним юристом" not in text(page)
+    for role in ("authority", "monitor"):
+        assert Pages(app.test_client()).as_(world, role).get("/dashboard").status_code == 403
+    assert Pages(app.test_client()).as_(world, "admin").get("/dashboard").status_code == 200
