@@ -56,7 +56,9 @@ def test_xlsx_keeps_the_text_as_text(app, world, data):
 
 def test_an_export_is_exactly_the_list_the_user_may_see(app, world, data):
     lawyer = Pages(app.test_client()).as_(world, "lawyer")
-    everything = list(csv.reader(io.StringIO(lawyer.get("/recommendations?format=csv").get_data(as_text=True))))
+    everything = list(
+        csv.reader(io.StringIO(lawyer.get("/recommendations?format=csv").get_data(as_text=True)))
+    )
     assert len(everything) - 1 == 17
     official = Pages(app.test_client()).as_(world, "authority")
     theirs = list(csv.reader(io.StringIO(official.get("/recommendations?format=csv").get_data(as_text=True))))

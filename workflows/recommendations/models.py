@@ -35,6 +35,7 @@ OPEN_STATUSES = STATUSES[:7]
 # waits for its answer); in `follow_up` and `in_court` it is a check or hearing date (until issue 14
 # moves those out of `due_at`), never a deadline the authority can miss.
 STATUTORY_TERM_STATUSES = ("awaiting_reply", "reply_overdue", "escalated")
+OPEN_WHERE = "status IN ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
 ACT_KINDS = ("submission", "information_request", "letter")
 OUTCOMES = ("implemented", "partially_implemented", "not_implemented", "no_longer_relevant")
 VERIFICATION_METHODS = ("documents", "follow_up_visit", "interview")
@@ -49,6 +50,22 @@ class Recommendation(db.Model):
         sa.Index("ix_recommendation_authority_status", "addressee_id", "status"),
         sa.Index("ix_recommendation_facility_status", "facility_id", "status"),
         sa.Index("ix_recommendation_region_status", "region_code", "status"),
+        # The dashboard (migration 0032): open recommendations with every column a figure groups by,
+        # so each figure reads this index alone; and the ones whose follow-up ended, in time order.
+        sa.Index(
+            "ix_recommendation_open_figures",
+            "status",
+            "due_at",
+            "region_code",
+            "facility_kind",
+            "severity",
+            "category",
+            "responsible_lawyer_id",
+            "authority_id",
+            postgresql_where=sa.text(OPEN_WHERE),
+            sqlite_where=sa.text(OPEN_WHERE),
+        ),
+        sa.Index("ix_recommendation_closed", "closed_at", "status", "authority_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +112,10 @@ class ResponseAct(db.Model):
     """Акт реагування: подання (submission), запит про надання інформації, or лист."""
 
     __tablename__ = "response_act"
+    __table_args__ = (
+        sa.Index("ix_response_act_sent", "sent_at"),
+        sa.Index("ix_response_act_recommendation_sent", "recommendation_id", "sent_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendation.id"), index=True)
@@ -113,6 +134,10 @@ class AuthorityReply(db.Model):
     """Відповідь органу and the measures it says it took (вжиті заходи)."""
 
     __tablename__ = "authority_reply"
+    __table_args__ = (
+        sa.Index("ix_authority_reply_received", "received_at", "recommendation_id"),
+        sa.Index("ix_authority_reply_recommendation_received", "recommendation_id", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendation.id"), index=True)
