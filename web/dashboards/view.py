@@ -9,6 +9,7 @@ from flask import url_for
 from flask_babel import format_decimal, format_percent, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
+from workflows.recommendations.filter_args import ordered, to_args, with_changes
 from workflows.reports import figures
 from workflows.reports.periods import PRESETS, Period, Slice, preset
 
@@ -91,6 +92,8 @@ class DashboardView(PeriodView):
         self.user = user
         self.args = args
         self.language = language()
+        self._scope_args = to_args(d.scope)
+        self._list_base = url_for("recommendation.index")
         self.names = {
             "region": dict(registry.regions()),
             "kind": dict(registry.facility_kinds()),
@@ -138,7 +141,8 @@ class DashboardView(PeriodView):
         for part in extra:
             merged.update(part)
         merged.update(changes)
-        return list_url(self.d.filters(**merged))
+        query = urlencode(ordered(with_changes(self._scope_args, **merged)))
+        return self._list_base + (f"?{query}" if query else "")
 
     def here(self, **changes) -> str:
         """This dashboard with other parameters (period, authority, oblast)."""

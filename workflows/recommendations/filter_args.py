@@ -47,3 +47,18 @@ def to_args(f: RecommendationFilters) -> dict[str, str]:
 
 def ordered(args: dict[str, str]) -> list[tuple[str, str]]:
     return sorted(args.items(), key=lambda item: KEYS.index(item[0]) if item[0] in KEYS else len(KEYS))
+
+
+def with_changes(args: dict[str, str], **changes) -> dict[str, str]:
+    """`args` (from `to_args`) with some filter fields changed — what `to_args(replace(f, **changes))`
+    gives, without building a new filters object (a dashboard makes hundreds of links)."""
+    out = dict(args)
+    out.pop("page", None)
+    for name, value in changes.items():
+        key = NAMES.get(name, name)
+        arg = _arg(name, value)
+        if arg is None:
+            out.pop(key, None)
+        else:
+            out[key] = arg
+    return out
