@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 260
+LABEL_WIDTH = 300
 WIDTH = 640
 
 
@@ -53,7 +53,7 @@ def hbars(bars: list[Bar], summary: str, *, maximum: float | None = None, width:
     if not bars:
         return Markup("")
     top = maximum or max((b.total for b in bars), default=0) or 1
-    label_width = min(LABEL_WIDTH, width // 3)
+    label_width = min(LABEL_WIDTH, int(width * 0.45))
     plot = width - label_width - 70
     height = len(bars) * (BAR_HEIGHT + GAP) + GAP
     parts = [

@@ -286,7 +286,7 @@ class DashboardView(PeriodView):
         summary = (
             gettext("Implementation rate by period") + ": " + ", ".join(f"{b.label} {b.note}" for b in bars)
         )
-        return columns(bars, summary, height=200, width=1200, maximum=100)
+        return columns(bars, summary, height=190, width=860, maximum=100)
 
     def protocols_chart(self):
         bars = [
