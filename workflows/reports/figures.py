@@ -19,7 +19,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from engine.clock import clock
-from engine.db import db
+from engine.db import db, is_postgresql
 
 from ..authorities import queries as authority_queries
 from ..authorities.models import Authority
@@ -176,9 +176,28 @@ def build(user: User, scope: queries.RecommendationFilters, period: Period) -> D
 
 
 def _open_figures(base: list, now: datetime):
-    """Open recommendations by status and each dimension, and overdue ones by days: one statement."""
+    """Open recommendations by status and each dimension, and overdue ones by days: one statement —
+    on PostgreSQL one scan with GROUPING SETS, elsewhere one branch per dimension (UNION ALL)."""
+    rows = _open_rows_grouping_sets(base, now) if is_postgresql() else _open_rows_union(base, now)
+    found: dict[str, dict] = {}
+    for dim, key, n_open, n_overdue in rows:
+        found.setdefault(dim, {})[key] = Count(key, int(n_open), int(n_overdue or 0))
+    statuses = found.get("status", {})
+    by_status = [statuses.get(s, Count(s, 0, 0)) for s in STATUSES if s in OPEN_STATUSES]
+    buckets = {b: found.get("bucket", {}).get(b, Count(b, 0, 0)).open for b in queries.OVERDUE_BUCKETS}
+    by_dimension = {}
+    for name in DIMENSIONS:
+        if name == "status":
+            continue
+        counts = list(found.get(name, {}).values())
+        if name == "lawyer":
+            counts = [Count(int(c.key) if c.key is not None else None, c.open, c.overdue) for c in counts]
+        by_dimension[name] = sorted(counts, key=lambda c: (-c.overdue, -c.open, str(c.key)))
+    return by_status, buckets, by_dimension
+
+
+def _open_rows_union(base: list, now: datetime) -> list[tuple[str, str | None, int, int]]:
     overdue = sa.case((queries.overdue_clause(now), 1), else_=0)
-    open_rows = [*base, Recommendation.status.in_(OPEN_STATUSES)]
     branches = [
         sa.select(
             sa.literal(name).label("dim"),
@@ -186,7 +205,7 @@ def _open_figures(base: list, now: datetime):
             sa.func.count().label("open"),
             sa.func.sum(overdue).label("overdue"),
         )
-        .where(*open_rows)
+        .where(*base, Recommendation.status.in_(OPEN_STATUSES))
         .group_by(column)
         for name, column in DIMENSIONS.items()
     ]
@@ -201,22 +220,37 @@ def _open_figures(base: list, now: datetime):
         .where(*base, queries.overdue_clause(now))
         .group_by(bucket)
     )
-    rows = db.session.execute(sa.union_all(*branches)).all()
-    found: dict[str, dict] = {}
-    for r in rows:
-        found.setdefault(r.dim, {})[r.key] = Count(r.key, int(r.open), int(r.overdue or 0))
-    statuses = found.get("status", {})
-    by_status = [statuses.get(s, Count(s, 0, 0)) for s in STATUSES if s in OPEN_STATUSES]
-    buckets = {b: found.get("bucket", {}).get(b, Count(b, 0, 0)).open for b in queries.OVERDUE_BUCKETS}
-    by_dimension = {}
-    for name in DIMENSIONS:
-        if name == "status":
+    return [(r.dim, r.key, r.open, r.overdue) for r in db.session.execute(sa.union_all(*branches))]
+
+
+def _open_rows_grouping_sets(base: list, now: datetime) -> list[tuple[str, str | None, int, int]]:
+    """The same rows as `_open_rows_union`: GROUPING(column) = 0 says which set a row belongs to (a
+    NULL key of its own — nobody responsible — stays apart from the other sets' NULLs). Every overdue
+    recommendation is open, so the buckets are the non-NULL groups of the bucket set."""
+    overdue = sa.case((queries.overdue_clause(now), 1), else_=0)
+    bucket = queries.overdue_bucket(now).label("bucket")
+    columns = {**DIMENSIONS, "bucket": bucket}
+    query = (
+        sa.select(
+            *(column.label(name) for name, column in DIMENSIONS.items()),
+            bucket,
+            *(sa.func.grouping(column).label(f"g_{name}") for name, column in columns.items()),
+            sa.func.count().label("open"),
+            sa.func.sum(overdue).label("overdue"),
+        )
+        .where(*base, Recommendation.status.in_(OPEN_STATUSES))
+        .group_by(sa.func.grouping_sets(*(sa.tuple_(column) for column in columns.values())))
+    )
+    out = []
+    for r in db.session.execute(query):
+        name = next(n for n in columns if getattr(r, f"g_{n}") == 0)
+        key = getattr(r, name)
+        if name == "bucket":
+            if key is not None:
+                out.append(("bucket", key, r.open, r.open))
             continue
-        counts = list(found.get(name, {}).values())
-        if name == "lawyer":
-            counts = [Count(int(c.key) if c.key is not None else None, c.open, c.overdue) for c in counts]
-        by_dimension[name] = sorted(counts, key=lambda c: (-c.overdue, -c.open, str(c.key)))
-    return by_status, buckets, by_dimension
+        out.append((name, None if key is None else str(key), r.open, r.overdue))
+    return out
 
 
 def _roots(parent_id: int | None):
