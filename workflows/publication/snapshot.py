@@ -27,7 +27,7 @@ from ..deadlines import kyiv_date
 from ..escalations.models import Escalation
 from ..facilities.models import Facility
 from ..observations.models import Observation
-from ..recommendations.models import AuthorityReply, Recommendation
+from ..recommendations.models import AuthorityReply, Recommendation, ResponseAct
 from ..reference.models import FacilityKind, Region
 from ..reports import replies
 from .models import Publication, PublicSnapshot
@@ -100,7 +100,7 @@ def _figures(now: datetime) -> dict[str, Any]:
     replies in term / late / none to the first act, implemented — by oblast, kind of place and
     central authority (with everything under it)."""
     first = replies.first_acts()
-    reply_at = replies.first_reply_after(first.c)
+    reply = replies.first_replies()
     per_rec = (
         sa.select(
             Recommendation.id,
@@ -108,9 +108,10 @@ def _figures(now: datetime) -> dict[str, Any]:
             Recommendation.facility_kind,
             Recommendation.authority_id,
             Recommendation.status,
-            replies.timeliness(reply_at, first.c.due_at, now).label("reply"),
+            replies.timeliness(reply.c.received_at, first.c.due_at, now).label("reply"),
         )
         .join(first, first.c.recommendation_id == Recommendation.id)
+        .outerjoin(reply, reply.c.recommendation_id == Recommendation.id)
         .where(Recommendation.status != "draft")
         .cte("public_recs")
     )
@@ -203,8 +204,22 @@ def published_items(now: datetime | None = None) -> list[dict[str, Any]]:
     """The published recommendations as the public may read them (the open data's items, v1)."""
     now = now or clock.now()
     hidden = _hidden_places()
-    first = replies.first_acts()
-    reply_at = replies.first_reply_after(first.c)
+    # Few rows are published: the first act and reply of each are looked up per row (indexed).
+    act_sent = (
+        sa.select(sa.func.min(ResponseAct.sent_at))
+        .where(ResponseAct.recommendation_id == Recommendation.id)
+        .scalar_subquery()
+    )
+    act_due = (
+        sa.select(sa.func.min(ResponseAct.due_at))
+        .where(ResponseAct.recommendation_id == Recommendation.id)
+        .scalar_subquery()
+    )
+    reply_at = (
+        sa.select(sa.func.min(AuthorityReply.received_at))
+        .where(AuthorityReply.recommendation_id == Recommendation.id)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
         sa.select(
             Recommendation,
@@ -219,17 +234,16 @@ def published_items(now: datetime | None = None) -> list[dict[str, Any]]:
             Authority.code.label("authority_code"),
             Authority.name_uk.label("authority_uk"),
             Authority.name_en.label("authority_en"),
-            first.c.sent_at.label("act_sent_at"),
-            first.c.due_at.label("act_due_at"),
+            act_sent.label("act_sent_at"),
+            act_due.label("act_due_at"),
             reply_at.label("first_reply_at"),
-            replies.timeliness(reply_at, first.c.due_at, now).label("reply"),
+            replies.timeliness(reply_at, act_due, now).label("reply"),
         )
         .join(Publication, Publication.recommendation_id == Recommendation.id)
         .join(Facility, Facility.id == Recommendation.facility_id)
         .join(Region, Region.code == Recommendation.region_code)
         .join(FacilityKind, FacilityKind.code == Recommendation.facility_kind)
         .join(Authority, Authority.id == Recommendation.authority_id)
-        .outerjoin(first, first.c.recommendation_id == Recommendation.id)
         .order_by(Publication.published_at.desc(), Recommendation.id.desc())
     ).all()
     rows = [r for r in rows if not (r.in_hostilities_area and hidden == "withhold")]
