@@ -487,11 +487,11 @@ def main() -> None:
     try:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False, "WTF_CSRF_ENABLED": True})
         counts = {}
-        if not exists:
-            from flask_migrate import upgrade
+        from flask_migrate import upgrade
 
-            with app.app_context():
-                upgrade()
+        with app.app_context():
+            upgrade()  # a kept database is brought to this revision (its migrations fill what they add)
+        if not exists:
             print(f"generating {args.recommendations:,} recommendations …", file=sys.stderr)
             counts = load(app, args.recommendations)
             print(f"generated: {counts}", file=sys.stderr)

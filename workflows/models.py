@@ -7,6 +7,7 @@ from .facilities.models import Facility
 from .numbering import Counter
 from .observations.models import Observation
 from .publication.models import Publication, PublicSnapshot
+from .recommendations.milestones import RecommendationMilestone
 from .recommendations.models import (
     AuthorityReply,
     ExtensionRequest,
@@ -33,6 +34,7 @@ __all__ = [
     "PublicSnapshot",
     "Publication",
     "Recommendation",
+    "RecommendationMilestone",
     "Region",
     "ResponseAct",
     "User",

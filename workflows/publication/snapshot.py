@@ -27,7 +27,8 @@ from ..deadlines import kyiv_date
 from ..escalations.models import Escalation
 from ..facilities.models import Facility
 from ..observations.models import Observation
-from ..recommendations.models import AuthorityReply, Recommendation, ResponseAct
+from ..recommendations.milestones import RecommendationMilestone
+from ..recommendations.models import AuthorityReply, Recommendation
 from ..reference.models import FacilityKind, Region
 from ..reports import replies
 from .models import Publication, PublicSnapshot
@@ -99,8 +100,7 @@ def _figures(now: datetime) -> dict[str, Any]:
     """Every recommendation sent to an authority (drafts are the Office's work in progress): totals,
     replies in term / late / none to the first act, implemented — by oblast, kind of place and
     central authority (with everything under it)."""
-    first = replies.first_acts()
-    reply = replies.first_replies()
+    m = RecommendationMilestone
     per_rec = (
         sa.select(
             Recommendation.id,
@@ -108,11 +108,10 @@ def _figures(now: datetime) -> dict[str, Any]:
             Recommendation.facility_kind,
             Recommendation.authority_id,
             Recommendation.status,
-            replies.timeliness(reply.c.received_at, first.c.due_at, now).label("reply"),
+            replies.timeliness(m.first_reply_at, m.first_act_due_at, now).label("reply"),
         )
-        .join(first, first.c.recommendation_id == Recommendation.id)
-        .outerjoin(reply, reply.c.recommendation_id == Recommendation.id)
-        .where(Recommendation.status != "draft")
+        .join(m, m.recommendation_id == Recommendation.id)
+        .where(Recommendation.status != "draft", m.first_act_at.is_not(None))
         .cte("public_recs")
     )
 
@@ -204,22 +203,8 @@ def published_items(now: datetime | None = None) -> list[dict[str, Any]]:
     """The published recommendations as the public may read them (the open data's items, v1)."""
     now = now or clock.now()
     hidden = _hidden_places()
-    # Few rows are published: the first act and reply of each are looked up per row (indexed).
-    act_sent = (
-        sa.select(sa.func.min(ResponseAct.sent_at))
-        .where(ResponseAct.recommendation_id == Recommendation.id)
-        .scalar_subquery()
-    )
-    act_due = (
-        sa.select(sa.func.min(ResponseAct.due_at))
-        .where(ResponseAct.recommendation_id == Recommendation.id)
-        .scalar_subquery()
-    )
-    reply_at = (
-        sa.select(sa.func.min(AuthorityReply.received_at))
-        .where(AuthorityReply.recommendation_id == Recommendation.id)
-        .scalar_subquery()
-    )
+    m = RecommendationMilestone
+    act_sent, act_due, reply_at = m.first_act_at, m.first_act_due_at, m.first_reply_at
     rows = db.session.execute(
         sa.select(
             Recommendation,
@@ -244,6 +229,7 @@ def published_items(now: datetime | None = None) -> list[dict[str, Any]]:
         .join(Region, Region.code == Recommendation.region_code)
         .join(FacilityKind, FacilityKind.code == Recommendation.facility_kind)
         .join(Authority, Authority.id == Recommendation.authority_id)
+        .outerjoin(m, m.recommendation_id == Recommendation.id)
         .order_by(Publication.published_at.desc(), Recommendation.id.desc())
     ).all()
     rows = [r for r in rows if not (r.in_hostilities_area and hidden == "withhold")]

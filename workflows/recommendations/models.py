@@ -65,7 +65,7 @@ class Recommendation(db.Model):
             postgresql_where=sa.text(OPEN_WHERE),
             sqlite_where=sa.text(OPEN_WHERE),
         ),
-        sa.Index("ix_recommendation_closed", "closed_at", "status", "authority_id"),
+        sa.Index("ix_recommendation_closed", "closed_at", "status", "authority_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,7 +26,8 @@ from ..escalations import protocols
 from ..escalations.models import Escalation
 from ..publication.models import Publication
 from ..users.models import User
-from .models import OPEN_STATUSES, STATUTORY_TERM_STATUSES, AuthorityReply, Recommendation
+from .milestones import RecommendationMilestone
+from .models import OPEN_STATUSES, STATUTORY_TERM_STATUSES, Recommendation
 from .waiting import waiting_at
 
 PER_PAGE_MAX = 200
@@ -193,12 +194,14 @@ def conditions(user: User, f: RecommendationFilters, now: datetime | None = None
     where += _day_range(Recommendation.created_at, f.created_from, f.created_to)
     where += _day_range(Recommendation.closed_at, f.closed_from, f.closed_to)
     if f.replied_from or f.replied_to:
-        first_reply = (
-            sa.select(sa.func.min(AuthorityReply.received_at))
-            .where(AuthorityReply.recommendation_id == Recommendation.id)
-            .scalar_subquery()
+        first_reply = RecommendationMilestone.first_reply_at
+        where.append(
+            Recommendation.id.in_(
+                sa.select(RecommendationMilestone.recommendation_id).where(
+                    *_day_range(first_reply, f.replied_from, f.replied_to)
+                )
+            )
         )
-        where += _day_range(first_reply, f.replied_from, f.replied_to)
     if f.limitation:
         pending = protocols.pending_with_limitation(
             kyiv_date(now), f.limitation, protocols.limitation_months()

@@ -14,20 +14,22 @@ link carries, so the dashboard and the list behind a number cannot disagree:
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from engine.clock import clock
 from engine.db import db, is_postgresql
 
+from ..access import STAFF_ROLES
 from ..authorities import queries as authority_queries
 from ..authorities.models import Authority
 from ..deadlines import kyiv_date
 from ..escalations import protocols
 from ..escalations.models import Escalation
 from ..recommendations import queries
-from ..recommendations.models import OPEN_STATUSES, STATUSES, AuthorityReply, Recommendation, ResponseAct
+from ..recommendations.milestones import RecommendationMilestone
+from ..recommendations.models import OPEN_STATUSES, STATUSES, Recommendation
 from ..users.models import User
 from .periods import Period, Slice
 from .sql import elapsed_days, percentiles
@@ -153,7 +155,15 @@ def scope_for(user: User, f: queries.RecommendationFilters) -> queries.Recommend
 
 def build(user: User, scope: queries.RecommendationFilters, period: Period) -> Dashboard:
     now = clock.now()
+    if is_postgresql():
+        # A dozen short aggregates: compiling them (JIT) or starting parallel workers costs PostgreSQL
+        # more than it saves, and a page should not take the other cores from everyone else.
+        db.session.execute(sa.text("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0"))
     base = queries.conditions(user, scope, now)
+    # Figures from a side table need the recommendation row only when something narrows the scope.
+    scoped = user.role not in STAFF_ROLES or any(
+        (scope.authority_id, scope.region, scope.lawyer_id is not None)
+    )
     by_status, buckets, by_dimension = _open_figures(base, now)
     parent, by_authority = _authorities(base, now, scope.authority_id, period)
     ended, implemented, trend = _trend(base, period, scope.authority_id, [r.id for r in by_authority])
@@ -166,12 +176,12 @@ def build(user: User, scope: queries.RecommendationFilters, period: Period) -> D
         by_dimension=by_dimension,
         parent=parent,
         by_authority=by_authority,
-        reply=reply_timing(base, period),
+        reply=reply_timing(base if scoped else None, period),
         implementation=implementation_timing(base, period),
         ended=ended,
         implemented=implemented,
         trend=trend,
-        protocols=protocol_figures(base, period, kyiv_date(now)),
+        protocols=protocol_figures(base if scoped else None, period, kyiv_date(now)),
     )
 
 
@@ -397,38 +407,24 @@ def _trend(base: list, period: Period, parent_id: int | None, listed: list[int])
 
 
 def _timing(values) -> Timing:
-    row = db.session.execute(percentiles(values, group_column=None)).first()
+    row = db.session.execute(percentiles(values, group_column=None, dialect=db.engine.dialect.name)).first()
     if row is None or not row.n:
         return Timing(0, None, None)
     # julianday() arithmetic on SQLite carries float noise in the last digits
     return Timing(int(row.n), round(float(row.median), 4), round(float(row.p90), 4))
 
 
-def reply_timing(base: list, period: Period) -> Timing:
+def reply_timing(base: list | None, period: Period) -> Timing:
     """Days from the first act of response to the authority's first reply, for the recommendations
-    whose first reply came in the period (the list: `replied_from`/`replied_to`)."""
-    earlier = sa.orm.aliased(AuthorityReply)
-    first_act = (
-        sa.select(sa.func.min(ResponseAct.sent_at))
-        .where(ResponseAct.recommendation_id == Recommendation.id)
-        .scalar_subquery()
+    whose first reply came in the period (the list: `replied_from`/`replied_to`), from the milestones.
+    `base` None: every recommendation (no join needed)."""
+    m = RecommendationMilestone
+    values = sa.select(elapsed_days(m.first_reply_at, m.first_act_at).label("value")).where(
+        m.first_reply_at >= period.start_at, m.first_reply_at < period.end_at, m.first_act_at.is_not(None)
     )
-    values = (
-        sa.select(elapsed_days(AuthorityReply.received_at, first_act).label("value"))
-        .join(Recommendation, Recommendation.id == AuthorityReply.recommendation_id)
-        .where(
-            *base,
-            AuthorityReply.received_at >= period.start_at,
-            AuthorityReply.received_at < period.end_at,
-            ~sa.exists().where(
-                earlier.recommendation_id == AuthorityReply.recommendation_id,
-                earlier.received_at < AuthorityReply.received_at,
-            ),
-            first_act.is_not(None),
-        )
-        .subquery("reply_days")
-    )
-    return _timing(values)
+    if base is not None:
+        values = values.join(Recommendation, Recommendation.id == m.recommendation_id).where(*base)
+    return _timing(values.subquery("reply_days"))
 
 
 def implementation_timing(base: list, period: Period) -> Timing:
@@ -447,37 +443,57 @@ def implementation_timing(base: list, period: Period) -> Timing:
     return _timing(values)
 
 
-def protocol_figures(base: list, period: Period, today: date, soonest: int = 10) -> ProtocolFigures:
+def protocol_figures(base: list | None, period: Period, today: date, soonest: int = 10) -> ProtocolFigures:
+    """`base` None: every recommendation (the escalation rows alone answer)."""
     months = protocols.limitation_months()
-    in_scope = sa.select(Escalation).join(Recommendation, Recommendation.id == Escalation.recommendation_id)
+
+    def scoped(query):
+        if base is None:
+            return query
+        return query.join(Recommendation, Recommendation.id == Escalation.recommendation_id).where(*base)
+
+    # The pending protocols once (an anti-join with the decided court cases), then each bucket is a
+    # range of their dates: the same ranges as the list's `limitation` filter.
+    pending = scoped(
+        sa.select(Escalation.recommendation_id, Escalation.protocol_date).where(protocols.pending_clause())
+    ).subquery("pending")
+
+    def in_bucket(bucket: str):
+        low, high = protocols.days_left_range(bucket)
+        lo, hi = protocols.protocol_dates_for(
+            today + timedelta(days=low) if low is not None else None,
+            today + timedelta(days=high) if high is not None else None,
+            months,
+        )
+        clauses = [pending.c.protocol_date >= lo] if lo else []
+        clauses += [pending.c.protocol_date <= hi] if hi else []
+        return sa.and_(*clauses)
+
     counts = db.session.execute(
-        in_scope.with_only_columns(
+        sa.select(
             *(
-                sa.func.count(
-                    sa.distinct(
-                        sa.case(
-                            (
-                                protocols.pending_with_limitation(today, b, months),
-                                Escalation.recommendation_id,
-                            )
-                        )
-                    )
-                ).label(f"b{i}")
+                sa.func.count(sa.distinct(sa.case((in_bucket(b), pending.c.recommendation_id)))).label(
+                    f"b{i}"
+                )
                 for i, b in enumerate(protocols.LIMITATION_BUCKETS)
             )
-        ).where(*base, Escalation.kind == "protocol")
-    ).one()
-    pending = db.session.execute(
-        sa.select(
-            Escalation.id,
-            Escalation.recommendation_id,
-            Recommendation.number,
-            Escalation.protocol_number,
-            Escalation.protocol_date,
-            Escalation.court,
         )
-        .join(Recommendation, Recommendation.id == Escalation.recommendation_id)
-        .where(*base, protocols.pending_clause())
+    ).one()
+    numbered = sa.orm.aliased(Recommendation)
+    pending = db.session.execute(
+        scoped(
+            sa.select(
+                Escalation.id,
+                Escalation.recommendation_id,
+                sa.select(numbered.number)
+                .where(numbered.id == Escalation.recommendation_id)
+                .scalar_subquery()
+                .label("number"),
+                Escalation.protocol_number,
+                Escalation.protocol_date,
+                Escalation.court,
+            ).where(protocols.pending_clause())
+        )
         .order_by(Escalation.protocol_date.asc().nulls_last(), Escalation.id)
         .limit(soonest)
     ).all()
@@ -497,10 +513,8 @@ def protocol_figures(base: list, period: Period, today: date, soonest: int = 10)
             )
         )
     outcomes = db.session.execute(
-        sa.select(Escalation.decision, sa.func.count(sa.distinct(Escalation.recommendation_id)))
-        .join(Recommendation, Recommendation.id == Escalation.recommendation_id)
+        scoped(sa.select(Escalation.decision, sa.func.count(sa.distinct(Escalation.recommendation_id))))
         .where(
-            *base,
             Escalation.kind == "court",
             Escalation.decision.is_not(None),
             Escalation.decision_date >= period.start,

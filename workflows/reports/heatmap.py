@@ -117,6 +117,8 @@ def element_names(process_id: str = PROCESS_ID) -> dict[str, str]:
 
 
 def build(period: Period, process_id: str = PROCESS_ID) -> Heatmap:
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL jit = off"))  # short aggregates: compiling costs more
     definition = newest_definition(process_id)
     xml = diagram_xml(process_id)
     known = _elements(xml)[1] if xml else {}
@@ -162,7 +164,8 @@ def build(period: Period, process_id: str = PROCESS_ID) -> Heatmap:
         .subquery("task_waits")
     )
     events = [k for k, (_n, kind) in known.items() if kind == "event"]
-    rows = list(db.session.execute(percentiles(task_waits)).all())
+    dialect = db.engine.dialect.name
+    rows = list(db.session.execute(percentiles(task_waits, dialect=dialect)).all())
     if events:
         before = sa.orm.aliased(AuditEvent)
         started = (
@@ -184,7 +187,7 @@ def build(period: Period, process_id: str = PROCESS_ID) -> Heatmap:
             )
             .subquery("timer_waits")
         )
-        rows += db.session.execute(percentiles(timer_waits)).all()
+        rows += db.session.execute(percentiles(timer_waits, dialect=dialect)).all()
     for r in rows:
         if r.median is None:
             continue

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from ..recommendations.models import AuthorityReply, ResponseAct
+from ..recommendations.models import AuthorityReply
 
 TIMELINESS = ("in_term", "late", "no_reply", "pending")
 
@@ -38,31 +38,4 @@ def first_reply_after(act):
             AuthorityReply.received_at >= act.sent_at,
         )
         .scalar_subquery()
-    )
-
-
-def first_acts():
-    """A subquery (recommendation_id, sent_at, due_at): when each recommendation's first act of
-    response was sent, and the earliest deadline its acts set (the first act's, unless a later act
-    was given an earlier one). Aggregated in one pass (no window), for the public figures' million rows."""
-    return (
-        sa.select(
-            ResponseAct.recommendation_id,
-            sa.func.min(ResponseAct.sent_at).label("sent_at"),
-            sa.func.min(ResponseAct.due_at).label("due_at"),
-        )
-        .group_by(ResponseAct.recommendation_id)
-        .subquery("first_act")
-    )
-
-
-def first_replies():
-    """A subquery (recommendation_id, received_at) of each recommendation's first reply (a reply never
-    comes before the first act: the authority answers what it was sent)."""
-    return (
-        sa.select(
-            AuthorityReply.recommendation_id, sa.func.min(AuthorityReply.received_at).label("received_at")
-        )
-        .group_by(AuthorityReply.recommendation_id)
-        .subquery("first_reply")
     )

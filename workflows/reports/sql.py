@@ -30,14 +30,23 @@ def _elapsed_days_postgresql(element, compiler, **kw):
     )
 
 
-def percentiles(values, value_column: str = "value", group_column: str | None = "grp"):
+def percentiles(values, value_column: str = "value", group_column: str | None = "grp", *, dialect: str = ""):
     """A select of (grp, n, median, p90) over a subquery of (grp, value) rows.
 
-    Nearest rank: the median is the ⌈n/2⌉-th smallest value, the 90th percentile the ⌈0.9·n⌉-th
-    (a value that occurred, like PostgreSQL's percentile_disc), computed with integer arithmetic so
-    that SQLite, which has no ceil, gets the same answer.
+    Nearest rank: the median is the ⌈n/2⌉-th smallest value, the 90th percentile the ⌈0.9·n⌉-th (a
+    value that occurred). PostgreSQL's percentile_disc is exactly that, in one sort; elsewhere window
+    functions rank the rows, with integer arithmetic for the ranks (SQLite has no ceil).
     """
     value = values.c[value_column]
+    if dialect == "postgresql":
+        group = values.c[group_column] if group_column else sa.literal(0)
+        query = sa.select(
+            group.label("grp"),
+            sa.func.count().label("n"),
+            sa.func.percentile_disc(0.5).within_group(value).label("median"),
+            sa.func.percentile_disc(0.9).within_group(value).label("p90"),
+        )
+        return query.group_by(values.c[group_column]) if group_column else query
     group = values.c[group_column] if group_column else sa.literal(0)
     partition = {"partition_by": group} if group_column else {}
     ranked = sa.select(
