@@ -165,8 +165,12 @@ def build(user: User, scope: queries.RecommendationFilters, period: Period) -> D
         (scope.authority_id, scope.region, scope.lawyer_id is not None)
     )
     by_status, buckets, by_dimension = _open_figures(base, now)
-    parent, by_authority = _authorities(base, now, scope.authority_id, period)
-    ended, implemented, trend = _trend(base, period, scope.authority_id, [r.id for r in by_authority])
+    parent, by_authority = _authorities(base, now, scope.authority_id)
+    rows = [*by_authority, *([parent] if parent else [])]
+    ended, implemented, trend = _trend(base, period, [r.id for r in rows])
+    for row in rows:
+        row.implemented = sum(t.by_authority.get(row.id, (0, 0))[0] for t in trend)
+        row.ended = sum(t.by_authority.get(row.id, (0, 0))[1] for t in trend)
     return Dashboard(
         scope=scope,
         period=period,
@@ -270,7 +274,7 @@ def _roots(parent_id: int | None):
     )
 
 
-def _authorities(base: list, now: datetime, parent_id: int | None, period: Period):
+def _authorities(base: list, now: datetime, parent_id: int | None):
     """Each listed authority with all under it: open, overdue, overdue > 30 days, and in the period
     the recommendations whose follow-up ended and those implemented."""
     roots = [r for (r,) in db.session.execute(_roots(parent_id)).all()]
@@ -280,50 +284,28 @@ def _authorities(base: list, now: datetime, parent_id: int | None, period: Perio
     tree = authority_queries.rollup_tree(ids)
     long_low, long_high = queries.days_range(LONG_OVERDUE)
     is_open = Recommendation.status.in_(OPEN_STATUSES)
-    ended = sa.and_(
-        Recommendation.closed_at >= period.start_at,
-        Recommendation.closed_at < period.end_at,
-        Recommendation.status.not_in(OPEN_STATUSES),
-    )
 
     def tally(condition):
         return sa.func.sum(sa.case((condition, 1), else_=0))
 
-    zero = sa.literal(0)
-    # Counted per authority first (a few thousand rows, each part read from its own index), then
-    # rolled up through the hierarchy: far cheaper than joining every recommendation to the tree.
-    open_part = (
+    # Counted per authority first (a few thousand rows, read from the open rows' index), then rolled
+    # up through the hierarchy: far cheaper than joining every recommendation to the tree. What ended
+    # in the period comes from the trend's rows (`_trend`).
+    per_authority = (
         sa.select(
             Recommendation.authority_id.label("authority_id"),
             sa.func.count().label("open"),
             tally(queries.overdue_clause(now)).label("overdue"),
             tally(queries.overdue_days_clause(now, long_low, long_high)).label("long_overdue"),
-            zero.label("ended"),
-            zero.label("implemented"),
         )
         .where(*base, is_open)
         .group_by(Recommendation.authority_id)
+        .subquery("per_authority")
     )
-    ended_part = (
-        sa.select(
-            Recommendation.authority_id.label("authority_id"),
-            zero,
-            zero,
-            zero,
-            sa.func.count(),
-            tally(Recommendation.status == "implemented"),
-        )
-        .where(*base, ended)
-        .group_by(Recommendation.authority_id)
-    )
-    per_authority = sa.union_all(open_part, ended_part).subquery("per_authority")
     query = (
         sa.select(
             tree.c.root_id,
-            *(
-                sa.func.sum(per_authority.c[k]).label(k)
-                for k in ("open", "overdue", "long_overdue", "ended", "implemented")
-            ),
+            *(sa.func.sum(per_authority.c[k]).label(k) for k in ("open", "overdue", "long_overdue")),
         )
         .join(tree, tree.c.id == per_authority.c.authority_id)
         .group_by(tree.c.root_id)
@@ -346,9 +328,7 @@ def _authorities(base: list, now: datetime, parent_id: int | None, period: Perio
             n.name_uk,
             n.name_en,
             bool(n.has_children),
-            *(int(getattr(f, k) or 0) for k in ("open", "overdue", "long_overdue", "ended", "implemented"))
-            if f
-            else (),
+            *(int(getattr(f, k) or 0) for k in ("open", "overdue", "long_overdue")) if f else (),
         )
     parent = rows.pop(parent_id, None) if parent_id else None
     listed = sorted(rows.values(), key=lambda r: (-r.overdue, -r.open, r.name_uk))
@@ -359,8 +339,9 @@ def _slice_case(column, slices: list[Slice]):
     return sa.case(*((column < s.end_at, i) for i, s in enumerate(slices)), else_=len(slices) - 1)
 
 
-def _trend(base: list, period: Period, parent_id: int | None, listed: list[int]):
-    """Implemented of ended per slice of the period, overall and per listed authority."""
+def _trend(base: list, period: Period, listed: list[int]):
+    """Implemented of ended per slice of the period, overall and per listed authority (with all under
+    it)."""
     slices = period.slices()
     ended = [
         *base,
