@@ -119,24 +119,16 @@ def overdue_days_clause(now: datetime, low: int, high: int | None):
 
 def overdue_bucket(now: datetime):
     """A CASE naming the `OVERDUE_BUCKETS` entry an overdue recommendation falls in (NULL when it is
-    not overdue): the same bounds as `overdue_days_clause`, so each bucket is its list."""
+    not overdue): the same bounds as `overdue_days_clause`, so each bucket is its list. The overdue
+    test comes first and once: the dashboard evaluates this for every open recommendation."""
     today = kyiv_date(now)
     whens = []
     for bucket in OVERDUE_BUCKETS:
         _low, high = days_range(bucket)
-        if high is None:
-            whens.append((overdue_clause(now), bucket))
-        else:
-            whens.append(
-                (
-                    sa.and_(
-                        overdue_clause(now),
-                        Recommendation.due_at >= kyiv_day_start(today - timedelta(days=high)),
-                    ),
-                    bucket,
-                )
-            )
-    return sa.case(*whens, else_=None)
+        if high is not None:
+            whens.append((Recommendation.due_at >= kyiv_day_start(today - timedelta(days=high)), bucket))
+    by_days = sa.case(*whens, else_=OVERDUE_BUCKETS[-1])
+    return sa.case((overdue_clause(now), by_days), else_=None)
 
 
 def _day_range(column, start: date | None, end: date | None) -> list:
