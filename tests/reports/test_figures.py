@@ -173,3 +173,45 @@ def test_who_sees_the_dashboard(app, world, data):
     for role in ("authority", "monitor"):
         assert Pages(app.test_client()).as_(world, role).get("/dashboard").status_code == 403
     assert Pages(app.test_client()).as_(world, "admin").get("/dashboard").status_code == 200
+
+
+def test_the_milestones_follow_acts_and_replies_recorded_by_the_process(app, db, world, clock):
+    """The first act and the first reply, as the process records them, feed the reply figures."""
+    from tests.web.scenario import Scenario
+    from workflows.recommendations.milestones import RecommendationMilestone
+
+    s = Scenario(db, world, clock)
+    rec = s.send_act(s.recommendation())
+    sent = rec.acts[0]
+    clock.advance(days=12)
+    s.complete(rec, "authority_reply", {"reply_action": "reply", "reply_text": "Виконано."}, by="authority")
+    clock.advance(days=3)
+    s.complete(
+        rec,
+        "review_reply",
+        {
+            "outcome": "not_implemented",
+            "verification_method": "documents",
+            "verify_later": False,
+            "assessment_note": "Не підтверджено.",
+        },
+    )
+    s.complete(
+        rec,
+        "decide_next_steps",
+        {"next_action": "new_deadline", "new_due_date": "2027-02-01", "decision_reason": "Новий строк."},
+    )
+    s.complete(rec, "authority_reply", {"reply_action": "reply", "reply_text": "Ще раз."}, by="authority")
+    milestone = db.session.get(RecommendationMilestone, rec.id)
+    assert (milestone.first_act_at, milestone.first_act_due_at) == (sent.sent_at, sent.due_at)
+    assert milestone.first_reply_at == sent.sent_at.replace(microsecond=0) + (
+        milestone.first_reply_at - sent.sent_at.replace(microsecond=0)
+    )
+    assert (milestone.first_reply_at - sent.sent_at).days == 12  # the second reply changed nothing
+    d = dashboard(world.users["manager"], Period(date(2026, 11, 1), date(2026, 12, 31)))
+    assert (d.reply.n, d.reply.median) == (1, 12.0)
+    listed = queries.count(
+        world.users["manager"],
+        queries.RecommendationFilters(replied_from=date(2026, 12, 5), replied_to=date(2026, 12, 5)),
+    )
+    assert listed == 1
