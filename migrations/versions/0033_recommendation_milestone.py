@@ -1,6 +1,8 @@
 """When each recommendation's first act went out and its first reply came (`recommendation_milestone`),
-kept by the domain in the transaction of the act or the reply, filled here for what exists; and the
-ended-recommendations index carries `created_at` (days to implementation from the index alone).
+kept by the domain in the transaction of the act or the reply, filled here for what exists; the
+ended-recommendations index carries `created_at` (days to implementation from the index alone); and
+recommendations by the authority first addressed (`authority_id`, with `id` for joins): an authority
+with its subordinates, and the list's `authority` filter, read an index instead of the table.
 
 Revision ID: 0033_recommendation_milestone
 Revises: 0032_report_indexes
@@ -50,9 +52,11 @@ def upgrade():
     )
     op.drop_index("ix_recommendation_closed", table_name="recommendation")
     op.create_index("ix_recommendation_closed", "recommendation", ["closed_at", "status", "authority_id", "created_at"])
+    op.create_index("ix_recommendation_authority", "recommendation", ["authority_id", "id"])
 
 
 def downgrade():
+    op.drop_index("ix_recommendation_authority", table_name="recommendation")
     op.drop_index("ix_recommendation_closed", table_name="recommendation")
     op.create_index("ix_recommendation_closed", "recommendation", ["closed_at", "status", "authority_id"])
     op.drop_index("ix_recommendation_milestone_first_reply", table_name="recommendation_milestone")

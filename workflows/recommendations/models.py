@@ -66,6 +66,9 @@ class Recommendation(db.Model):
             sqlite_where=sa.text(OPEN_WHERE),
         ),
         sa.Index("ix_recommendation_closed", "closed_at", "status", "authority_id", "created_at"),
+        # An authority's recommendations (with its subordinates: many authorities at once), also
+        # joined by id to a side table such as the milestones (migration 0033).
+        sa.Index("ix_recommendation_authority", "authority_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
