@@ -452,7 +452,14 @@ def measure(app, runs: int) -> list[tuple[str, str, float, float, str]]:
     http(anonymous, "/public?lang=en", "transparency page in English", "< 100 ms")
     http(anonymous, "/public/data/v1/recommendations.json", "open data (JSON)", "< 100 ms")
     results.append(
-        ("public figures prepared (the job)", "`snapshot.refresh()`", refresh_ms, refresh_ms, "every 10 min")
+        (
+            "public figures prepared (the job)",
+            "`snapshot.refresh()`",
+            refresh_ms,
+            refresh_ms,
+            None,
+            "every 10 min",
+        )
     )
 
     from workflows.alerts import services as alerts

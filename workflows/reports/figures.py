@@ -14,7 +14,7 @@ link carries, so the dashboard and the list behind a number cannot disagree:
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -35,6 +35,7 @@ from .periods import Period, Slice
 from .sql import elapsed_days, percentiles
 
 DIMENSIONS = {
+    "authority": Recommendation.authority_id,
     "status": Recommendation.status,
     "region": Recommendation.region_code,
     "kind": Recommendation.facility_kind,
@@ -50,6 +51,7 @@ class Count:
     key: str | int | None
     open: int
     overdue: int
+    long_overdue: int = 0  # overdue more than 30 days (LONG_OVERDUE), counted per authority
 
 
 @dataclass(frozen=True)
@@ -165,9 +167,9 @@ def build(user: User, scope: queries.RecommendationFilters, period: Period) -> D
         (scope.authority_id, scope.region, scope.lawyer_id is not None)
     )
     by_status, buckets, by_dimension = _open_figures(base, now)
-    parent, by_authority = _authorities(base, now, scope.authority_id)
+    parent, by_authority = _authorities(by_dimension.pop("authority"), scope.authority_id)
     rows = [*by_authority, *([parent] if parent else [])]
-    ended, implemented, trend = _trend(base, period, [r.id for r in rows])
+    ended, implemented, trend = _trend(base, period, [r.id for r in rows], scope.authority_id)
     for row in rows:
         row.implemented = sum(t.by_authority.get(row.id, (0, 0))[0] for t in trend)
         row.ended = sum(t.by_authority.get(row.id, (0, 0))[1] for t in trend)
@@ -194,8 +196,8 @@ def _open_figures(base: list, now: datetime):
     on PostgreSQL one scan with GROUPING SETS, elsewhere one branch per dimension (UNION ALL)."""
     rows = _open_rows_grouping_sets(base, now) if is_postgresql() else _open_rows_union(base, now)
     found: dict[str, dict] = {}
-    for dim, key, n_open, n_overdue in rows:
-        found.setdefault(dim, {})[key] = Count(key, int(n_open), int(n_overdue or 0))
+    for dim, key, n_open, n_overdue, n_long in rows:
+        found.setdefault(dim, {})[key] = Count(key, int(n_open), int(n_overdue or 0), int(n_long or 0))
     statuses = found.get("status", {})
     by_status = [statuses.get(s, Count(s, 0, 0)) for s in STATUSES if s in OPEN_STATUSES]
     buckets = {b: found.get("bucket", {}).get(b, Count(b, 0, 0)).open for b in queries.OVERDUE_BUCKETS}
@@ -204,13 +206,21 @@ def _open_figures(base: list, now: datetime):
         if name == "status":
             continue
         counts = list(found.get(name, {}).values())
-        if name == "lawyer":
-            counts = [Count(int(c.key) if c.key is not None else None, c.open, c.overdue) for c in counts]
+        if name in ("lawyer", "authority"):
+            counts = [
+                Count(int(c.key) if c.key is not None else None, c.open, c.overdue, c.long_overdue)
+                for c in counts
+            ]
         by_dimension[name] = sorted(counts, key=lambda c: (-c.overdue, -c.open, str(c.key)))
     return by_status, buckets, by_dimension
 
 
-def _open_rows_union(base: list, now: datetime) -> list[tuple[str, str | None, int, int]]:
+def _long_overdue(now: datetime):
+    low, high = queries.days_range(LONG_OVERDUE)
+    return sa.case((queries.overdue_days_clause(now, low, high), 1), else_=0)
+
+
+def _open_rows_union(base: list, now: datetime) -> list[tuple]:
     overdue = sa.case((queries.overdue_clause(now), 1), else_=0)
     branches = [
         sa.select(
@@ -218,6 +228,7 @@ def _open_rows_union(base: list, now: datetime) -> list[tuple[str, str | None, i
             sa.cast(column, sa.String).label("key"),
             sa.func.count().label("open"),
             sa.func.sum(overdue).label("overdue"),
+            sa.func.sum(_long_overdue(now)).label("long_overdue"),
         )
         .where(*base, Recommendation.status.in_(OPEN_STATUSES))
         .group_by(column)
@@ -230,14 +241,17 @@ def _open_rows_union(base: list, now: datetime) -> list[tuple[str, str | None, i
             bucket.label("key"),
             sa.func.count().label("open"),
             sa.func.count().label("overdue"),
+            sa.literal(0).label("long_overdue"),
         )
         .where(*base, queries.overdue_clause(now))
         .group_by(bucket)
     )
-    return [(r.dim, r.key, r.open, r.overdue) for r in db.session.execute(sa.union_all(*branches))]
+    return [
+        (r.dim, r.key, r.open, r.overdue, r.long_overdue) for r in db.session.execute(sa.union_all(*branches))
+    ]
 
 
-def _open_rows_grouping_sets(base: list, now: datetime) -> list[tuple[str, str | None, int, int]]:
+def _open_rows_grouping_sets(base: list, now: datetime) -> list[tuple]:
     """The same rows as `_open_rows_union`: GROUPING(column) = 0 says which set a row belongs to (a
     NULL key of its own — nobody responsible — stays apart from the other sets' NULLs). Every overdue
     recommendation is open, so the buckets are the non-NULL groups of the bucket set."""
@@ -251,6 +265,7 @@ def _open_rows_grouping_sets(base: list, now: datetime) -> list[tuple[str, str |
             *(sa.func.grouping(column).label(f"g_{name}") for name, column in columns.items()),
             sa.func.count().label("open"),
             sa.func.sum(overdue).label("overdue"),
+            sa.func.sum(_long_overdue(now)).label("long_overdue"),
         )
         .where(*base, Recommendation.status.in_(OPEN_STATUSES))
         .group_by(sa.func.grouping_sets(*(sa.tuple_(column) for column in columns.values())))
@@ -261,9 +276,9 @@ def _open_rows_grouping_sets(base: list, now: datetime) -> list[tuple[str, str |
         key = getattr(r, name)
         if name == "bucket":
             if key is not None:
-                out.append(("bucket", key, r.open, r.open))
+                out.append(("bucket", key, r.open, r.open, 0))
             continue
-        out.append((name, None if key is None else str(key), r.open, r.overdue))
+        out.append((name, None if key is None else str(key), r.open, r.overdue, r.long_overdue))
     return out
 
 
@@ -274,43 +289,19 @@ def _roots(parent_id: int | None):
     )
 
 
-def _authorities(base: list, now: datetime, parent_id: int | None):
-    """Each listed authority with all under it: open, overdue, overdue > 30 days, and in the period
-    the recommendations whose follow-up ended and those implemented."""
+def _authorities(per_authority: list[Count], parent_id: int | None):
+    """Each listed authority with all under it: open, overdue, overdue > 30 days — the open counts per
+    authority (from `_open_figures`) summed over each listed authority's tree. What ended in the period
+    comes from the trend (`_trend`)."""
     roots = [r for (r,) in db.session.execute(_roots(parent_id)).all()]
     ids = roots + ([parent_id] if parent_id else [])
     if not ids:
         return None, []
     tree = authority_queries.rollup_tree(ids)
-    long_low, long_high = queries.days_range(LONG_OVERDUE)
-    is_open = Recommendation.status.in_(OPEN_STATUSES)
-
-    def tally(condition):
-        return sa.func.sum(sa.case((condition, 1), else_=0))
-
-    # Counted per authority first (a few thousand rows, read from the open rows' index), then rolled
-    # up through the hierarchy: far cheaper than joining every recommendation to the tree. What ended
-    # in the period comes from the trend's rows (`_trend`).
-    per_authority = (
-        sa.select(
-            Recommendation.authority_id.label("authority_id"),
-            sa.func.count().label("open"),
-            tally(queries.overdue_clause(now)).label("overdue"),
-            tally(queries.overdue_days_clause(now, long_low, long_high)).label("long_overdue"),
-        )
-        .where(*base, is_open)
-        .group_by(Recommendation.authority_id)
-        .subquery("per_authority")
-    )
-    query = (
-        sa.select(
-            tree.c.root_id,
-            *(sa.func.sum(per_authority.c[k]).label(k) for k in ("open", "overdue", "long_overdue")),
-        )
-        .join(tree, tree.c.id == per_authority.c.authority_id)
-        .group_by(tree.c.root_id)
-    )
-    figures = {r.root_id: r for r in db.session.execute(query).all()}
+    members: dict[int, list[int]] = {}
+    for root_id, member in db.session.execute(sa.select(tree.c.root_id, tree.c.id)):
+        members.setdefault(root_id, []).append(member)
+    counts = {c.key: c for c in per_authority}
     child = sa.orm.aliased(Authority)
     names = db.session.execute(
         sa.select(
@@ -322,13 +313,15 @@ def _authorities(base: list, now: datetime, parent_id: int | None):
     ).all()
     rows = {}
     for n in names:
-        f = figures.get(n.id)
+        under = [counts[m] for m in members.get(n.id, []) if m in counts]
         rows[n.id] = AuthorityRow(
             n.id,
             n.name_uk,
             n.name_en,
             bool(n.has_children),
-            *(int(getattr(f, k) or 0) for k in ("open", "overdue", "long_overdue")) if f else (),
+            sum(c.open for c in under),
+            sum(c.overdue for c in under),
+            sum(c.long_overdue for c in under),
         )
     parent = rows.pop(parent_id, None) if parent_id else None
     listed = sorted(rows.values(), key=lambda r: (-r.overdue, -r.open, r.name_uk))
@@ -339,51 +332,50 @@ def _slice_case(column, slices: list[Slice]):
     return sa.case(*((column < s.end_at, i) for i, s in enumerate(slices)), else_=len(slices) - 1)
 
 
-def _trend(base: list, period: Period, listed: list[int]):
-    """Implemented of ended per slice of the period, overall and per listed authority (with all under
-    it)."""
+def _trend(base: list, period: Period, listed: list[int], parent_id: int | None):
+    """Implemented of ended per slice of the period, per listed authority (with all under it), and
+    overall: the parent's row when one authority is chosen, else the sum over the top of the registry
+    (every authority lies under exactly one: authorities are only ever added under an existing one)."""
     slices = period.slices()
-    ended = [
-        *base,
-        Recommendation.closed_at >= period.start_at,
-        Recommendation.closed_at < period.end_at,
-        Recommendation.status.not_in(OPEN_STATUSES),
-    ]
+    trend = [TrendSlice(s) for s in slices]
+    if not listed:
+        return 0, 0, trend
     index = _slice_case(Recommendation.closed_at, slices).label("slice")
     implemented = sa.func.sum(sa.case((Recommendation.status == "implemented", 1), else_=0))
-    overall = db.session.execute(
-        sa.select(index, sa.func.count().label("ended"), implemented.label("implemented"))
-        .where(*ended)
-        .group_by(index)
-    ).all()
-    trend = [TrendSlice(s) for s in slices]
-    for r in overall:
-        trend[r.slice].ended, trend[r.slice].implemented = int(r.ended), int(r.implemented or 0)
-    if listed:
-        tree = authority_queries.rollup_tree(listed)
-        grouped = (
-            sa.select(
-                Recommendation.authority_id.label("authority_id"),
-                index,
-                sa.func.count().label("ended"),
-                implemented.label("implemented"),
-            )
-            .where(*ended)
-            .group_by(Recommendation.authority_id, index)
-            .subquery("per_authority")
+    tree = authority_queries.rollup_tree(listed)
+    grouped = (
+        sa.select(
+            Recommendation.authority_id.label("authority_id"),
+            index,
+            sa.func.count().label("ended"),
+            implemented.label("implemented"),
         )
-        per_authority = db.session.execute(
-            sa.select(
-                tree.c.root_id,
-                grouped.c.slice,
-                sa.func.sum(grouped.c.ended).label("ended"),
-                sa.func.sum(grouped.c.implemented).label("implemented"),
-            )
-            .join(tree, tree.c.id == grouped.c.authority_id)
-            .group_by(tree.c.root_id, grouped.c.slice)
-        ).all()
-        for r in per_authority:
-            trend[r.slice].by_authority[r.root_id] = (int(r.implemented or 0), int(r.ended))
+        .where(
+            *base,
+            Recommendation.closed_at >= period.start_at,
+            Recommendation.closed_at < period.end_at,
+            Recommendation.status.not_in(OPEN_STATUSES),
+        )
+        .group_by(Recommendation.authority_id, index)
+        .subquery("per_authority")
+    )
+    per_authority = db.session.execute(
+        sa.select(
+            tree.c.root_id,
+            grouped.c.slice,
+            sa.func.sum(grouped.c.ended).label("ended"),
+            sa.func.sum(grouped.c.implemented).label("implemented"),
+        )
+        .join(tree, tree.c.id == grouped.c.authority_id)
+        .group_by(tree.c.root_id, grouped.c.slice)
+    ).all()
+    for r in per_authority:
+        t = trend[r.slice]
+        done, ended = int(r.implemented or 0), int(r.ended)
+        t.by_authority[r.root_id] = (done, ended)
+        if parent_id is None or r.root_id == parent_id:
+            t.implemented += done
+            t.ended += ended
     return sum(t.ended for t in trend), sum(t.implemented for t in trend), trend
 
 
@@ -433,33 +425,9 @@ def protocol_figures(base: list | None, period: Period, today: date, soonest: in
             return query
         return query.join(Recommendation, Recommendation.id == Escalation.recommendation_id).where(*base)
 
-    # The pending protocols once (an anti-join with the decided court cases), then each bucket is a
-    # range of their dates: the same ranges as the list's `limitation` filter.
-    pending = scoped(
-        sa.select(Escalation.recommendation_id, Escalation.protocol_date).where(protocols.pending_clause())
-    ).subquery("pending")
-
-    def in_bucket(bucket: str):
-        low, high = protocols.days_left_range(bucket)
-        lo, hi = protocols.protocol_dates_for(
-            today + timedelta(days=low) if low is not None else None,
-            today + timedelta(days=high) if high is not None else None,
-            months,
-        )
-        clauses = [pending.c.protocol_date >= lo] if lo else []
-        clauses += [pending.c.protocol_date <= hi] if hi else []
-        return sa.and_(*clauses)
-
-    counts = db.session.execute(
-        sa.select(
-            *(
-                sa.func.count(sa.distinct(sa.case((in_bucket(b), pending.c.recommendation_id)))).label(
-                    f"b{i}"
-                )
-                for i, b in enumerate(protocols.LIMITATION_BUCKETS)
-            )
-        )
-    ).one()
+    # The pending protocols (an anti-join with the decided court cases: a few hundred rows, not the
+    # protocols of ten years), soonest to end first; each counts in the bucket of its days left — the
+    # same bounds as the list's `limitation` filter (`protocols.protocol_dates_for`).
     numbered = sa.orm.aliased(Recommendation)
     pending = db.session.execute(
         scoped(
@@ -473,26 +441,27 @@ def protocol_figures(base: list | None, period: Period, today: date, soonest: in
                 Escalation.protocol_number,
                 Escalation.protocol_date,
                 Escalation.court,
-            ).where(protocols.pending_clause())
-        )
-        .order_by(Escalation.protocol_date.asc().nulls_last(), Escalation.id)
-        .limit(soonest)
+            ).where(protocols.pending_clause(), Escalation.protocol_date.is_not(None))
+        ).order_by(Escalation.protocol_date, Escalation.id)
     ).all()
-    listed = []
+    listed, in_bucket = [], {b: set() for b in protocols.LIMITATION_BUCKETS}
     for p in pending:
-        end = protocols.limitation_end(p.protocol_date, months) if p.protocol_date else None
-        listed.append(
-            protocols.PendingProtocol(
-                p.id,
-                p.recommendation_id,
-                p.number,
-                p.protocol_number,
-                p.protocol_date,
-                p.court,
-                end,
-                (end - today).days if end else None,
+        end = protocols.limitation_end(p.protocol_date, months)
+        days_left = (end - today).days
+        in_bucket[protocols.bucket_of(days_left)].add(p.recommendation_id)
+        if len(listed) < soonest:
+            listed.append(
+                protocols.PendingProtocol(
+                    p.id,
+                    p.recommendation_id,
+                    p.number,
+                    p.protocol_number,
+                    p.protocol_date,
+                    p.court,
+                    end,
+                    days_left,
+                )
             )
-        )
     outcomes = db.session.execute(
         scoped(sa.select(Escalation.decision, sa.func.count(sa.distinct(Escalation.recommendation_id))))
         .where(
@@ -506,7 +475,7 @@ def protocol_figures(base: list | None, period: Period, today: date, soonest: in
     ).all()
     return ProtocolFigures(
         months=months,
-        buckets={b: int(counts[i] or 0) for i, b in enumerate(protocols.LIMITATION_BUCKETS)},
+        buckets={b: len(ids) for b, ids in in_bucket.items()},
         soonest=listed,
         court_outcomes=[(d, int(n)) for d, n in outcomes],
     )
