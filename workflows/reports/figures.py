@@ -163,7 +163,8 @@ def build(user: User, scope: queries.RecommendationFilters, period: Period) -> D
         # figures' GROUPING SETS hash ~80,000 rows eight ways: with the default 4 MB they sort on disk.
         db.session.execute(
             sa.text(
-                "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL work_mem = '32MB'"
+                "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+                "SET LOCAL work_mem = '32MB'"
             )
         )
     base = queries.conditions(user, scope, now)
