@@ -28,6 +28,7 @@ NAVIGATION = (
     ),
     ("visit.index", _l("Visits"), ("lawyer", "manager", "admin", "monitor")),
     ("dashboard.index", _l("Dashboard"), ("lawyer", "manager", "admin")),
+    ("dashboard.heat_map", _l("Heat map of the process"), ("designer",)),
     ("admin.deliveries", _l("Failed deliveries"), ("admin",)),
 )
 

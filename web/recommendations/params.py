@@ -113,6 +113,8 @@ def chips(f: RecommendationFilters) -> list[tuple[str, str]]:
     """The filters without a control on the page, in words, each with the URL that drops it."""
     from flask_babel import gettext as _
 
+    from workflows.reports.heatmap import element_names
+
     from ..filters import kyiv_date
     from ..labels import label
     from ..tasks.kinds import task_label
@@ -139,7 +141,10 @@ def chips(f: RecommendationFilters) -> list[tuple[str, str]]:
             )
         )
     if f.step:
-        out.append((_("Waiting at: %(step)s", step=task_label(f.step, f.step)), list_url(f, step=None)))
+        name = task_label(f.step, None)
+        if name == f.step:  # not a user task: a timer, say — the diagram's own name
+            name = element_names().get(f.step, f.step)
+        out.append((_("Waiting at: %(step)s", step=name), list_url(f, step=None)))
     if f.created_from or f.created_to:
         out.append(
             (
