@@ -30,6 +30,13 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = (os.environ.get(name) or default).strip().lower()
+    if raw not in choices:
+        raise SystemExit(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 def _secret_key() -> str:
     """A stable secret for the embedded set-up: sessions survive a restart of `make run`."""
     if os.environ.get("SECRET_KEY"):
@@ -95,6 +102,14 @@ def load_settings() -> dict:
         "OMBUDSFLOW_DELIVERY_RETRIES": _int("OMBUDSFLOW_DELIVERY_RETRIES", 6),
         "OMBUDSFLOW_DIGEST_HOUR": _int("OMBUDSFLOW_DIGEST_HOUR", 8),
         "OMBUDSFLOW_DIGEST_CHECK_INTERVAL": _int("OMBUDSFLOW_DIGEST_CHECK_INTERVAL", 600),
+        # Managers' alerts: how often the job counts each alert's list.
+        "OMBUDSFLOW_ALERT_INTERVAL": _int("OMBUDSFLOW_ALERT_INTERVAL", 300),
+        # The transparency page: how often its figures are prepared again, and what it shows of places
+        # in areas of hostilities: "region" (the oblast only) or "withhold" (not listed at all).
+        "OMBUDSFLOW_PUBLIC_REFRESH_INTERVAL": _int("OMBUDSFLOW_PUBLIC_REFRESH_INTERVAL", 600),
+        "OMBUDSFLOW_PUBLIC_HOSTILITIES": _choice(
+            "OMBUDSFLOW_PUBLIC_HOSTILITIES", ("region", "withhold"), "region"
+        ),
         "OMBUDSFLOW_LOG_LEVEL": env("OMBUDSFLOW_LOG_LEVEL", "INFO"),
         # The content-addressed file store (documents as sent, evidence); empty: <instance>/files.
         "OMBUDSFLOW_FILES_DIR": env("OMBUDSFLOW_FILES_DIR", ""),

@@ -132,6 +132,16 @@ class HumanTask(db.Model):
         ),
         # Also (migration 0005, not declared here because autogenerate cannot compare expression
         # indexes on SQLite): ix_human_task_open_priority on (priority DESC, due_at, id) of open tasks.
+        # Waits that ended in a period, per element (the heat map, migration 0032).
+        sa.Index(
+            "ix_human_task_done",
+            "process_id",
+            "completed_at",
+            "element_id",
+            "created_at",
+            postgresql_where=sa.text("status <> 'open'"),
+            sqlite_where=sa.text("status <> 'open'"),
+        ),
         sa.Index(
             "ix_human_task_open_scope",
             "candidate_group",
@@ -222,12 +232,14 @@ class AuditEvent(db.Model):
         sa.Index("ix_audit_event_instance_at", "instance_id", "id"),
         # The history of one subject (a document, a user) without reading the whole log.
         sa.Index("ix_audit_event_subject", "subject", "id"),
+        # By kind in time order (migration 0032): e.g. the timers that fired in a period (the heat map).
+        sa.Index("ix_audit_event_event_at", "event", "at"),
     )
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(sa.String(200))
-    event: Mapped[str] = mapped_column(sa.String(50), index=True)
+    event: Mapped[str] = mapped_column(sa.String(50))
     instance_id: Mapped[int | None] = mapped_column(sa.Integer)
     business_key: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     task_id: Mapped[str | None] = mapped_column(sa.String(36))

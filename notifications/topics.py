@@ -43,6 +43,8 @@ Topics, who receives them, and their own keys:
                                       no_longer_relevant|closed), reason
     digest             lawyer (daily) lawyer: {name, email}, due_soon: [{task, recommendation_number,
                                       facility, due_at, url}], overdue: [same], inbox_url
+    alert              manager        manager: {name}, alert: {id, description (in the recipient's
+                                      language), count, threshold, url (the list counted)}
 
 Any topic, besides:
     attachments    [{sha256, filename, content_type}]: stored files sent along (attachments.py)
@@ -121,6 +123,10 @@ TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "closed": {"required": ("outcome", "reason")},
     "digest": {"required": ("lawyer.name", "lawyer.email", "due_soon", "overdue", "inbox_url"), "common": ()},
+    "alert": {
+        "required": ("manager.name", "alert.description", "alert.count", "alert.threshold", "alert.url"),
+        "common": (),
+    },
 }
 
 CHOICES = {

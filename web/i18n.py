@@ -19,6 +19,10 @@ TIMEZONE = "Europe/Kyiv"
 
 
 def select_locale() -> str:
+    if _has_request() and (request.path == "/public" or request.path.startswith("/public/")):
+        # The transparency page says its language in the address (?lang=en), so that a cached page
+        # is the same for everyone who asks for that address.
+        return request.args.get("lang") if request.args.get("lang") in LANGUAGES else "uk"
     if _has_request() and request.path.startswith("/api/") and request.headers.get("Accept-Language"):
         # An API client that says which language it wants gets it, whatever the account says.
         return request.accept_languages.best_match(LANGUAGES, default="uk")

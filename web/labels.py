@@ -159,6 +159,11 @@ EVENT = {
     "calendar_day_removed": _l("Calendar day removed"),
     "calendar_martial_law_set": _l("Martial-law switch changed"),
     "calendar_seeded": _l("Calendar holidays added"),
+    "recommendation_published": _l("Published on the transparency page"),
+    "recommendation_unpublished": _l("Withdrawn from the transparency page"),
+    "observation_added": _l("Monitor's observation added"),
+    "observation_published": _l("Monitor's observation published"),
+    "observation_unpublished": _l("Monitor's observation no longer public"),
 }
 
 PERMISSION = {

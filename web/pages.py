@@ -23,6 +23,8 @@ NAVIGATION = (
     ("inbox.index", _l("Inbox"), access.USE_INBOX),
     ("recommendation.index", _l("Recommendations"), None),
     ("visit.index", _l("Visits"), access.SEE_VISITS),
+    ("dashboard.index", _l("Dashboard"), access.SEE_DASHBOARD),
+    ("dashboard.heat_map", _l("Heat map of the process"), access.SEE_HEATMAP),
     ("admin.calendar_page", _l("Calendar"), access.EDIT_CALENDAR),
     ("admin.deliveries", _l("Failed deliveries"), access.ADMINISTER),
     ("designer.index", _l("Process designer"), access.DEPLOY),
@@ -55,10 +57,13 @@ def now_kyiv() -> str:
 def init_app(app: Flask) -> None:
     from . import designer, filters, labels, vendor
     from .admin import bp as admin_bp
+    from .dashboards import bp as dashboards_bp
     from .documents import bp as documents_bp
     from .inbox import bp as inbox_bp
     from .portal import bp as portal_bp
+    from .public import bp as public_bp
     from .recommendations import bp as recommendations_bp
+    from .reports import bp as reports_bp
     from .tasks import bp as tasks_bp
     from .visits import bp as visits_bp
 
@@ -68,6 +73,17 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         navigation=navigation, now_kyiv=now_kyiv, now_utc=clock.now, can=access.can, access=access
     )
-    for blueprint in (inbox_bp, tasks_bp, recommendations_bp, visits_bp, admin_bp, portal_bp, documents_bp):
+    for blueprint in (
+        inbox_bp,
+        tasks_bp,
+        recommendations_bp,
+        visits_bp,
+        admin_bp,
+        portal_bp,
+        documents_bp,
+        dashboards_bp,
+        reports_bp,
+        public_bp,
+    ):
         app.register_blueprint(blueprint)
     designer.init_app(app)

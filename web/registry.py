@@ -73,3 +73,11 @@ def user_names(ids) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def lawyers() -> list[tuple[int, str]]:
+    """The lawyers a list can be filtered by (responsible lawyer)."""
+    rows = db.session.execute(
+        sa.select(User.id, User.name).where(User.role == "lawyer", User.active.is_(True)).order_by(User.name)
+    ).all()
+    return [(r.id, r.name) for r in rows]

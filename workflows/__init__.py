@@ -3,7 +3,8 @@
 Plugs into the engine through its registries: service-task handlers (`recommendations/handlers.py`),
 script helpers for legal terms over the working-day calendar (`deadlines.py`), form rules
 (`recommendations/rules.py`), the delivery listener that records receipts
-(`recommendations/receipts.py`); adds CLI commands and the daily digest job.
+(`recommendations/receipts.py`); adds CLI commands and the jobs: the daily digest, managers' alerts,
+and the transparency page's prepared figures.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ def init_app(app: Flask) -> None:
     from engine import scheduler
 
     from . import cli, deadlines, digest, documents, models  # noqa: F401 - registration at import
+    from .alerts import services as alerts
+    from .publication import snapshot
     from .recommendations import handlers, receipts, rules  # noqa: F401
 
     documents.init_app(app)
@@ -23,4 +26,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.seed_command)
     app.cli.add_command(cli.demo_group)
     app.cli.add_command(cli.calendar_group)
+    app.cli.add_command(cli.public_group)
     scheduler.register_job("lawyer-digest", digest.run, seconds_setting="OMBUDSFLOW_DIGEST_CHECK_INTERVAL")
+    scheduler.register_job("alerts", alerts.run, seconds_setting="OMBUDSFLOW_ALERT_INTERVAL")
+    scheduler.register_job(
+        "public-refresh", snapshot.refresh, seconds_setting="OMBUDSFLOW_PUBLIC_REFRESH_INTERVAL"
+    )

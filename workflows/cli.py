@@ -270,3 +270,18 @@ def calendar_seed_command(year):
     added = calendar.seed(calendar_seed.from_package(year), actor=cli_actor(), source="holidays package")
     db.session.commit()
     click.echo(f"{added} day(s) of {year} added")
+
+
+@click.group("public")
+def public_group():
+    """The transparency page's prepared figures."""
+
+
+@public_group.command("refresh")
+@with_appcontext
+def public_refresh_command():
+    """Prepare the public page's figures and published list now (the scheduler does it regularly)."""
+    from .publication import snapshot
+
+    snapshot.refresh()
+    click.echo("public figures refreshed")

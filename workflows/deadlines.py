@@ -292,3 +292,8 @@ def superior_of(authority_id) -> int | None:
 
     authority = db.session.get(Authority, int(authority_id))
     return authority.parent_id if authority is not None else None
+
+
+def kyiv_day_start(day: date) -> datetime:
+    """Midnight in Kyiv at the start of `day`, as a UTC instant: where a Kyiv date range begins."""
+    return datetime.combine(day, time(0, 0), KYIV).astimezone(UTC)

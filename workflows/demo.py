@@ -818,6 +818,7 @@ def load(force: bool = False) -> str:
     ):
         work.claim(lawyer, task.id)
     session.commit()
+    _transparency(manager)
     clock.reset()
     return (
         f"demo data loaded: {len(AUTHORITIES)} authorities, {len(FACILITIES)} facilities, "
@@ -831,6 +832,25 @@ def load(force: bool = False) -> str:
 def _deliver() -> None:
     delivery.deliver_due(actor="demo")
     db.session.commit()
+
+
+def _transparency(manager: User) -> None:
+    """What the transparency page starts with: the finished recommendations published, an alert set
+    for the manager, the public figures prepared."""
+    from .alerts import services as alerts
+    from .publication import services as publication
+    from .publication import snapshot
+
+    finished = db.session.scalars(
+        sa.select(Recommendation.id)
+        .where(Recommendation.status.in_(("implemented", "closed")))
+        .order_by(Recommendation.id)
+    ).all()
+    for rec_id in finished[:3]:
+        publication.publish(manager, rec_id)
+    alerts.subscribe(manager, kind="protocol_limitation", days="14")
+    db.session.commit()
+    snapshot.refresh()
 
 
 def _open_task(rec: Recommendation, element_id: str | None) -> HumanTask:

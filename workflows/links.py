@@ -26,6 +26,16 @@ def task_url(task_id: str) -> str:
     return f"{_base()}/tasks/{task_id}"
 
 
+def recommendations_url(filters) -> str:
+    """The recommendations list with these filters (`RecommendationFilters`), e.g. in an alert."""
+    from urllib.parse import urlencode
+
+    from .recommendations.filter_args import ordered, to_args
+
+    query = urlencode(ordered(to_args(filters)))
+    return f"{_base()}/recommendations" + (f"?{query}" if query else "")
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REPLY_SALT)
 

@@ -1,5 +1,6 @@
 """Every table of the domain, imported in one place so Alembic and `create_app` see them all."""
 
+from .alerts.models import AlertSubscription
 from .authorities.models import Authority
 from .calendar.models import CalendarDay
 from .documents.models import Document, DocumentRecommendation, DocumentVersion
@@ -7,6 +8,9 @@ from .escalations.models import Escalation
 from .facilities.models import Facility
 from .files.models import StoredFile
 from .numbering import Counter
+from .observations.models import Observation
+from .publication.models import Publication, PublicSnapshot
+from .recommendations.milestones import RecommendationMilestone
 from .recommendations.models import (
     AuthorityReply,
     ExtensionRequest,
@@ -20,6 +24,7 @@ from .users.models import ApiToken, User, UserGrant
 from .visits.models import Finding, Visit, VisitMember
 
 __all__ = [
+    "AlertSubscription",
     "ApiToken",
     "Authority",
     "AuthorityReply",
@@ -33,8 +38,12 @@ __all__ = [
     "Facility",
     "FacilityKind",
     "Finding",
+    "Observation",
+    "PublicSnapshot",
+    "Publication",
     "Receipt",
     "Recommendation",
+    "RecommendationMilestone",
     "Region",
     "ResponseAct",
     "StoredFile",

@@ -142,7 +142,20 @@ OWN = {
 
 
 def payload(topic: str, language: str = "uk", **changes) -> dict:
-    if topic == "digest":
+    if topic == "alert":
+        result = {
+            "manager": {"name": "Ірина Керівник" if language == "uk" else "Iryna Manager"},
+            "alert": {
+                "id": 3,
+                "description": "Понад 2 критичні рекомендації відкрито: Львівська область"
+                if language == "uk"
+                else "More than 2 critical recommendations open in Lviv Oblast",
+                "count": 5,
+                "threshold": 2,
+                "url": "http://ombudsflow.test/recommendations?open=1&region=lviv&severity=critical",
+            },
+        }
+    elif topic == "digest":
         item = {
             "task": "Перевірити відповідь" if language == "uk" else "Review the reply",
             "recommendation_number": COMMON[language]["recommendation"]["number"],

@@ -6,6 +6,7 @@ new API version.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from workflows.authorities.models import LEVELS
@@ -216,13 +217,57 @@ class RecommendationIn(Schema):
     category = fields.String(required=True, validate=validate.OneOf(FINDING_CATEGORIES))
 
 
+_DAYS = validate.Regexp(r"^\d{1,4}-(\d{1,4})?$", error=_l("Use a range of days such as 8-30 or 91-."))
+
+
 class RecommendationQuery(PageQuery):
+    """The list's filters, shared with the page /recommendations and the dashboard's links
+    (workflows.recommendations.queries.RecommendationFilters); dates are Kyiv days, both ends included."""
+
     status = fields.String(validate=validate.OneOf(STATUSES))
+    open = fields.Boolean(metadata={"description": "true: any open status; false: implemented or closed"})
     authority_id = Int()
+    subordinates = fields.Boolean(
+        load_default=False,
+        metadata={"description": "with authority_id: first addressed to it or to any authority under it"},
+    )
     facility_id = Int()
-    region = fields.String()
+    region = fields.String(validate=validate.Length(max=60))
+    facility_kind = fields.String(validate=validate.Length(max=60))
     severity = fields.String(validate=validate.OneOf(SEVERITIES))
-    overdue = fields.Boolean()
+    category = fields.String(validate=validate.OneOf(FINDING_CATEGORIES))
+    lawyer_id = Int(metadata={"description": "responsible lawyer's user id; 0 for none"})
+    overdue = fields.Boolean(
+        metadata={"description": "past the statutory deadline (the only date called overdue)"}
+    )
+    overdue_days = fields.String(
+        validate=_DAYS,
+        metadata={
+            "description": "whole Kyiv days past the statutory deadline: 1-7, 8-30, 31-90, 91- (open end)"
+        },
+    )
+    step = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "element id where the process waits now (an open task or a timer)"},
+    )
+    created_from = fields.Date()
+    created_to = fields.Date()
+    closed_from = fields.Date(metadata={"description": "follow-up ended (implemented or closed) from"})
+    closed_to = fields.Date()
+    replied_from = fields.Date(metadata={"description": "the authority's first reply received from"})
+    replied_to = fields.Date()
+    limitation = fields.String(
+        validate=validate.Regexp(
+            r"^(expired|\d{1,4}-(\d{1,4})?)$", error=_l("Use expired or a range of days such as 0-14.")
+        ),
+        metadata={
+            "description": "days left of a pending protocol's limitation period: expired, 0-14, 15-30, 31-"
+        },
+    )
+    court_decision = fields.String(validate=validate.Length(max=30))
+    decided_from = fields.Date()
+    decided_to = fields.Date()
+    published = fields.Boolean(metadata={"description": "marked public by management"})
     q = fields.String(validate=validate.Length(max=200))
 
 

@@ -3,8 +3,6 @@ process diagram with the current step) and the BPMN file the diagram draws."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -16,62 +14,49 @@ from workflows import access
 from workflows.access import views
 from workflows.documents import queries as documents
 from workflows.errors import Conflict, Invalid
+from workflows.observations import services as observations
+from workflows.publication import services as publication
 from workflows.recommendations import extensions, queries, receipts
 from workflows.recommendations.models import STATUSES
-from workflows.visits.models import SEVERITIES
+from workflows.visits.models import FINDING_CATEGORIES, SEVERITIES
 
 from .. import registry
 from ..auth import allowed
+from ..forms import dates
 from ..people import actor_names
 from ..tasks.kinds import task_label
-from . import diagram, timeline
+from . import diagram, export, params, timeline
 
 bp = Blueprint("recommendation", __name__)
 
-LIST_ARGS = ("status", "authority", "region", "severity", "overdue", "q")
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
-
-
-def filters_from(args) -> queries.RecommendationFilters:
-    overdue = {"1": True, "0": False}.get(args.get("overdue", ""))
-    return queries.RecommendationFilters(
-        status=args.get("status") if args.get("status") in STATUSES else None,
-        authority_id=_int(args.get("authority")),
-        region=(args.get("region") or "").strip()[:60] or None,
-        severity=args.get("severity") if args.get("severity") in SEVERITIES else None,
-        overdue=overdue,
-        q=(args.get("q") or "").strip()[:200] or None,
-        page=max(_int(args.get("page")) or 1, 1),
-        per_page=50,
-    )
-
-
-def _page_url(page: int) -> str:
-    args = {k: v for k, v in request.args.items() if k in LIST_ARGS and v}
-    if page > 1:
-        args["page"] = str(page)
-    return url_for("recommendation.index") + ("?" + urlencode(args) if args else "")
+EXPORT_FORMATS = ("csv", "xlsx")
 
 
 @bp.route("/recommendations")
 @login_required
 def index():
-    filters = filters_from(request.args)
+    filters = params.filters_from(request.args)
+    if request.args.get("format") in EXPORT_FORMATS:
+        return export.recommendations(g.user, filters, request.args["format"])
     result = queries.listing(g.user, filters)
     return render_template(
         "recommendations/index.html",
         result=result,
         filters=filters,
         pages=max((result.total + result.per_page - 1) // result.per_page, 1),
-        page_url=_page_url,
+        page_url=lambda page: params.list_url(filters, page=page),
+        list_url=lambda **changes: params.list_url(filters, **changes),
+        export_url=lambda fmt: params.list_url(filters, format=fmt),
+        hidden=params.hidden_args(filters),
+        chips=params.chips,
         options={
             "statuses": list(STATUSES),
             "regions": registry.regions(),
+            "kinds": registry.facility_kinds(),
             "authorities": registry.filter_authorities(filters.authority_id),
             "severities": list(SEVERITIES),
+            "categories": list(FINDING_CATEGORIES),
+            "lawyers": registry.lawyers() if access.can(g.user, access.SEE_ALL_RECOMMENDATIONS) else [],
         },
     )
 
@@ -79,13 +64,22 @@ def index():
 @bp.route("/recommendations/<int:recommendation_id>")
 @login_required
 def show(recommendation_id: int):
-    rec = queries.get(g.user, recommendation_id)
-    return _render_show(rec)
+    return _render_show(queries.get(g.user, recommendation_id))
 
 
-def _render_show(rec, *, errors=None, values=None, message=None, status=200):
+def _render_show(
+    rec,
+    *,
+    errors=None,
+    values=None,
+    message=None,
+    status=200,
+    observation_values=None,
+    observation_errors=None,
+):
     seen = views.view(rec, g.user)
     instance = instances.get(rec.process_instance_id) if seen.insider and rec.process_instance_id else None
+    notes = observations.for_recommendation(rec.id) if access.can(g.user, access.SEE_OBSERVATIONS) else None
     return render_template(
         "recommendations/show.html",
         rec=rec,
@@ -108,6 +102,13 @@ def _render_show(rec, *, errors=None, values=None, message=None, status=200):
         highlight=diagram.highlight(instance, diagram.bpmn_xml(instance)).as_dict()
         if seen.diagram and instance
         else None,
+        observations=notes,
+        may_observe=access.can(g.user, access.ADD_OBSERVATIONS),
+        management=access.can(g.user, access.MANAGE_PUBLICATION),
+        published=publication.is_published(rec.id),
+        observation_values=observation_values or {},
+        observation_errors=observation_errors or {},
+        names=registry.user_names(o.author_id for o in notes or []),
     ), status
 
 
@@ -153,6 +154,58 @@ def register_receipt(recommendation_id: int):
         return _render_show(rec, errors=exc.fields, values=values, message=exc.message, status=exc.status)
     flash(_("The receipt has been registered; the term counts from that day."), "success")
     return redirect(url_for("recommendation.show", recommendation_id=rec.id))
+
+
+@bp.route("/recommendations/<int:recommendation_id>/publication", methods=["POST"])
+@allowed(access.MANAGE_PUBLICATION)
+def set_publication(recommendation_id: int):
+    """Management makes the recommendation public on /public, or withdraws it (audited)."""
+    if request.form.get("action") == "unpublish":
+        publication.unpublish(g.user, recommendation_id)
+        message = _("The recommendation has been withdrawn from the transparency page.")
+    else:
+        publication.publish(g.user, recommendation_id)
+        message = _("The recommendation is now on the transparency page.")
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("recommendation.show", recommendation_id=recommendation_id) + "#transparency")
+
+
+@bp.route("/recommendations/<int:recommendation_id>/observations", methods=["POST"])
+@login_required
+def add_observation(recommendation_id: int):
+    rec = queries.get(g.user, recommendation_id)
+    values = {"text": request.form.get("text", ""), "observed_on": request.form.get("observed_on", "")}
+    try:
+        observations.add(g.user, rec.id, text=values["text"], observed_on=dates.parse(values["observed_on"]))
+        db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()
+        return _render_show(
+            queries.get(g.user, recommendation_id),
+            status=422,
+            observation_values=values,
+            observation_errors=exc.fields,
+        )
+    flash(_("Your observation has been added."), "success")
+    return redirect(url_for("recommendation.show", recommendation_id=rec.id) + "#observations")
+
+
+@bp.route("/observations/<int:observation_id>/publication", methods=["POST"])
+@allowed(access.MANAGE_PUBLICATION)
+def set_observation_publication(observation_id: int):
+    published = request.form.get("action") != "unpublish"
+    observation = publication.publish_observation(g.user, observation_id, published)
+    db.session.commit()
+    flash(
+        _("The observation will be shown with the published recommendation.")
+        if published
+        else _("The observation is no longer public."),
+        "success",
+    )
+    return redirect(
+        url_for("recommendation.show", recommendation_id=observation.recommendation_id) + "#observations"
+    )
 
 
 @bp.route("/recommendations/<int:recommendation_id>/diagram.bpmn")

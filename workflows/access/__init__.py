@@ -5,6 +5,7 @@ e-mails and the CLI all ask here; nothing else decides who sees what."""
 from __future__ import annotations
 
 from .policy import (
+    ADD_OBSERVATIONS,
     ADMINISTER,
     APPROVE_DOCUMENTS,
     CAPABILITIES,
@@ -15,6 +16,7 @@ from .policy import (
     HAND_OVER_TASKS,
     LIST_COLLEAGUES,
     MANAGE_GRANTS,
+    MANAGE_PUBLICATION,
     OPEN_TASK_LINKS,
     READ_DOCUMENTS,
     RECORD_VISITS,
@@ -22,7 +24,10 @@ from .policy import (
     REQUEST_EXTENSION,
     RETURN_OTHERS_TASKS,
     SEE_ALL_RECOMMENDATIONS,
+    SEE_DASHBOARD,
+    SEE_HEATMAP,
     SEE_INTERNAL_HISTORY,
+    SEE_OBSERVATIONS,
     SEE_PROCESS_DIAGRAM,
     SEE_VISITS,
     USE_INBOX,
@@ -32,9 +37,18 @@ from .policy import (
     require,
     roles_with,
 )
-from .scopes import may_see_visit, may_work_on, recommendation_filter, task_filter, task_groups, visit_filter
+from .scopes import (
+    dashboard_lawyer,
+    may_see_visit,
+    may_work_on,
+    recommendation_filter,
+    task_filter,
+    task_groups,
+    visit_filter,
+)
 
 __all__ = [
+    "ADD_OBSERVATIONS",
     "ADMINISTER",
     "APPROVE_DOCUMENTS",
     "CAPABILITIES",
@@ -45,6 +59,7 @@ __all__ = [
     "HAND_OVER_TASKS",
     "LIST_COLLEAGUES",
     "MANAGE_GRANTS",
+    "MANAGE_PUBLICATION",
     "OPEN_TASK_LINKS",
     "READ_DOCUMENTS",
     "RECORD_VISITS",
@@ -52,12 +67,16 @@ __all__ = [
     "REQUEST_EXTENSION",
     "RETURN_OTHERS_TASKS",
     "SEE_ALL_RECOMMENDATIONS",
+    "SEE_DASHBOARD",
+    "SEE_HEATMAP",
     "SEE_INTERNAL_HISTORY",
+    "SEE_OBSERVATIONS",
     "SEE_PROCESS_DIAGRAM",
     "SEE_VISITS",
     "USE_INBOX",
     "can",
     "capabilities",
+    "dashboard_lawyer",
     "may_see_visit",
     "may_work_on",
     "recommendation_filter",

@@ -36,6 +36,11 @@ READ_DOCUMENTS = "documents.read"  # open the Office's outgoing documents and th
 DRAFT_DOCUMENTS = "documents.draft"  # draft, edit and submit outgoing documents; choose a signatory
 APPROVE_DOCUMENTS = "documents.approve"  # approve (number) or return a colleague's document
 MANAGE_GRANTS = "users.grant"  # give and take sign_documents / draw_protocols
+SEE_DASHBOARD = "dashboard.see"  # overdue figures; a lawyer's counts only their own (scopes.dashboard_lawyer)
+SEE_HEATMAP = "dashboard.heatmap"  # where recommendations wait in the process: about the process, not people
+MANAGE_PUBLICATION = "reports.manage"  # publish on /public, the annual report, alerts
+ADD_OBSERVATIONS = "observations.add"  # a civil-society monitor's observation on a recommendation's follow-up
+SEE_OBSERVATIONS = "observations.see"  # beside the authority's reply (never authorities)
 
 _STAFF = {
     SEE_ALL_RECOMMENDATIONS,
@@ -47,16 +52,19 @@ _STAFF = {
 }
 
 _DOCUMENTS = {READ_DOCUMENTS, DRAFT_DOCUMENTS}
+_MANAGEMENT = {SEE_DASHBOARD, SEE_HEATMAP, MANAGE_PUBLICATION, SEE_OBSERVATIONS}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     "lawyer": frozenset(
         _STAFF
         | _DOCUMENTS
+        | {SEE_DASHBOARD, SEE_OBSERVATIONS}
         | {CREATE_RECOMMENDATION, REGISTER_RECEIPT, HAND_OVER_TASKS, LIST_COLLEAGUES, RECORD_VISITS}
     ),
     "manager": frozenset(
         _STAFF
         | _DOCUMENTS
+        | _MANAGEMENT
         | {
             APPROVE_DOCUMENTS,
             CREATE_RECOMMENDATION,
@@ -70,6 +78,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "admin": frozenset(
         _STAFF
         | _DOCUMENTS
+        | _MANAGEMENT
         | {
             APPROVE_DOCUMENTS,
             MANAGE_GRANTS,
@@ -97,7 +106,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     # Civil-society monitors follow the recommendations of their own visits, the Office's steps
     # included, without working on the Office's tasks.
-    "monitor": frozenset({SEE_INTERNAL_HISTORY, CREATE_RECOMMENDATION, SEE_VISITS, RECORD_VISITS}),
+    "monitor": frozenset(
+        {
+            SEE_INTERNAL_HISTORY,
+            CREATE_RECOMMENDATION,
+            SEE_VISITS,
+            RECORD_VISITS,
+            ADD_OBSERVATIONS,
+            SEE_OBSERVATIONS,
+        }
+    ),
     # An authority's officials: what was sent to their authority, and its reply tasks.
     "authority": frozenset({USE_INBOX, OPEN_TASK_LINKS, REQUEST_EXTENSION}),
 }

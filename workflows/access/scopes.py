@@ -116,3 +116,9 @@ def may_see_visit(user: User, visit: Visit) -> bool:
     if user.role == "monitor":
         return visit.created_by == user.id or any(m.user_id == user.id for m in visit.members)
     return True
+
+
+def dashboard_lawyer(user: User) -> int | None:
+    """Whose recommendations the dashboard counts: a lawyer's own (as responsible lawyer); those who
+    see every recommendation, anyone's (None)."""
+    return user.id if user.role == "lawyer" else None

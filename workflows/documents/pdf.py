@@ -10,24 +10,18 @@ yet approved) carries a "draft" mark on every page, so a preview is never mistak
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
-import fontpkg
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from fpdf import FPDF
 
 from engine.clock import clock
 
+from ..pdf_fonts import add_fonts
 from .formatting import format_date
-
-FONT_FAMILY = "IBM Plex Serif"
-# fpdf2 subsets the font through fontTools, which logs every glyph list at INFO.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -49,14 +43,6 @@ class Letter:
     contacts: str = ""
 
 
-@lru_cache(maxsize=2)
-def _font_file(weight: int) -> str:
-    try:
-        return str(fontpkg.path(FONT_FAMILY, weight=weight))
-    except fontpkg.FontpkgError as exc:
-        raise RuntimeError(f"the PDF font is missing: install fontpkg-ibm-plex-serif ({exc})") from exc
-
-
 class _Page(FPDF):
     def __init__(self, footer_text: str, draft_mark: str | None) -> None:
         super().__init__(format="A4", unit="mm")
@@ -64,8 +50,7 @@ class _Page(FPDF):
         self._draft_mark = draft_mark
         self.set_margins(left=30, top=20, right=10)
         self.set_auto_page_break(auto=True, margin=20)
-        self.add_font("plex", "", _font_file(400))
-        self.add_font("plex", "B", _font_file(700))
+        add_fonts(self)
 
     def header(self) -> None:
         if self._draft_mark:

@@ -18,6 +18,11 @@ class Escalation(db.Model):
     """Повторний запит, звернення до вищестоящого органу, протокол (ст. 188-40 КУпАП), судова справа."""
 
     __tablename__ = "escalation"
+    __table_args__ = (
+        # Protocols by date and court decisions by date (the dashboard, the annual report: migration 0032).
+        sa.Index("ix_escalation_kind_protocol_date", "kind", "protocol_date"),
+        sa.Index("ix_escalation_kind_decision_date", "kind", "decision_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendation.id"), index=True)

@@ -35,9 +35,17 @@ OPEN_STATUSES = STATUSES[:8]
 # While the recommendation is in one of these, the process waits for an authority's reply (the
 # deadline watch): a reply arriving then is on time for it; otherwise the lawyer is already at work.
 WAITING_STATUSES = ("awaiting_receipt", "awaiting_reply", "escalated")
+OPEN_WHERE = "status IN ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
 ACT_KINDS = ("submission", "information_request", "letter")
 OUTCOMES = ("implemented", "partially_implemented", "not_implemented", "no_longer_relevant")
 VERIFICATION_METHODS = ("documents", "follow_up_visit", "interview")
+
+
+def breached(status: str, overdue_since: datetime | None, due_at: datetime | None, now: datetime) -> bool:
+    """Прострочено: the process recorded the breach of the statutory deadline (not a pending
+    extension, not an urgency date, not the Office's own next step) and the recommendation is still
+    open. For a loaded row (`Recommendation.is_overdue`) or a selected one (exports)."""
+    return status in OPEN_STATUSES and overdue_since is not None and due_at is not None and due_at < now
 
 
 class Recommendation(db.Model):
@@ -49,6 +57,25 @@ class Recommendation(db.Model):
         sa.Index("ix_recommendation_authority_status", "addressee_id", "status"),
         sa.Index("ix_recommendation_facility_status", "facility_id", "status"),
         sa.Index("ix_recommendation_region_status", "region_code", "status"),
+        # The dashboard (migration 0032): open recommendations with every column a figure groups by,
+        # so each figure reads this index alone; and the ones whose follow-up ended, in time order.
+        sa.Index(
+            "ix_recommendation_open_figures",
+            "status",
+            "due_at",
+            "region_code",
+            "facility_kind",
+            "severity",
+            "category",
+            "responsible_lawyer_id",
+            "authority_id",
+            postgresql_where=sa.text(OPEN_WHERE),
+            sqlite_where=sa.text(OPEN_WHERE),
+        ),
+        sa.Index("ix_recommendation_closed", "closed_at", "status", "authority_id", "created_at"),
+        # An authority's recommendations (with its subordinates: many authorities at once), also
+        # joined by id to a side table such as the milestones (migration 0033).
+        sa.Index("ix_recommendation_authority", "authority_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,15 +129,8 @@ class Recommendation(db.Model):
         return str(self.id)
 
     def is_overdue(self, now: datetime) -> bool:
-        """Прострочено: the process recorded the breach of the statutory deadline (not a pending
-        extension, not an urgency date, not the Office's own next step) and the recommendation is
-        still open — the one rule, also written as SQL in `overdue_clause`."""
-        return (
-            self.status in OPEN_STATUSES
-            and self.overdue_since is not None
-            and self.due_at is not None
-            and self.due_at < now
-        )
+        """Прострочено: see `breached` (the one rule, also written as SQL in `overdue_clause`)."""
+        return breached(self.status, self.overdue_since, self.due_at, now)
 
     @classmethod
     def overdue_clause(cls, now: datetime):
@@ -127,6 +147,10 @@ class ResponseAct(db.Model):
     """Акт реагування: подання (submission), запит про надання інформації, or лист."""
 
     __tablename__ = "response_act"
+    __table_args__ = (
+        sa.Index("ix_response_act_sent", "sent_at"),
+        sa.Index("ix_response_act_recommendation_sent", "recommendation_id", "sent_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendation.id"), index=True)
@@ -153,6 +177,10 @@ class AuthorityReply(db.Model):
     """Відповідь органу and the measures it says it took (вжиті заходи)."""
 
     __tablename__ = "authority_reply"
+    __table_args__ = (
+        sa.Index("ix_authority_reply_received", "received_at", "recommendation_id"),
+        sa.Index("ix_authority_reply_recommendation_received", "recommendation_id", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendation.id"), index=True)

@@ -1,0 +1,1 @@
+"""Civil-society monitors' observations on the follow-up of recommendations from their visits."""
