@@ -43,11 +43,12 @@ def _secret_key() -> str:
 
 
 def normalize_database_url(url: str) -> str:
-    """`postgres://` and `postgresql://` mean psycopg2 here (SQLAlchemy 2.1 would pick psycopg 3,
-    which we do not install)."""
+    """`postgres://` and `postgresql://` mean psycopg 3 here: its pipeline mode lets a command send its
+    writes in one round trip (engine/writes.py). An explicit `postgresql+psycopg2://` still works
+    (the writes then go one by one)."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg2://" + url[len(prefix) :]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
