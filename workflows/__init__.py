@@ -14,6 +14,9 @@ def init_app(app: Flask) -> None:
 
     from . import cli, deadlines, digest, models  # noqa: F401 - registration at import
     from .recommendations import handlers  # noqa: F401
+    from .reference import catalog
+
+    catalog.forget()  # a new app may be on another database (tests): its reference rows are its own
 
     app.cli.add_command(cli.users_group)
     app.cli.add_command(cli.seed_command)
