@@ -16,6 +16,7 @@ from engine.clock import clock
 from engine.db import db
 from engine.models import HumanTask
 
+from . import paging
 from .access import task_filter
 from .authorities.models import Authority
 from .deadlines import KYIV
@@ -44,6 +45,7 @@ class InboxFilters:
     sort: str = "due"
     page: int = 1
     per_page: int = 25
+    cursor: str | None = None  # keyset: the page after the row this cursor names (paging.py)
 
 
 @dataclass
@@ -73,14 +75,17 @@ class InboxRow:
 @dataclass
 class InboxPage:
     rows: list[InboxRow]
-    total: int
+    total: int  # at most paging.COUNT_CAP (see `capped`)
     page: int
     per_page: int
     counts: dict[str, int] = field(default_factory=dict)
+    # Which numbers reached the cap ("10 000+"): "total" and names of `counts`.
+    capped: frozenset[str] = frozenset()
+    next_cursor: str | None = None
 
     @property
     def pages(self) -> int:
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
+        return paging.pages(self.total, self.per_page)
 
 
 def week_end(now: datetime) -> datetime:
@@ -134,21 +139,22 @@ def _apply(
     return query
 
 
-def _order(f: InboxFilters):
+def _keys(f: InboxFilters) -> list[paging.Key]:
     # NULLS LAST rather than a CASE: the open tasks' (due_at, id) index then yields the first page
     # in order and the query stops after it, instead of sorting every open task of the group.
-    due = HumanTask.due_at.asc().nulls_last()
+    due = paging.Key(HumanTask.due_at, nullable=True)
+    task_id = paging.Key(HumanTask.id)
     if f.sort == "-due":
-        return [HumanTask.due_at.desc().nulls_last(), HumanTask.id]
+        return [paging.Key(HumanTask.due_at, descending=True, nullable=True), task_id]
     if f.sort == "created":
-        return [HumanTask.created_at, HumanTask.id]
+        return [paging.Key(HumanTask.created_at), task_id]
     if f.sort == "-created":
-        return [HumanTask.created_at.desc(), HumanTask.id]
+        return [paging.Key(HumanTask.created_at, descending=True), task_id]
     if f.sort == "severity":
         # The standard process gives each task the priority of its recommendation's severity
         # (critical 3 … low 0), so the order comes from the open tasks' (priority, due_at) index.
-        return [HumanTask.priority.desc(), due, HumanTask.id]
-    return [due, HumanTask.id]
+        return [paging.Key(HumanTask.priority, descending=True), due, task_id]
+    return [due, task_id]
 
 
 def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool = True) -> InboxPage:
@@ -156,6 +162,7 @@ def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool 
     per_page = min(max(f.per_page, 1), PER_PAGE_MAX)
     page = max(f.page, 1)
     now = clock.now()
+    keys = _keys(f)
     columns = (
         HumanTask.id,
         HumanTask.name,
@@ -166,6 +173,7 @@ def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool 
         HumanTask.due_at,
         HumanTask.created_at,
         HumanTask.version,
+        HumanTask.priority,
         Recommendation.id.label("rec_id"),
         Recommendation.number,
         Recommendation.text,
@@ -175,7 +183,17 @@ def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool 
         Recommendation.addressee_id,
     )
     query = _apply(_base(user).add_columns(*columns), user, f, now)
-    rows = db.session.execute(query.order_by(*_order(f)).limit(per_page).offset((page - 1) * per_page)).all()
+    if f.cursor:
+        values = paging.decode(f.cursor, len(keys))
+        if values is None:
+            raise paging.bad_cursor()
+        query = query.where(paging.after(keys, values))
+    else:
+        query = query.offset((page - 1) * per_page)
+    # One row more than the page tells whether there is a next one, without counting.
+    rows = db.session.execute(query.order_by(*paging.order_by(keys)).limit(per_page + 1)).all()
+    more, rows = len(rows) > per_page, rows[:per_page]
+    next_cursor = paging.encode([getattr(rows[-1], k.column.key) for k in keys]) if more and rows else None
 
     facility_names = _names(Facility, {r.facility_id for r in rows})
     authority_names = _names(Authority, {r.addressee_id for r in rows})
@@ -204,9 +222,20 @@ def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool 
         )
         for r in rows
     ]
-    counts = _counts(user, f, now) if with_counts else {}
-    total = counts.get("current") if with_counts else _total(user, f, now)
-    return InboxPage(rows=result, total=total, page=page, per_page=per_page, counts=counts)
+    counts = _counts(user, f, now) if with_counts else {"current": _total(user, f, now)}
+    capped = frozenset(name for name, n in counts.items() if n > paging.COUNT_CAP)
+    if "current" in capped:
+        capped |= {"total"}
+    shown = {name: min(n, paging.COUNT_CAP) for name, n in counts.items()}
+    return InboxPage(
+        rows=result,
+        total=shown["current"],
+        page=page,
+        per_page=per_page,
+        counts=shown if with_counts else {},
+        capped=capped,
+        next_cursor=next_cursor,
+    )
 
 
 def _names(model, ids: set[int]) -> dict[int, tuple[str, str]]:
@@ -221,43 +250,40 @@ def _names(model, ids: set[int]) -> dict[int, tuple[str, str]]:
 
 
 def _total(user: User, f: InboxFilters, now: datetime) -> int:
-    query = _apply(
-        _base(user, join_recommendation=_filters_recommendation(f)).add_columns(sa.func.count()), user, f, now
-    )
-    return db.session.scalar(query) or 0
+    query = _apply(_base(user, join_recommendation=_filters_recommendation(f)), user, f, now)
+    return db.session.scalar(sa.select(paging.capped_count(query))) or 0
 
 
 def _counts(user: User, f: InboxFilters, now: datetime) -> dict[str, int]:
-    """How many tasks each scope and due filter would show, with the other filters as they are."""
+    """How many tasks each scope and due filter would show, with the other filters as they are —
+    each counted up to the cap (one index range each; an exact count of a million is the slow part
+    of a page)."""
     end_of_week = week_end(now)
-
-    def n(condition):
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
     overdue = HumanTask.due_at < now
     this_week = sa.and_(HumanTask.due_at >= now, HumanTask.due_at < end_of_week)
     mine = HumanTask.assignee == user.actor
     unclaimed = HumanTask.assignee.is_(None)
-    if f.scope == "mine":
-        in_scope = mine
-    elif f.scope == "group":
-        in_scope = unclaimed
-    else:
-        in_scope = sa.true()
-    if f.overdue:
-        in_due = overdue
-    elif f.due_this_week:
-        in_due = this_week
-    else:
-        in_due = sa.true()
-    base = _base(user, join_recommendation=_filters_recommendation(f))
-    query = _apply(base, user, f, now, with_scope=False, with_due=False).add_columns(
-        sa.func.count().label("all"),
+    in_scope = {"mine": mine, "group": unclaimed}.get(f.scope)
+    in_due = overdue if f.overdue else this_week if f.due_this_week else None
+    base = _apply(
+        _base(user, join_recommendation=_filters_recommendation(f)),
+        user,
+        f,
+        now,
+        with_scope=False,
+        with_due=False,
+    )
+
+    def n(*conditions):
+        return paging.capped_count(base.where(*[c for c in conditions if c is not None]))
+
+    query = sa.select(
+        n().label("all"),
         n(mine).label("mine"),
         n(unclaimed).label("group"),
-        n(sa.and_(in_scope, overdue)).label("overdue"),
-        n(sa.and_(in_scope, this_week)).label("due_this_week"),
-        n(sa.and_(in_scope, in_due)).label("current"),
+        n(in_scope, overdue).label("overdue"),
+        n(in_scope, this_week).label("due_this_week"),
+        n(in_scope, in_due).label("current"),
     )
     row = db.session.execute(query).one()
     return {

@@ -51,11 +51,24 @@ class PageQuery(Schema):
     per_page = Int(load_default=50, validate=validate.Range(min=1, max=200))
 
 
+CURSOR_HELP = (
+    "Keyset paging: the `next_cursor` of the previous page; the list continues after its last row "
+    "(cheaper than `page` deep into a long list, and stable while rows are added). `page` is "
+    "ignored when a cursor is given."
+)
+
+
 class PageMeta(Schema):
-    total = Int()
+    total = Int(metadata={"description": "rows found, counted up to 10,000; more is said by `total_capped`"})
+    total_capped = fields.Boolean(
+        metadata={"description": "true when more than 10,000 rows match (`total` is then 10,000)"}
+    )
     page = Int()
     per_page = Int()
-    pages = Int()
+    pages = Int(metadata={"description": "pages of `total` (so at most 10,000 / per_page)"})
+    next_cursor = fields.String(
+        allow_none=True, metadata={"description": "pass as `cursor` for the next page; null on the last"}
+    )
 
 
 # --- authorities and facilities ------------------------------------------------------------------
@@ -224,6 +237,7 @@ class RecommendationQuery(PageQuery):
     severity = fields.String(validate=validate.OneOf(SEVERITIES))
     overdue = fields.Boolean()
     q = fields.String(validate=validate.Length(max=200))
+    cursor = fields.String(validate=validate.Length(max=500), metadata={"description": CURSOR_HELP})
 
 
 class Ref(Schema):
@@ -373,6 +387,7 @@ class TaskQuery(Schema):
     sort = fields.String(load_default="due", validate=validate.OneOf(SORTS))
     page = Int(load_default=1, validate=validate.Range(min=1))
     per_page = Int(load_default=25, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(validate=validate.Length(max=500), metadata={"description": CURSOR_HELP})
 
 
 class TaskOut(TaskSummary):
@@ -388,7 +403,12 @@ class TaskPageOut(PageMeta):
     counts = fields.Dict(
         keys=fields.String(),
         values=Int(),
-        metadata={"description": "all, mine, group, overdue, due_this_week, current"},
+        metadata={
+            "description": "all, mine, group, overdue, due_this_week, current; each counted up to 10,000"
+        },
+    )
+    counts_capped = fields.List(
+        fields.String(), metadata={"description": 'the names of `counts` that reached 10,000 ("10,000+")'}
     )
 
 

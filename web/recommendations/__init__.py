@@ -58,7 +58,7 @@ def index():
         "recommendations/index.html",
         result=result,
         filters=filters,
-        pages=max((result.total + result.per_page - 1) // result.per_page, 1),
+        pages=result.pages,
         page_url=_page_url,
         options={
             "statuses": list(STATUSES),
