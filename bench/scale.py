@@ -295,11 +295,9 @@ def count_round_trips(app, token: str, tasks: list[str]) -> tuple[float, float, 
 
 
 def _pipeline_stats():
-    try:
-        from engine import db as engine_db
-    except ImportError:
-        return None
-    return getattr(engine_db, "ROUND_TRIPS", None)
+    import importlib
+
+    return getattr(importlib.import_module("engine.db"), "ROUND_TRIPS", None)
 
 
 # --- a million recommendations -----------------------------------------------------------------
@@ -361,14 +359,22 @@ def generate(app, total: int, seed: int = 20) -> dict:
     conn = session.connection()
     md = sa.MetaData()
     tables = {n: sa.Table(n, md, autoload_with=conn) for n in ("process_instance", "human_task", "timer")}
-    tables.update({n: sa.Table(n, md, autoload_with=conn) for n in ("recommendation", "authority", "facility")})
+    tables.update(
+        {n: sa.Table(n, md, autoload_with=conn) for n in ("recommendation", "authority", "facility")}
+    )
     tables.update({n: sa.Table(n, md, autoload_with=conn) for n in ("visit", "finding")})
     pi, ht, tt, rt = (tables[n] for n in ("process_instance", "human_task", "timer", "recommendation"))
     templates = []
     for rec in conn.execute(sa.select(rt).order_by(rt.c.id)).mappings():
-        instance = dict(conn.execute(sa.select(pi).where(pi.c.id == rec["process_instance_id"])).mappings().one())
-        tasks = [dict(r) for r in conn.execute(sa.select(ht).where(ht.c.instance_id == instance["id"])).mappings()]
-        timers = [dict(r) for r in conn.execute(sa.select(tt).where(tt.c.instance_id == instance["id"])).mappings()]
+        instance = dict(
+            conn.execute(sa.select(pi).where(pi.c.id == rec["process_instance_id"])).mappings().one()
+        )
+        tasks = [
+            dict(r) for r in conn.execute(sa.select(ht).where(ht.c.instance_id == instance["id"])).mappings()
+        ]
+        timers = [
+            dict(r) for r in conn.execute(sa.select(tt).where(tt.c.instance_id == instance["id"])).mappings()
+        ]
         templates.append((dict(rec), instance, tasks, timers))
     if not templates:
         raise RuntimeError("the demo made no recommendation")
@@ -378,8 +384,12 @@ def generate(app, total: int, seed: int = 20) -> dict:
     progress(f"  {len(templates)} templates ({len(closed)} closed, {len(running)} running)")
 
     now = clock.now()
-    ministries = [r.id for r in conn.execute(sa.select(tables["authority"].c.id).where(
-        tables["authority"].c.level == "central_body"))]
+    ministries = [
+        r.id
+        for r in conn.execute(
+            sa.select(tables["authority"].c.id).where(tables["authority"].c.level == "central_body")
+        )
+    ]
     kinds = [r[0] for r in conn.execute(sa.text("SELECT code FROM facility_kind ORDER BY sort"))]
     first_user = conn.execute(sa.text("SELECT min(id) FROM app_user")).scalar()
     next_auth = (conn.execute(sa.text("SELECT max(id) FROM authority")).scalar() or 0) + 1000
@@ -389,34 +399,106 @@ def generate(app, total: int, seed: int = 20) -> dict:
     for code, name_uk, name_en in REGIONS:
         for ministry in ministries:
             regional[(code, ministry)] = next_auth
-            authority_rows.append((next_auth, f"REG-{next_auth}", f"Управління: {name_uk}", f"Department: {name_en}",
-                                   "regional_body", ministry, [], "uk", True, now))
+            authority_rows.append(
+                (
+                    next_auth,
+                    f"REG-{next_auth}",
+                    f"Управління: {name_uk}",
+                    f"Department: {name_en}",
+                    "regional_body",
+                    ministry,
+                    [],
+                    "uk",
+                    True,
+                    now,
+                )
+            )
             next_auth += 1
     for i in range(REGISTRY_PLACES):
         region = REGIONS[i % len(REGIONS)][0]
         kind = kinds[rng.randrange(len(kinds))]
         ministry = ministries[rng.randrange(len(ministries))]
-        authority_rows.append((next_auth, f"ADM-{next_auth}", f"Адміністрація місця № {i}",
-                               f"Administration of place {i}", "facility_administration",
-                               regional[(region, ministry)], [], "uk", True, now))
-        facility_rows.append((next_place, f"Місце несвободи № {i}", f"Place No. {i}", kind, region, "",
-                              next_auth, False, "", True, now))
+        authority_rows.append(
+            (
+                next_auth,
+                f"ADM-{next_auth}",
+                f"Адміністрація місця № {i}",
+                f"Administration of place {i}",
+                "facility_administration",
+                regional[(region, ministry)],
+                [],
+                "uk",
+                True,
+                now,
+            )
+        )
+        facility_rows.append(
+            (
+                next_place,
+                f"Місце несвободи № {i}",
+                f"Place No. {i}",
+                kind,
+                region,
+                "",
+                next_auth,
+                False,
+                "",
+                True,
+                now,
+            )
+        )
         places.append((next_place, region, kind, next_auth))
         next_auth += 1
         next_place += 1
-    copy_rows(conn, "authority", ["id", "code", "name_uk", "name_en", "level", "parent_id", "emails", "language",
-                                  "active", "created_at"], authority_rows)
-    copy_rows(conn, "facility", ["id", "name_uk", "name_en", "kind_code", "region_code", "address", "authority_id",
-                                 "in_hostilities_area", "access_note", "active", "created_at"], facility_rows)
+    copy_rows(
+        conn,
+        "authority",
+        [
+            "id",
+            "code",
+            "name_uk",
+            "name_en",
+            "level",
+            "parent_id",
+            "emails",
+            "language",
+            "active",
+            "created_at",
+        ],
+        authority_rows,
+    )
+    copy_rows(
+        conn,
+        "facility",
+        [
+            "id",
+            "name_uk",
+            "name_en",
+            "kind_code",
+            "region_code",
+            "address",
+            "authority_id",
+            "in_hostilities_area",
+            "access_note",
+            "active",
+            "created_at",
+        ],
+        facility_rows,
+    )
     session.commit()
     conn = session.connection()
 
     phrases = [
-        "Забезпечити дієву вентиляцію в камерах", "Усунути вологість і пліснову в житлових приміщеннях",
-        "Забезпечити конфіденційність медичних оглядів", "Облаштувати прогулянкові дворики навісами",
-        "Забезпечити щоденний доступ до телефонного зв'язку", "Привести освітлення камер до санітарних норм",
-        "Забезпечити доступ до питної води цілодобово", "Забезпечити доступ до психологічної допомоги",
-        "Вести журнал застосування спеціальних засобів", "Забезпечити повідомлення родичів про затримання",
+        "Забезпечити дієву вентиляцію в камерах",
+        "Усунути вологість і пліснову в житлових приміщеннях",
+        "Забезпечити конфіденційність медичних оглядів",
+        "Облаштувати прогулянкові дворики навісами",
+        "Забезпечити щоденний доступ до телефонного зв'язку",
+        "Привести освітлення камер до санітарних норм",
+        "Забезпечити доступ до питної води цілодобово",
+        "Забезпечити доступ до психологічної допомоги",
+        "Вести журнал застосування спеціальних засобів",
+        "Забезпечити повідомлення родичів про затримання",
     ]
     prepared = []
     for rec, instance, tasks, timers in templates:
@@ -446,8 +528,18 @@ def generate(app, total: int, seed: int = 20) -> dict:
                 ids["finding"] += 1
                 day = (now - timedelta(days=rng.randrange(3650))).date()
                 visits.append((visit_id, place[0], "regular", day, day, "", first_user, now))
-                findings.append((finding_id, visit_id, phrases[k % len(phrases)] + ": порушення.",
-                                 "material_conditions", "high", [], first_user, now))
+                findings.append(
+                    (
+                        finding_id,
+                        visit_id,
+                        phrases[k % len(phrases)] + ": порушення.",
+                        "material_conditions",
+                        "high",
+                        [],
+                        first_user,
+                        now,
+                    )
+                )
             rec, instance, tasks, timers, parts, uuids = (
                 rng.choice(running_p) if rng.random() < 0.17 else rng.choice(closed_p)
             )
@@ -461,28 +553,63 @@ def generate(app, total: int, seed: int = 20) -> dict:
             new_group = f"authority:{place[3]}"
             state = parts[0] + "".join(mapping[o] + text for o, text in zip(uuids, parts[1:], strict=True))
             state = state.replace(f'"{old_group}"', f'"{new_group}"')
-            pis.append(tuple({**instance, "id": iid, "business_key": number, "state": state}[c] for c in pi_cols))
+            pis.append(
+                tuple({**instance, "id": iid, "business_key": number, "state": state}[c] for c in pi_cols)
+            )
             for task in tasks:
                 group = new_group if task["candidate_group"] == old_group else task["candidate_group"]
-                row = {**task, "id": mapping.get(task["id"], task["id"]), "instance_id": iid,
-                       "business_key": number, "candidate_group": group}
+                row = {
+                    **task,
+                    "id": mapping.get(task["id"], task["id"]),
+                    "instance_id": iid,
+                    "business_key": number,
+                    "candidate_group": group,
+                }
                 hts.append(tuple(row[c] for c in ht_cols))
             for timer in timers:
                 row = {**timer, "id": mapping.get(timer["id"], timer["id"]), "instance_id": iid}
                 tts.append(tuple(row[c] for c in tt_cols))
             severity = rng.choices(("critical", "high", "medium", "low"), (5, 30, 45, 20))[0]
             text = f"{phrases[rng.randrange(len(phrases))]} (місце № {place[0]})."
-            row = {**rec, "id": rid, "number": number, "finding_id": findings[-1][0], "authority_id": place[3],
-                   "addressee_id": place[3], "facility_id": place[0], "region_code": place[1],
-                   "facility_kind": place[2], "text": text, "search_text": text.casefold(),
-                   "severity": severity, "process_instance_id": iid}
+            row = {
+                **rec,
+                "id": rid,
+                "number": number,
+                "finding_id": findings[-1][0],
+                "authority_id": place[3],
+                "addressee_id": place[3],
+                "facility_id": place[0],
+                "region_code": place[1],
+                "facility_kind": place[2],
+                "text": text,
+                "search_text": text.casefold(),
+                "severity": severity,
+                "process_instance_id": iid,
+            }
             if "business_key" in row:
                 row["business_key"] = number
             rts.append(tuple(row[c] for c in rt_cols))
-        copy_rows(conn, "visit", ["id", "facility_id", "kind", "starts_on", "ends_on", "access_problems",
-                                  "created_by", "created_at"], visits)
-        copy_rows(conn, "finding", ["id", "visit_id", "text", "category", "severity", "evidence", "created_by",
-                                    "created_at"], findings)
+        copy_rows(
+            conn,
+            "visit",
+            [
+                "id",
+                "facility_id",
+                "kind",
+                "starts_on",
+                "ends_on",
+                "access_problems",
+                "created_by",
+                "created_at",
+            ],
+            visits,
+        )
+        copy_rows(
+            conn,
+            "finding",
+            ["id", "visit_id", "text", "category", "severity", "evidence", "created_by", "created_at"],
+            findings,
+        )
         copy_rows(conn, "process_instance", pi_cols, pis)
         copy_rows(conn, "human_task", ht_cols, hts)
         copy_rows(conn, "timer", tt_cols, tts)
@@ -532,10 +659,16 @@ REC_FILTERS = [
     ("page 40", "page=40"),
 ]
 PAGE_FILTERS = {
-    "/inbox": [("first page", ""), ("overdue", "overdue=1"), ("kind + severity",
-                                                               "kind=pretrial_detention&severity=high")],
-    "/recommendations": [("first page", ""), ("overdue + high", "overdue=1&severity=high"),
-                         ("search «вентиляц»", "q=вентиляц")],
+    "/inbox": [
+        ("first page", ""),
+        ("overdue", "overdue=1"),
+        ("kind + severity", "kind=pretrial_detention&severity=high"),
+    ],
+    "/recommendations": [
+        ("first page", ""),
+        ("overdue + high", "overdue=1&severity=high"),
+        ("search «вентиляц»", "q=вентиляц"),
+    ],
     "/visits": [("first page", "")],
     "/admin/deliveries": [("first page", "")],
 }
@@ -564,10 +697,15 @@ def sign_in(conn, email: str, password: str) -> str:
     html = response.read().decode()
     cookie = response.getheader("Set-Cookie", "").split(";")[0]
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    body = urllib.parse.urlencode({"csrf_token": token.group(1) if token else "", "email": email,
-                                   "password": password})
-    conn.request("POST", "/login", body=body, headers={"Cookie": cookie,
-                                                        "Content-Type": "application/x-www-form-urlencoded"})
+    body = urllib.parse.urlencode(
+        {"csrf_token": token.group(1) if token else "", "email": email, "password": password}
+    )
+    conn.request(
+        "POST",
+        "/login",
+        body=body,
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     response = conn.getresponse()
     response.read()
     return (response.getheader("Set-Cookie", "") or cookie).split(";")[0]
@@ -580,10 +718,16 @@ def list_figures(app, runs: int) -> dict:
         lawyer_token = make_token("lawyer", f"bench-lawyer-{uuid.uuid4().hex[:6]}@bench.example")
         admin_email = f"bench-admin-{uuid.uuid4().hex[:6]}@bench.example"
         make_token("admin", admin_email)
-        authority = db.session.scalar(sa.text(
-            "SELECT addressee_id FROM recommendation GROUP BY addressee_id ORDER BY count(*) DESC LIMIT 1"))
-        facility = db.session.scalar(sa.text(
-            "SELECT facility_id FROM recommendation GROUP BY facility_id ORDER BY count(*) DESC LIMIT 1"))
+        authority = db.session.scalar(
+            sa.text(
+                "SELECT addressee_id FROM recommendation GROUP BY addressee_id ORDER BY count(*) DESC LIMIT 1"
+            )
+        )
+        facility = db.session.scalar(
+            sa.text(
+                "SELECT facility_id FROM recommendation GROUP BY facility_id ORDER BY count(*) DESC LIMIT 1"
+            )
+        )
         db.session.remove()
         db.engine.dispose()
     figures: dict = {"tasks": [], "recs": [], "pages": []}
@@ -600,8 +744,9 @@ def list_figures(app, runs: int) -> dict:
         cookie = sign_in(conn, admin_email, "bench-password-1")
         for page, filters in PAGE_FILTERS.items():
             for label, query in filters:
-                m, p95, status = timed_get(conn, page + ("?" + _quote(query) if query else ""),
-                                           {"Cookie": cookie}, max(runs // 2, 3))
+                m, p95, status = timed_get(
+                    conn, page + ("?" + _quote(query) if query else ""), {"Cookie": cookie}, max(runs // 2, 3)
+                )
                 figures["pages"].append((page, label, m, p95, status))
         conn.close()
     return figures
@@ -655,8 +800,13 @@ def timer_lateness(app, count: int, load_seconds: float) -> tuple[list[float], s
     log = (TMP / "scheduler.log").open("wb")
     with gunicorn(url, extra_env=env) as (port, _master):
         if command:
-            scheduler = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                         env={**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)})
+            scheduler = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)},
+            )
         try:
             stop = threading.Event()
 
@@ -674,17 +824,22 @@ def timer_lateness(app, count: int, load_seconds: float) -> tuple[list[float], s
 
                 for i in range(count):
                     due = clock.now() + timedelta(seconds=2 + (i % 10))
-                    result = instances.start("bench_timer", data={"due": due.isoformat()},
-                                             business_key=f"T-{i}", actor="bench")
+                    result = instances.start(
+                        "bench_timer", data={"due": due.isoformat()}, business_key=f"T-{i}", actor="bench"
+                    )
                     db.session.commit()
                     started_ids.append(result.instance_id)
                     time.sleep(load_seconds / count)
                 deadline = time.monotonic() + 90
                 lateness = []
                 while time.monotonic() < deadline:
-                    rows = db.session.execute(sa.text(
-                        "SELECT at, details FROM audit_event WHERE event = 'timer_fired' AND instance_id = ANY(:ids)"
-                    ), {"ids": started_ids}).all()
+                    rows = db.session.execute(
+                        sa.text(
+                            "SELECT at, details FROM audit_event"
+                            " WHERE event = 'timer_fired' AND instance_id = ANY(:ids)"
+                        ),
+                        {"ids": started_ids},
+                    ).all()
                     db.session.commit()
                     if len(rows) >= count:
                         for at, details in rows:
@@ -717,8 +872,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="small numbers (a smoke run)")
     parser.add_argument("--keep-db", action="store_true", help="keep the database (print its name)")
     parser.add_argument("--db", help="reuse this database (loaded by an earlier --keep-db run)")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL",
-                                                           "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.instances, args.completions, args.runs = min(args.instances, 20_000), 80, 5
@@ -797,51 +953,118 @@ def print_report(report: dict, args, argv, load_start: str, pg_version: str) -> 
     generated = report["generated"]
     command = "python bench/scale.py " + " ".join(argv if argv is not None else sys.argv[1:])
     print(f"Command: `{command.strip()}`  ")
-    print(f"Machine: {be.machine()}; load average {load_start} at the start, {be.load_average()} at the end  ")
+    print(
+        f"Machine: {be.machine()}; load average {load_start} at the start, {be.load_average()} at the end  "
+    )
     print(f"Versions: {be.versions(pg_version)}  ")
     print(f"Revision: {be.git_revision()}  ")
     n = generated.get("recommendation", 0)
-    print(f"Data: {n:,} recommendations" + (
-        f", generated in {generated['seconds']:.0f} s ({generated.get('human_task', 0):,} human_task rows, "
-        f"{generated.get('open_tasks', 0):,} open; {generated.get('timer', 0):,} timers)" if generated.get("seconds")
-        else f" (reused database {generated.get('reused')})") + "  ")
+    print(
+        f"Data: {n:,} recommendations"
+        + (
+            f", generated in {generated['seconds']:.0f} s "
+            f"({generated.get('human_task', 0):,} human_task rows, "
+            f"{generated.get('open_tasks', 0):,} open; {generated.get('timer', 0):,} timers)"
+            if generated.get("seconds")
+            else f" (reused database {generated.get('reused')})"
+        )
+        + "  "
+    )
     print("Server: gunicorn, `config/gunicorn.conf.py`, 2 workers; clients: http.client keep-alive  ")
     print(f"Scheduler: {report['scheduler']}")
     print()
     ratio = http_median / raw_state
-    print("| figure | Ombudsflow (this run) | issue 20's 'today' | SpiffArena d7678cf (quoted) "
-          "| raw SpiffWorkflow (this run) | target | |")
+    print(
+        "| figure | Ombudsflow (this run) | issue 20's 'today' | SpiffArena d7678cf (quoted) "
+        "| raw SpiffWorkflow (this run) | target | |"
+    )
     print("|---|--:|--:|--:|---|---|---|")
 
     def line(figure, ours, today, spiff, raw, target, met):
-        print(f"| {figure} | {ours} | {today} | {spiff} | {raw} | {target} | {'met' if met else '**missed**'} |")
+        print(
+            f"| {figure} | {ours} | {today} | {spiff} | {raw} | {target} | {'met' if met else '**missed**'} |"
+        )
 
-    line("HTTP task completion, median", f"{http_median:.2f} ms (p95 {pct(c['http'], .95):.2f}; "
-         f"{ratio:.2f}× state-only)", f"{FIRST_WAVE['median_ms']} ms (12.5×)", f"{SPIFFARENA['median_ms']:.0f} ms",
-         f"{raw_spec:.2f} ms spec inside; {raw_state:.2f} ms state only", "≤ 4× raw state-only", ratio <= 4)
-    line("completions/s, 4 clients", f"{c['per_second']:.0f}", FIRST_WAVE["per_second"], SPIFFARENA["per_second"],
-         f"{1000 / raw_state:.0f} (one core, state only)", "≥ 300/s on the 2 cores", c["per_second"] >= 300)
-    line("statements per completion", f"{c['statements']:.1f} statements, {c['round_trips']:.1f} round trips "
-         f"({c['commits']:.0f} commit)", FIRST_WAVE["statements"], SPIFFARENA["statements"], "—",
-         "≤ 4 round trips", c["round_trips"] <= 4.05)
-    line(f"inbox first page at {n:,} (`GET /api/v1/tasks`)", f"{first_inbox:.1f} ms (slowest filter: "
-         f"{worst_task[0]} {worst_task[2]:.1f})", f"{FIRST_WAVE['inbox']} ms", "—", "—", "< 100 ms",
-         worst_task[2] < 100)
-    line(f"`recommendations?overdue=true&severity=high` at {n:,}", f"{overdue_high:.1f} ms (slowest filter: "
-         f"{worst_rec[0]} {worst_rec[2]:.1f})", f"{FIRST_WAVE['recs']} ms", "—", "—", "< 150 ms, every filter",
-         worst_rec[2] < 150)
-    line(f"empty sweep at {n:,}", f"{sweep:.2f} ms", f"{FIRST_WAVE['sweep']} ms", "reloads every waiting instance",
-         "—", "< 20 ms (holds)", sweep < 20)
-    line("worker RSS", " / ".join(f"{r:.0f} MB" for r in rss), FIRST_WAVE["rss"], SPIFFARENA["rss"], "—",
-         "< 250 MB (holds)", bool(rss) and max(rss) < 250)
+    line(
+        "HTTP task completion, median",
+        f"{http_median:.2f} ms (p95 {pct(c['http'], 0.95):.2f}; {ratio:.2f}× state-only)",
+        f"{FIRST_WAVE['median_ms']} ms (12.5×)",
+        f"{SPIFFARENA['median_ms']:.0f} ms",
+        f"{raw_spec:.2f} ms spec inside; {raw_state:.2f} ms state only",
+        "≤ 4× raw state-only",
+        ratio <= 4,
+    )
+    line(
+        "completions/s, 4 clients",
+        f"{c['per_second']:.0f}",
+        FIRST_WAVE["per_second"],
+        SPIFFARENA["per_second"],
+        f"{1000 / raw_state:.0f} (one core, state only)",
+        "≥ 300/s on the 2 cores",
+        c["per_second"] >= 300,
+    )
+    line(
+        "statements per completion",
+        f"{c['statements']:.1f} statements, {c['round_trips']:.1f} round trips ({c['commits']:.0f} commit)",
+        FIRST_WAVE["statements"],
+        SPIFFARENA["statements"],
+        "—",
+        "≤ 4 round trips",
+        c["round_trips"] <= 4.05,
+    )
+    line(
+        f"inbox first page at {n:,} (`GET /api/v1/tasks`)",
+        f"{first_inbox:.1f} ms (slowest filter: {worst_task[0]} {worst_task[2]:.1f})",
+        f"{FIRST_WAVE['inbox']} ms",
+        "—",
+        "—",
+        "< 100 ms",
+        worst_task[2] < 100,
+    )
+    line(
+        f"`recommendations?overdue=true&severity=high` at {n:,}",
+        f"{overdue_high:.1f} ms (slowest filter: {worst_rec[0]} {worst_rec[2]:.1f})",
+        f"{FIRST_WAVE['recs']} ms",
+        "—",
+        "—",
+        "< 150 ms, every filter",
+        worst_rec[2] < 150,
+    )
+    line(
+        f"empty sweep at {n:,}",
+        f"{sweep:.2f} ms",
+        f"{FIRST_WAVE['sweep']} ms",
+        "reloads every waiting instance",
+        "—",
+        "< 20 ms (holds)",
+        sweep < 20,
+    )
+    line(
+        "worker RSS",
+        " / ".join(f"{r:.0f} MB" for r in rss),
+        FIRST_WAVE["rss"],
+        SPIFFARENA["rss"],
+        "—",
+        "< 250 MB (holds)",
+        bool(rss) and max(rss) < 250,
+    )
     if lateness:
-        line("timer lateness p99 under load", f"{pct(lateness, .99):.0f} ms (median {median(lateness):.0f}, "
-             f"{len(lateness)} timers)", "up to 30 s (30 s polling)", "—", "—", "< 1 s", pct(lateness, .99) < 1000)
+        line(
+            "timer lateness p99 under load",
+            f"{pct(lateness, 0.99):.0f} ms (median {median(lateness):.0f}, {len(lateness)} timers)",
+            "up to 30 s (30 s polling)",
+            "—",
+            "—",
+            "< 1 s",
+            pct(lateness, 0.99) < 1000,
+        )
     else:
         line("timer lateness p99 under load", "timers not fired within 90 s", "—", "—", "—", "< 1 s", False)
     print()
-    print("Lists at this size through gunicorn (median and p95 of "
-          f"{args.runs} requests, ms; the API with a lawyer's bearer token, pages signed in as an admin):")
+    print(
+        "Lists at this size through gunicorn (median and p95 of "
+        f"{args.runs} requests, ms; the API with a lawyer's bearer token, pages signed in as an admin):"
+    )
     print()
     print("| list | filter | median | p95 | status |")
     print("|---|---|--:|--:|--:|")

@@ -26,7 +26,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from . import audit, deployments, forms, projections, serialization, services, writes
+from . import audit, deployments, forms, metrics, projections, serialization, services, writes
 from .clock import clock
 from .db import db
 from .errors import Conflict, EngineError, NotFound, ProcessError
@@ -375,6 +375,7 @@ def _writes():
 # --- commands ----------------------------------------------------------------------------------
 
 
+@metrics.command("start")
 def start(
     process_id: str, *, data: dict[str, Any] | None = None, business_key: str | None = None, actor: str
 ) -> CommandResult:
@@ -438,6 +439,7 @@ def start(
     return _result(cmd, snap, rewrite, status)
 
 
+@metrics.command("complete")
 def complete(
     task_id: str,
     *,
@@ -556,6 +558,7 @@ def _claim_lost(task_id: str, expected_version: int | None):
     _task_conflict(task_id, expected_version, current.status, current.version)
 
 
+@metrics.command("message")
 def send_message(
     instance_id: int, name: str, *, payload: dict[str, Any] | None = None, actor: str
 ) -> CommandResult:
@@ -600,6 +603,7 @@ def send_message(
     return _result(cmd, snap, rewrite, status)
 
 
+@metrics.command("timer")
 def fire_timers(instance_id: int, *, actor: str = "timer") -> CommandResult:
     """Fire whatever timers of the instance are due at the engine clock (used by the sweep)."""
     cmd = _lock(instance_id, actor)
@@ -635,6 +639,7 @@ def fire_timers(instance_id: int, *, actor: str = "timer") -> CommandResult:
     return _result(cmd, snap, rewrite, status, fired=fired)
 
 
+@metrics.command("cancel")
 def cancel(instance_id: int, *, actor: str, reason: str = "") -> CommandResult:
     cmd = _lock(instance_id, actor)
     row = cmd.row

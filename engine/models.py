@@ -205,6 +205,8 @@ class AuditEvent(db.Model):
     element_id: Mapped[str | None] = mapped_column(sa.String(200))
     subject: Mapped[str | None] = mapped_column(sa.String(200))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The web request or scheduler job that wrote it (engine/correlation.py; also in the logs).
+    request_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
 
 
 class OutboxMessage(db.Model):
@@ -242,3 +244,13 @@ class EngineSetting(db.Model):
 
     key: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class SchedulerHeartbeat(db.Model):
+    """One row per running scheduler (host:pid), rewritten every few seconds; `/readyz` reads it."""
+
+    __tablename__ = "scheduler_heartbeat"
+
+    name: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    started_at: Mapped[datetime]
+    seen_at: Mapped[datetime]
