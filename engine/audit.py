@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import writes
+from . import correlation, writes
 from .clock import clock
 from .db import db
 from .models import AuditEvent
@@ -43,6 +43,8 @@ def record(
         "element_id": element_id,
         "subject": subject,
         "details": details or {},
+        # the web request or scheduler job doing this (engine/correlation.py), as in the logs
+        "request_id": correlation.get(),
     }
     if deferred:
         writes.defer(_INSERT, row)

@@ -21,6 +21,7 @@ from .scenario import Scenario
 # The domain world of tests/workflows (BPMN deployed, authorities, a facility, a visit with a finding,
 # one user per role) is the pages' world too.
 world = workflows_fixtures.world
+api = workflows_fixtures.api
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')

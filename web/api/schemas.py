@@ -27,6 +27,30 @@ class Int(fields.Integer):
         self.validators.append(validate.Range(min=-INT_MAX - 1, max=INT_MAX))
 
 
+REGION_HELP = (
+    "Region code as listed by `GET /api/v1/regions` (e.g. `kyiv_oblast`); its ISO 3166-2:UA code "
+    "(e.g. `UA-32`) is accepted too."
+)
+KIND_HELP = "Kind of place, a code listed by `GET /api/v1/facility-kinds` (e.g. `pretrial_detention`)."
+
+
+class RegionCode(fields.String):
+    """A region by our code or by its ISO 3166-2:UA code (`UA-46` means `lviv`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from workflows.reference.catalog import region_code
+
+        return region_code(super()._deserialize(value, attr, data, **kwargs))
+
+
+def region_field(**kwargs) -> RegionCode:
+    return RegionCode(metadata={"description": REGION_HELP}, **kwargs)
+
+
+def kind_field(**kwargs) -> fields.String:
+    return fields.String(metadata={"description": KIND_HELP}, **kwargs)
+
+
 class ErrorBody(Schema):
     code = fields.String(
         metadata={"description": "Machine-readable: invalid, conflict, forbidden, not_found, …"}
@@ -114,8 +138,8 @@ class FacilityIn(Schema):
 
     name_uk = fields.String(required=True, validate=validate.Length(min=2, max=400))
     name_en = fields.String(load_default="", validate=validate.Length(max=400))
-    kind = fields.String(required=True, validate=validate.Length(max=40))
-    region = fields.String(required=True, validate=validate.Length(max=40))
+    kind = kind_field(required=True, validate=validate.Length(max=40))
+    region = region_field(required=True, validate=validate.Length(max=40))
     authority_id = Int(required=True)
     address = fields.String(load_default="", validate=validate.Length(max=500))
     in_hostilities_area = fields.Boolean(load_default=False)
@@ -127,9 +151,10 @@ class FacilityOut(Schema):
     name = fields.String()
     name_uk = fields.String()
     name_en = fields.String()
-    kind = fields.String(attribute="kind_code")
+    kind = kind_field(attribute="kind_code")
     kind_name = fields.String()
-    region = fields.String(attribute="region_code")
+    region = fields.String(attribute="region_code", metadata={"description": REGION_HELP})
+    region_iso = fields.String(metadata={"description": "ISO 3166-2:UA code of the region"})
     region_name = fields.String()
     address = fields.String()
     authority_id = Int()
@@ -138,8 +163,8 @@ class FacilityOut(Schema):
 
 
 class FacilityQuery(PageQuery):
-    region = fields.String()
-    kind = fields.String()
+    region = region_field()
+    kind = kind_field()
     authority_id = Int()
     q = fields.String(validate=validate.Length(max=200))
 
@@ -233,7 +258,7 @@ class RecommendationQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(STATUSES))
     authority_id = Int()
     facility_id = Int()
-    region = fields.String()
+    region = region_field()
     severity = fields.String(validate=validate.OneOf(SEVERITIES))
     overdue = fields.Boolean()
     q = fields.String(validate=validate.Length(max=200))
@@ -262,16 +287,22 @@ class RecommendationOut(Schema):
     id = Int()
     number = fields.String()
     text = fields.String()
-    severity = fields.String()
-    category = fields.String()
-    status = fields.String(metadata={"description": f"One of {', '.join(STATUSES)}"})
+    severity = fields.String(
+        metadata={"description": "A code of `GET /api/v1/severities`", "enum": list(SEVERITIES)}
+    )
+    category = fields.String(
+        metadata={"description": "A code of `GET /api/v1/categories`", "enum": list(FINDING_CATEGORIES)}
+    )
+    status = fields.String(
+        metadata={"description": "A code of `GET /api/v1/statuses`", "enum": list(STATUSES)}
+    )
     due_at = fields.DateTime(allow_none=True)
     overdue = fields.Boolean()
     overdue_since = fields.DateTime(allow_none=True)
     authority = fields.Nested(Ref, metadata={"description": "The authority it was addressed to"})
     addressee = fields.Nested(Ref, metadata={"description": "The authority that must answer now"})
     facility = fields.Nested(Ref)
-    region = fields.String()
+    region = fields.String(metadata={"description": REGION_HELP})
     finding_id = Int()
     outcome = fields.String(allow_none=True)
     close_reason = fields.String(allow_none=True)
@@ -379,8 +410,8 @@ class TaskQuery(Schema):
     task = fields.String(
         validate=validate.Length(max=200), metadata={"description": "element id (kind of task)"}
     )
-    region = fields.String()
-    facility_kind = fields.String()
+    region = region_field()
+    facility_kind = kind_field()
     authority_id = Int()
     severity = fields.String(validate=validate.OneOf(SEVERITIES))
     q = fields.String(validate=validate.Length(max=200))
