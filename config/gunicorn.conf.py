@@ -22,6 +22,8 @@ accesslog = os.environ.get("OMBUDSFLOW_ACCESS_LOG", "-") or None
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 errorlog = "-"
 loglevel = os.environ.get("OMBUDSFLOW_LOG_LEVEL", "info").lower()
+# Several instances may run on one host (and tests start two): no shared control socket.
+control_socket_disable = True
 # Workers load the app themselves so that each has its own database connections and scheduler.
 preload_app = False
 

@@ -117,6 +117,17 @@ class HumanTask(db.Model):
             postgresql_where=sa.text("status = 'open'"),
             sqlite_where=sa.text("status = 'open'"),
         ),
+        # An instance's open tasks by instance (migration 0015): lists that join them from the
+        # domain's rows probe this instead of every task the instance ever had.
+        sa.Index(
+            "ix_human_task_open_instance",
+            "instance_id",
+            "candidate_group",
+            "assignee",
+            "due_at",
+            postgresql_where=sa.text("status = 'open'"),
+            sqlite_where=sa.text("status = 'open'"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # SpiffWorkflow task id

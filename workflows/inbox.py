@@ -17,11 +17,11 @@ from engine.db import db
 from engine.models import HumanTask
 
 from . import paging
-from .access import task_filter
+from .access import task_filter, task_filter_parts
 from .authorities.models import Authority
 from .deadlines import KYIV
 from .facilities.models import Facility
-from .recommendations.models import Recommendation
+from .recommendations.models import OPEN_STATUSES, Recommendation
 from .recommendations.queries import search_clause
 from .recommendations.services import PROCESS_ID
 from .users.models import User
@@ -95,16 +95,20 @@ def week_end(now: datetime) -> datetime:
     return start_of_day + timedelta(days=7 - local.weekday())
 
 
-def _base(user: User, *, join_recommendation: bool = True):
+def _base(user: User, *, join_recommendation: bool = True, part=None):
     query = sa.select().select_from(HumanTask)
     if join_recommendation:
-        query = query.join(Recommendation, Recommendation.process_instance_id == HumanTask.instance_id)
+        # An open task belongs to a recommendation still followed up: saying so lets the filters
+        # read the open recommendations' partial indexes (migration 0015) instead of all of them.
+        query = query.join(Recommendation, Recommendation.process_instance_id == HumanTask.instance_id).where(
+            Recommendation.status.in_(paging.const(OPEN_STATUSES))
+        )
     else:
         # Counting needs no recommendation column unless a filter asks for one. Every task of the
         # standard process belongs to a recommendation row (created in the transaction that starts
         # the instance), so this counts what the join would, from an index only (migration 0004).
         query = query.where(HumanTask.process_id == PROCESS_ID)
-    return query.where(HumanTask.status == "open", task_filter(user))
+    return query.where(HumanTask.status == paging.const("open"), task_filter(user) if part is None else part)
 
 
 def _filters_recommendation(f: InboxFilters) -> bool:
@@ -182,16 +186,25 @@ def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool 
         Recommendation.facility_id,
         Recommendation.addressee_id,
     )
-    query = _apply(_base(user).add_columns(*columns), user, f, now)
+    # The page's task ids first, from indexes only (the filters' columns are in the open tasks' and
+    # open recommendations' partial indexes); the rows' other columns for those ids alone.
+    chosen = _apply(_base(user).add_columns(HumanTask.id.label("chosen_id")), user, f, now)
     if f.cursor:
         values = paging.decode(f.cursor, len(keys))
         if values is None:
             raise paging.bad_cursor()
-        query = query.where(paging.after(keys, values))
+        chosen = chosen.where(paging.after(keys, values))
     else:
-        query = query.offset((page - 1) * per_page)
+        chosen = chosen.offset((page - 1) * per_page)
     # One row more than the page tells whether there is a next one, without counting.
-    rows = db.session.execute(query.order_by(*paging.order_by(keys)).limit(per_page + 1)).all()
+    page_ids = chosen.order_by(*paging.order_by(keys)).limit(per_page + 1).subquery()
+    query = (
+        sa.select(*columns)
+        .select_from(HumanTask)
+        .join(page_ids, page_ids.c.chosen_id == HumanTask.id)
+        .join(Recommendation, Recommendation.process_instance_id == HumanTask.instance_id)
+    )
+    rows = db.session.execute(query.order_by(*paging.order_by(keys))).all()
     more, rows = len(rows) > per_page, rows[:per_page]
     next_cursor = paging.encode([getattr(rows[-1], k.column.key) for k in keys]) if more and rows else None
 
@@ -250,46 +263,86 @@ def _names(model, ids: set[int]) -> dict[int, tuple[str, str]]:
 
 
 def _total(user: User, f: InboxFilters, now: datetime) -> int:
-    query = _apply(_base(user, join_recommendation=_filters_recommendation(f)), user, f, now)
-    return db.session.scalar(sa.select(paging.capped_count(query))) or 0
+    bases = _count_bases(user, f, now)
+    return min(
+        sum(db.session.scalar(sa.select(paging.capped_count(b))) or 0 for b in bases), paging.COUNT_CAP + 1
+    )
+
+
+def _count_bases(user: User, f: InboxFilters, now: datetime) -> list:
+    """The matching open tasks (scope and due filters left out) as disjoint queries, one per part of
+    the access rule, each an index range (access.task_filter_parts)."""
+    join = _filters_recommendation(f)
+    return [
+        _apply(
+            _base(user, join_recommendation=join, part=part), user, f, now, with_scope=False, with_due=False
+        )
+        for part in task_filter_parts(user)
+    ]
 
 
 def _counts(user: User, f: InboxFilters, now: datetime) -> dict[str, int]:
-    """How many tasks each scope and due filter would show, with the other filters as they are —
-    each counted up to the cap (one index range each; an exact count of a million is the slow part
-    of a page)."""
+    """How many tasks each scope and due filter would show, with the other filters as they are.
+
+    One pass over at most `COUNT_CAP` + 1 matching tasks gives every number when they are fewer
+    (the usual case once a filter is set); past the cap each number is counted on its own, up to
+    the cap (index ranges; an exact count of a million is the slow part of a page)."""
     end_of_week = week_end(now)
     overdue = HumanTask.due_at < now
     this_week = sa.and_(HumanTask.due_at >= now, HumanTask.due_at < end_of_week)
     mine = HumanTask.assignee == user.actor
     unclaimed = HumanTask.assignee.is_(None)
     in_scope = {"mine": mine, "group": unclaimed}.get(f.scope)
-    in_due = overdue if f.overdue else this_week if f.due_this_week else None
-    base = _apply(
-        _base(user, join_recommendation=_filters_recommendation(f)),
-        user,
-        f,
-        now,
-        with_scope=False,
-        with_due=False,
-    )
+    bases = _count_bases(user, f, now)
+    cap = paging.COUNT_CAP + 1
+    # Each part limited in a subquery of its own (SQLite allows no LIMIT on a UNION's members).
+    parts = [b.add_columns(HumanTask.assignee, HumanTask.due_at).limit(cap).subquery() for b in bases]
+    limited = sa.union_all(*[sa.select(p.c.assignee, p.c.due_at) for p in parts]).subquery()
 
-    def n(*conditions):
-        return paging.capped_count(base.where(*[c for c in conditions if c is not None]))
+    def n(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
-    query = sa.select(
-        n().label("all"),
-        n(mine).label("mine"),
-        n(unclaimed).label("group"),
-        n(in_scope, overdue).label("overdue"),
-        n(in_scope, this_week).label("due_this_week"),
-        n(in_scope, in_due).label("current"),
+    overdue_l = limited.c.due_at < now
+    this_week_l = sa.and_(limited.c.due_at >= now, limited.c.due_at < end_of_week)
+    scope_l = {"mine": limited.c.assignee == user.actor, "group": limited.c.assignee.is_(None)}.get(
+        f.scope, sa.true()
     )
-    row = db.session.execute(query).one()
-    return {
-        key: int(getattr(row, key) or 0)
-        for key in ("all", "mine", "group", "overdue", "due_this_week", "current")
-    }
+    row = db.session.execute(
+        sa.select(
+            sa.func.count().label("all"),
+            n(limited.c.assignee == user.actor).label("mine"),
+            n(limited.c.assignee.is_(None)).label("group"),
+            n(sa.and_(scope_l, overdue_l)).label("overdue"),
+            n(sa.and_(scope_l, this_week_l)).label("due_this_week"),
+        ).select_from(limited)
+    ).one()
+    counts = {key: int(getattr(row, key)) for key in ("all", "mine", "group", "overdue", "due_this_week")}
+    if counts["all"] > paging.COUNT_CAP:
+        conditions = {
+            "mine": [mine],
+            "group": [unclaimed],
+            "overdue": [in_scope, overdue],
+            "due_this_week": [in_scope, this_week],
+        }
+        row = db.session.execute(
+            sa.select(
+                *[
+                    sum(
+                        paging.capped_count(b.where(*[c for c in where if c is not None])) for b in bases
+                    ).label(key)
+                    for key, where in conditions.items()
+                ]
+            )
+        ).one()
+        counts.update({key: min(int(getattr(row, key)), cap) for key in conditions})
+    # What the current filters show is one of those numbers.
+    if f.overdue:
+        counts["current"] = counts["overdue"]
+    elif f.due_this_week:
+        counts["current"] = counts["due_this_week"]
+    else:
+        counts["current"] = counts[f.scope if f.scope in ("mine", "group") else "all"]
+    return counts
 
 
 def with_page(filters: InboxFilters, page: int) -> InboxFilters:

@@ -1,12 +1,14 @@
 """Human numbers for recommendations and acts (Р-2026-0007, 14/НПМ-2026): gapless per year.
 
-A row per counter, incremented under a row lock, so two lawyers creating recommendations at the same
-moment never get the same number.
+A row per counter, incremented by one upsert (`INSERT … ON CONFLICT DO UPDATE … RETURNING`, on
+PostgreSQL and SQLite alike): two lawyers numbering at the same moment never get the same number, and
+the first number of a new year cannot fail because another transaction created the row meanwhile.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import db
@@ -20,14 +22,19 @@ class Counter(db.Model):
 
 
 def next_value(name: str) -> int:
-    session = db.session
-    row = session.scalar(sa.select(Counter).where(Counter.name == name).with_for_update())
-    if row is None:
-        row = Counter(name=name, value=0)
-        session.add(row)
-    row.value += 1
-    session.flush()
-    return row.value
+    conn = db.session.connection()
+    return conn.execute(_NEXT[conn.dialect.name], {"name": name}).scalar_one()
+
+
+def _next_statement(insert):
+    table = Counter.__table__
+    statement = insert(table).values(name=sa.bindparam("name"), value=1)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.name], set_={"value": table.c.value + 1}
+    ).returning(table.c.value)
+
+
+_NEXT = {"postgresql": _next_statement(postgresql.insert), "sqlite": _next_statement(sqlite.insert)}
 
 
 def recommendation_number(year: int) -> str:

@@ -32,6 +32,15 @@ class Key:
         return expr.nulls_last() if self.nullable else expr
 
 
+def const(value) -> Any:
+    """A constant written into the SQL rather than sent as a parameter: the planner then sees it
+    and can use a partial index whose predicate names it (`WHERE status = 'open'`), also in a plan
+    the server prepared for repeated use."""
+    if isinstance(value, tuple | list):
+        return sa.bindparam(None, list(value), expanding=True, literal_execute=True)
+    return sa.literal(value, literal_execute=True)
+
+
 def order_by(keys: list[Key]) -> list:
     return [k.order() for k in keys]
 

@@ -31,6 +31,8 @@ STATUSES = (
     "closed",
 )
 OPEN_STATUSES = STATUSES[:7]
+# The follow-up still runs: partial indexes of open recommendations (migration 0015) use this.
+OPEN_WHERE = sa.text("status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")")
 ACT_KINDS = ("submission", "information_request", "letter")
 OUTCOMES = ("implemented", "partially_implemented", "not_implemented", "no_longer_relevant")
 VERIFICATION_METHODS = ("documents", "follow_up_visit", "interview")
@@ -45,6 +47,24 @@ class Recommendation(db.Model):
         sa.Index("ix_recommendation_authority_status", "addressee_id", "status"),
         sa.Index("ix_recommendation_facility_status", "facility_id", "status"),
         sa.Index("ix_recommendation_region_status", "region_code", "status"),
+        # Lists at a million (migration 0015): each filter's index ends with the list's order (id).
+        sa.Index("ix_recommendation_addressee_id_id", "addressee_id", "id"),
+        sa.Index("ix_recommendation_authority_id_id", "authority_id", "id"),
+        sa.Index("ix_recommendation_status_id", "status", "id"),
+        sa.Index("ix_recommendation_region_id", "region_code", "id"),
+        sa.Index("ix_recommendation_facility_id_id", "facility_id", "id"),
+        sa.Index("ix_recommendation_severity_id", "severity", "id"),
+        *(
+            sa.Index(name, *columns, postgresql_where=OPEN_WHERE, sqlite_where=OPEN_WHERE)
+            for name, columns in (
+                ("ix_recommendation_open_id", ("id", "due_at")),
+                ("ix_recommendation_open_severity", ("severity", "id", "due_at")),
+                ("ix_recommendation_open_region", ("region_code", "process_instance_id")),
+                ("ix_recommendation_open_kind", ("facility_kind", "severity", "process_instance_id")),
+                ("ix_recommendation_open_addressee", ("addressee_id", "process_instance_id")),
+                ("ix_recommendation_open_by_severity", ("severity", "process_instance_id")),
+            )
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -57,7 +57,7 @@ class RecommendationPage:
 
 
 def _overdue_clause(now: datetime):
-    return sa.and_(Recommendation.status.in_(OPEN_STATUSES), Recommendation.due_at < now)
+    return sa.and_(Recommendation.status.in_(paging.const(OPEN_STATUSES)), Recommendation.due_at < now)
 
 
 def search_clause(q: str):
