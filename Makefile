@@ -28,7 +28,7 @@ test: install-test frontend chromium
 
 # Long runs (bounded in time, loopback only): several hosts under load for longer.
 soak: install-test frontend
-	OMBUDSFLOW_SOAK=1 $(BIN)/pytest -m soak $(PYTEST_ARGS)
+	OMBUDSFLOW_SOAK=1 $(BIN)/pytest tests/operations $(PYTEST_ARGS)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
