@@ -75,7 +75,7 @@ class InboxRow:
 @dataclass
 class InboxPage:
     rows: list[InboxRow]
-    total: int  # at most paging.COUNT_CAP (see `capped`)
+    total: int  # at most the cap (paging.cap_for; see `capped`)
     page: int
     per_page: int
     counts: dict[str, int] = field(default_factory=dict)
@@ -236,10 +236,11 @@ def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool 
         for r in rows
     ]
     counts = _counts(user, f, now) if with_counts else {"current": _total(user, f, now)}
-    capped = frozenset(name for name, n in counts.items() if n > paging.COUNT_CAP)
+    cap = paging.cap_for(f.q)
+    capped = frozenset(name for name, n in counts.items() if n > cap)
     if "current" in capped:
         capped |= {"total"}
-    shown = {name: min(n, paging.COUNT_CAP) for name, n in counts.items()}
+    shown = {name: min(n, cap) for name, n in counts.items()}
     return InboxPage(
         rows=result,
         total=shown["current"],
@@ -263,10 +264,11 @@ def _names(model, ids: set[int]) -> dict[int, tuple[str, str]]:
 
 
 def _total(user: User, f: InboxFilters, now: datetime) -> int:
-    bases = _count_bases(user, f, now)
-    return min(
-        sum(db.session.scalar(sa.select(paging.capped_count(b))) or 0 for b in bases), paging.COUNT_CAP + 1
+    cap = paging.cap_for(f.q)
+    found = sum(
+        db.session.scalar(sa.select(paging.capped_count(b, cap))) or 0 for b in _count_bases(user, f, now)
     )
+    return min(found, cap + 1)
 
 
 def _count_bases(user: User, f: InboxFilters, now: datetime) -> list:
@@ -284,7 +286,7 @@ def _count_bases(user: User, f: InboxFilters, now: datetime) -> list:
 def _counts(user: User, f: InboxFilters, now: datetime) -> dict[str, int]:
     """How many tasks each scope and due filter would show, with the other filters as they are.
 
-    One pass over at most `COUNT_CAP` + 1 matching tasks gives every number when they are fewer
+    One pass over at most the cap + 1 matching tasks gives every number when they are fewer
     (the usual case once a filter is set); past the cap each number is counted on its own, up to
     the cap (index ranges; an exact count of a million is the slow part of a page)."""
     end_of_week = week_end(now)
@@ -294,7 +296,8 @@ def _counts(user: User, f: InboxFilters, now: datetime) -> dict[str, int]:
     unclaimed = HumanTask.assignee.is_(None)
     in_scope = {"mine": mine, "group": unclaimed}.get(f.scope)
     bases = _count_bases(user, f, now)
-    cap = paging.COUNT_CAP + 1
+    limit = paging.cap_for(f.q)
+    cap = limit + 1
     # Each part limited in a subquery of its own (SQLite allows no LIMIT on a UNION's members).
     parts = [b.add_columns(HumanTask.assignee, HumanTask.due_at).limit(cap).subquery() for b in bases]
     limited = sa.union_all(*[sa.select(p.c.assignee, p.c.due_at) for p in parts]).subquery()
@@ -317,22 +320,21 @@ def _counts(user: User, f: InboxFilters, now: datetime) -> dict[str, int]:
         ).select_from(limited)
     ).one()
     counts = {key: int(getattr(row, key)) for key in ("all", "mine", "group", "overdue", "due_this_week")}
-    if counts["all"] > paging.COUNT_CAP:
+    if counts["all"] > limit:
         conditions = {
             "mine": [mine],
             "group": [unclaimed],
             "overdue": [in_scope, overdue],
             "due_this_week": [in_scope, this_week],
         }
-        row = db.session.execute(
-            sa.select(
-                *[
-                    sum(
-                        paging.capped_count(b.where(*[c for c in where if c is not None])) for b in bases
-                    ).label(key)
-                    for key, where in conditions.items()
-                ]
+
+        def capped(where):
+            return sum(
+                paging.capped_count(b.where(*[c for c in where if c is not None]), limit) for b in bases
             )
+
+        row = db.session.execute(
+            sa.select(*[capped(where).label(key) for key, where in conditions.items()])
         ).one()
         counts.update({key: min(int(getattr(row, key)), cap) for key in conditions})
     # What the current filters show is one of those numbers.

@@ -17,6 +17,14 @@ from typing import Any
 import sqlalchemy as sa
 
 COUNT_CAP = 10_000
+# A text search matches rows scattered through the table, each checked against its text: it counts
+# to a smaller cap ("1 000+"), which is all a reader of a search needs to know.
+SEARCH_COUNT_CAP = 1_000
+
+
+def cap_for(q: str | None) -> int:
+    """The count cap of a list: smaller when it is a text search."""
+    return SEARCH_COUNT_CAP if q and q.strip() else COUNT_CAP
 
 
 @dataclass(frozen=True)
@@ -113,12 +121,12 @@ def decode(cursor: str, size: int) -> list | None:
     return values
 
 
-def capped_count(query) -> Any:
-    """A scalar subquery counting the rows of `query` up to `COUNT_CAP` + 1 (more means "10 000+")."""
+def capped_count(query, cap: int | None = None) -> Any:
+    """A scalar subquery counting the rows of `query` up to `cap` + 1 (more means "10 000+")."""
     limited = (
         query.with_only_columns(sa.literal(1), maintain_column_froms=True)
         .order_by(None)
-        .limit(COUNT_CAP + 1)
+        .limit((cap or COUNT_CAP) + 1)
         .subquery()
     )
     return sa.select(sa.func.count()).select_from(limited).scalar_subquery()
@@ -140,4 +148,4 @@ class Count:
 
 
 def pages(total: int, per_page: int) -> int:
-    return max((min(total, COUNT_CAP) + per_page - 1) // per_page, 1)
+    return max((total + per_page - 1) // per_page, 1)

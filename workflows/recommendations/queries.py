@@ -45,7 +45,7 @@ class RecommendationFilters:
 @dataclass
 class RecommendationPage:
     items: list[Recommendation]
-    total: int  # at most paging.COUNT_CAP (see `capped`)
+    total: int  # at most the cap (paging.cap_for; see `capped`)
     page: int
     per_page: int
     capped: bool = False
@@ -96,7 +96,8 @@ def listing(user: User, f: RecommendationFilters) -> RecommendationPage:
     per_page = min(max(f.per_page, 1), PER_PAGE_MAX)
     page = max(f.page, 1)
     # Counted up to the cap: an exact count of a million rows costs more than the page.
-    total = db.session.scalar(sa.select(paging.capped_count(query))) or 0
+    cap = paging.cap_for(f.q)
+    total = db.session.scalar(sa.select(paging.capped_count(query, cap))) or 0
     # Newest first; every filter's index ends with the id, so the page is an index range.
     keys = [paging.Key(Recommendation.id, descending=True)]
     if f.cursor:
@@ -110,10 +111,10 @@ def listing(user: User, f: RecommendationFilters) -> RecommendationPage:
     more, items = len(items) > per_page, items[:per_page]
     return RecommendationPage(
         items=items,
-        total=min(total, paging.COUNT_CAP),
+        total=min(total, cap),
         page=page,
         per_page=per_page,
-        capped=total > paging.COUNT_CAP,
+        capped=total > cap,
         next_cursor=paging.encode([items[-1].id]) if more and items else None,
     )
 
