@@ -97,3 +97,14 @@ def test_a_broken_cursor_is_a_field_error(api, recommendations):
         response = api["lawyer"].get(url)
         assert response.status_code == 422
         assert list(response.json["error"]["fields"]) == ["cursor"]
+
+
+def test_a_text_search_counts_to_its_own_smaller_cap(api, recommendations, monkeypatch):
+    monkeypatch.setattr(paging, "SEARCH_COUNT_CAP", 1)
+    found = api["lawyer"].get("/api/v1/recommendations?q=забезпечити").json
+    assert (found["total"], found["total_capped"]) == (1, True)
+    assert len(found["items"]) == 3  # the page itself is not capped
+    tasks = api["lawyer"].get("/api/v1/tasks?q=забезпечити").json
+    assert (tasks["total"], tasks["total_capped"], tasks["counts"]["all"]) == (1, True, 1)
+    plain = api["lawyer"].get("/api/v1/recommendations").json
+    assert (plain["total"], plain["total_capped"]) == (5, False)
