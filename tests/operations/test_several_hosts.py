@@ -45,6 +45,7 @@ class Host:
     def __init__(self, port: int, tokens: dict[str, str]) -> None:
         self.port, self.tokens = port, tokens
         self.served = 0
+        self.completions = 0
 
     def call(self, method: str, path: str, role: str, body=None) -> dict:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -55,6 +56,7 @@ class Host:
         conn.close()
         assert response.status < 300, (method, path, response.status, payload)
         self.served += 1
+        self.completions += path.endswith("/complete")
         return payload
 
     def complete_next(self, rec_id: int, role: str, element: str, data: dict) -> None:
@@ -215,7 +217,10 @@ def test_two_hosts_and_two_schedulers_fire_each_timer_once_and_send_each_mail_on
             process = spawn(
                 f"web-{i}",
                 [str(BIN / "gunicorn"), "-c", "config/gunicorn.conf.py"],
-                {"OMBUDSFLOW_BIND": f"127.0.0.1:{port}"},
+                {
+                    "OMBUDSFLOW_BIND": f"127.0.0.1:{port}",
+                    "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / f"metrics-{i}"),
+                },
             )
             _wait_ready(port, process, processes[-1][1])  # ready means: both schedulers beat too
             hosts.append(Host(port, tokens))
@@ -304,6 +309,23 @@ def test_two_hosts_and_two_schedulers_fire_each_timer_once_and_send_each_mail_on
         assert topics["act_sent"] == SENT_BEFORE + WORKED_DURING
         assert topics["overdue"] >= SENT_BEFORE
         assert all(h.served > 0 for h in hosts)
+        # Each host's /metrics adds up its two workers: every completion it served is counted.
+        for host in hosts:
+            conn = http.client.HTTPConnection("127.0.0.1", host.port, timeout=30)
+            conn.request("GET", "/healthz")
+            assert json.loads(conn.getresponse().read()) == {"status": "ok"}
+            conn.request("GET", "/metrics")
+            body = conn.getresponse().read().decode()
+            conn.close()
+            completions = sum(
+                float(line.rsplit(" ", 1)[1])
+                for line in body.splitlines()
+                if line.startswith("ombudsflow_http_requests_total{")
+                and 'route="/api/v1/tasks/<task_id>/complete"' in line
+                and 'status="200"' in line
+            )
+            assert completions == host.completions
+            assert "ombudsflow_outbox_backlog 0.0" in body
     finally:
         for process, _log in processes:
             process.terminate()
