@@ -86,7 +86,7 @@ def _begin_with_first_statement(conn, cursor, statement, parameters, context, ex
     the first statement of each transaction runs in a pipeline that `_sync_first_statement` closes
     at once (its rows are then there to read, as usual)."""
     raw = conn.connection.driver_connection
-    if not _psycopg3(raw) or raw.autocommit or raw._pipeline is not None:
+    if not _psycopg3(raw) or raw.autocommit or getattr(raw, "_pipeline", None) is not None:
         return
     from psycopg.pq import TransactionStatus
 
