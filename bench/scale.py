@@ -780,10 +780,10 @@ def empty_sweep(app, runs: int) -> list[float]:
 
 def scheduler_command() -> tuple[list[str], dict, str]:
     """The scheduler's own process where the project has one; else gunicorn workers run the jobs."""
-    cli = (ROOT / "web" / "cli.py").read_text()
-    if '"scheduler"' in cli or "def scheduler" in cli:
+    cli = "".join((ROOT / "web" / name).read_text() for name in ("cli.py", "commands.py"))
+    if 'command("scheduler")' in cli:
         return [str(Path(sys.executable).parent / "ombudsflow"), "scheduler"], {}, "`ombudsflow scheduler`"
-    return [], {"OMBUDSFLOW_SCHEDULER": "1"}, "the scheduler inside gunicorn workers (every 30 s)"
+    return [], {"OMBUDSFLOW_SCHEDULER": "1"}, "the scheduler inside the gunicorn workers"
 
 
 def timer_lateness(app, count: int, load_seconds: float) -> tuple[list[float], str]:
