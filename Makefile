@@ -8,13 +8,27 @@ TEST_STAMP := $(VENV)/.installed-test
 export OMBUDSFLOW_CLOCK_ADJUSTABLE ?= 1
 export OMBUDSFLOW_SCHEDULER ?= 1
 
-.PHONY: run test install install-test frontend db demo lint format bench chromium clean
+.PHONY: run serve scheduler test soak install install-test frontend db demo lint format bench chromium clean
 
 run: install frontend db demo
 	$(BIN)/ombudsflow serve --host 127.0.0.1 --port 5000
 
+# Production-like: gunicorn with config/gunicorn.conf.py on DATABASE_URL (PostgreSQL in production;
+# the SQLite file when unset). Jobs: `make scheduler` beside it, or SERVE_SCHEDULER=1 in the workers.
+serve: install frontend
+	$(BIN)/ombudsflow db upgrade
+	PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$$(mktemp -d -t ombudsflow-metrics.XXXXXX)} \
+	OMBUDSFLOW_SCHEDULER=$${SERVE_SCHEDULER:-0} $(BIN)/gunicorn -c config/gunicorn.conf.py
+
+scheduler: install
+	$(BIN)/ombudsflow scheduler
+
 test: install-test frontend chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Long runs (bounded in time, loopback only): several hosts under load for longer.
+soak: install-test frontend
+	OMBUDSFLOW_SOAK=1 $(BIN)/pytest tests/operations $(PYTEST_ARGS)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

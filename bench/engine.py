@@ -749,7 +749,16 @@ def machine() -> str:
 
 
 def versions(pg_version: str | None) -> str:
-    names = ["SpiffWorkflow", "SQLAlchemy", "Flask", "flask-smorest", "psycopg2-binary", "gunicorn", "orjson"]
+    names = [
+        "SpiffWorkflow",
+        "SQLAlchemy",
+        "Flask",
+        "flask-smorest",
+        "psycopg",
+        "psycopg2-binary",
+        "gunicorn",
+        "orjson",
+    ]
     parts = [f"Python {platform.python_version()}"]
     parts += [f"{n} {importlib.metadata.version(n)}" for n in names]
     parts.append(f"SQLite {sqlite3.sqlite_version}")

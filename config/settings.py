@@ -37,6 +37,16 @@ def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
     return raw
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a number, got {raw!r}") from exc
+
+
 def _secret_key() -> str:
     """A stable secret for the embedded set-up: sessions survive a restart of `make run`."""
     if os.environ.get("SECRET_KEY"):
@@ -50,11 +60,12 @@ def _secret_key() -> str:
 
 
 def normalize_database_url(url: str) -> str:
-    """`postgres://` and `postgresql://` mean psycopg2 here (SQLAlchemy 2.1 would pick psycopg 3,
-    which we do not install)."""
+    """`postgres://` and `postgresql://` mean psycopg 3 here: its pipeline mode lets a command send its
+    writes in one round trip (engine/writes.py). An explicit `postgresql+psycopg2://` still works
+    (the writes then go one by one)."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg2://" + url[len(prefix) :]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -77,7 +88,12 @@ def load_settings() -> dict:
         "OMBUDSFLOW_BASE_URL": env("OMBUDSFLOW_BASE_URL", "http://127.0.0.1:5000"),
         # Background jobs (timer sweep, outbox delivery, digests) in this process.
         "OMBUDSFLOW_SCHEDULER": _bool(env("OMBUDSFLOW_SCHEDULER"), False),
+        # The timer loop sleeps until the soonest timer, at most this long (woken sooner by NOTIFY on
+        # PostgreSQL; on SQLite it also looks every OMBUDSFLOW_SWEEP_POLL seconds).
         "OMBUDSFLOW_SWEEP_INTERVAL": _int("OMBUDSFLOW_SWEEP_INTERVAL", 30),
+        "OMBUDSFLOW_SWEEP_POLL": _float("OMBUDSFLOW_SWEEP_POLL", 1.0),
+        # Another process (`ombudsflow scheduler`) runs the jobs: /readyz checks its heartbeat.
+        "OMBUDSFLOW_SCHEDULER_EXPECTED": _bool(env("OMBUDSFLOW_SCHEDULER_EXPECTED"), False),
         "OMBUDSFLOW_SWEEP_BATCH": _int("OMBUDSFLOW_SWEEP_BATCH", 100),
         "OMBUDSFLOW_TIMER_RETRIES": _int("OMBUDSFLOW_TIMER_RETRIES", 3),
         "OMBUDSFLOW_OUTBOX_INTERVAL": _int("OMBUDSFLOW_OUTBOX_INTERVAL", 15),
@@ -120,4 +136,10 @@ def load_settings() -> dict:
         "OMBUDSFLOW_PROTOCOL_NUMBER_FORMAT": env("OMBUDSFLOW_PROTOCOL_NUMBER_FORMAT", ""),
         "OMBUDSFLOW_LETTERHEAD_CONTACTS": env("OMBUDSFLOW_LETTERHEAD_CONTACTS", ""),
         "OMBUDSFLOW_TEMPLATE_TIMEOUT_MS": _int("OMBUDSFLOW_TEMPLATE_TIMEOUT_MS", 1000),
+        # text (development) or json (one object per line, with the request id)
+        "OMBUDSFLOW_LOG_FORMAT": env("OMBUDSFLOW_LOG_FORMAT", "text"),
+        # Optional bearer token /metrics asks for (else restrict it at the proxy).
+        "OMBUDSFLOW_METRICS_TOKEN": env("OMBUDSFLOW_METRICS_TOKEN", ""),
+        # A streaming replica for read-only pages (dashboards, public pages, exports): web/replica.py.
+        "DATABASE_REPLICA_URL": normalize_database_url(env("DATABASE_REPLICA_URL", "")),
     }

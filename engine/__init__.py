@@ -26,13 +26,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.clock_group)
     app.cli.add_command(cli_versions.versions_group)
     app.cli.add_command(cli_versions.migrate_group)
-    scheduler.register_job("timer-sweep", _sweep_job, seconds_setting="OMBUDSFLOW_SWEEP_INTERVAL")
+    # Timers have their own loop in the scheduler (scheduler.TimerLoop), woken by the soonest timer.
     scheduler.register_job(
         "sqlite-checkpoint", db_module.checkpoint, seconds_setting="OMBUDSFLOW_CHECKPOINT_INTERVAL"
     )
-
-
-def _sweep_job() -> None:
-    from . import timers
-
-    timers.sweep()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import correlation, writes
 from .clock import clock
 from .db import db
 from .models import AuditEvent
 
-_INSERT = AuditEvent.__table__.insert()
+# inline: no RETURNING of the new id (nobody reads it), so the row can travel in a pipeline.
+_INSERT = AuditEvent.__table__.insert().inline()
 
 
 def record(
@@ -26,23 +28,28 @@ def record(
     element_id: str | None = None,
     subject: str | None = None,
     details: dict[str, Any] | None = None,
+    deferred: bool = False,
 ) -> None:
     """Append one event in the caller's transaction, written at once (a Core INSERT: every command
-    records one, and the ORM's unit of work costs more than the row)."""
-    db.session.connection().execute(
-        _INSERT,
-        {
-            "at": clock.now(),
-            "actor": actor,
-            "event": event,
-            "instance_id": instance_id,
-            "business_key": business_key,
-            "task_id": task_id,
-            "element_id": element_id,
-            "subject": subject,
-            "details": details or {},
-        },
-    )
+    records one, and the ORM's unit of work costs more than the row); `deferred`: with the engine
+    command's other writes, in one round trip (engine/writes.py)."""
+    row = {
+        "at": clock.now(),
+        "actor": actor,
+        "event": event,
+        "instance_id": instance_id,
+        "business_key": business_key,
+        "task_id": task_id,
+        "element_id": element_id,
+        "subject": subject,
+        "details": details or {},
+        # the web request or scheduler job doing this (engine/correlation.py), as in the logs
+        "request_id": correlation.get(),
+    }
+    if deferred:
+        writes.defer(_INSERT, row)
+    else:
+        db.session.connection().execute(_INSERT, row)
 
 
 def data_diff(before: dict[str, Any], after: dict[str, Any], limit: int = 40) -> dict[str, Any]:

@@ -6,6 +6,8 @@ alter them later.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, suppress
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -56,6 +58,64 @@ db = SQLAlchemy(model_class=Base)
 
 def is_postgresql() -> bool:
     return db.engine.dialect.name == "postgresql"
+
+
+# Round trips saved, for the benchmark's count (bench/scale.py): statements sent in one pipeline are
+# one round trip; a BEGIN sent with the transaction's first statement is none of its own.
+ROUND_TRIPS = {"pipelines": 0, "pipelined_statements": 0, "separate_begins": 0}
+
+
+def _psycopg3(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("psycopg") and hasattr(dbapi_connection, "pipeline")
+
+
+def pipeline_of(conn: sa.Connection) -> Callable[[], AbstractContextManager] | None:
+    """psycopg 3's pipeline mode on this connection (statements sent without waiting for each
+    answer, synchronised at the end), or None where the driver has none (SQLite, psycopg2)."""
+    raw = conn.connection.driver_connection
+    return raw.pipeline if _psycopg3(raw) else None
+
+
+_OPEN_PIPELINE = "ombudsflow_begin_pipeline"
+
+
+@sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
+def _begin_with_first_statement(conn, cursor, statement, parameters, context, executemany):
+    """psycopg 3 sends BEGIN and waits for its answer before a transaction's first statement: a
+    round trip of its own on every request. In pipeline mode it queues BEGIN with the statement, so
+    the first statement of each transaction runs in a pipeline that `_sync_first_statement` closes
+    at once (its rows are then there to read, as usual)."""
+    raw = conn.connection.driver_connection
+    if not _psycopg3(raw) or raw.autocommit or getattr(raw, "_pipeline", None) is not None:
+        return
+    from psycopg.pq import TransactionStatus
+
+    if raw.pgconn.transaction_status != TransactionStatus.IDLE:
+        return
+    pipeline = raw.pipeline()
+    pipeline.__enter__()
+    conn.info[_OPEN_PIPELINE] = pipeline
+
+
+@sa.event.listens_for(sa.engine.Engine, "after_cursor_execute")
+def _sync_first_statement(conn, cursor, statement, parameters, context, executemany):
+    pipeline = conn.info.pop(_OPEN_PIPELINE, None)
+    if pipeline is not None:
+        pipeline.__exit__(None, None, None)
+
+
+@sa.event.listens_for(sa.engine.Engine, "handle_error")
+def _close_failed_pipeline(context):
+    pipeline = context.connection.info.pop(_OPEN_PIPELINE, None) if context.connection is not None else None
+    if pipeline is not None:
+        with suppress(Exception):  # the statement's own error is the one to report
+            pipeline.__exit__(type(context.original_exception), context.original_exception, None)
+
+
+@sa.event.listens_for(sa.engine.Engine, "begin")
+def _count_separate_begin(conn):
+    if conn.dialect.name == "postgresql" and not _psycopg3(conn.connection.driver_connection):
+        ROUND_TRIPS["separate_begins"] += 1
 
 
 WAL_AUTOCHECKPOINT_PAGES = 10_000  # ~40 MB with 4 KiB pages

@@ -13,6 +13,7 @@ import copy
 import json
 import traceback
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from . import audit, deployments, forms, projections, serialization, services
+from . import audit, deployments, forms, metrics, projections, serialization, services, writes
 from .clock import clock
 from .db import db
 from .errors import Conflict, EngineError, NotFound, ProcessError
@@ -48,6 +49,27 @@ class CommandResult:
     fired: list[projections.TimerView] = field(default_factory=list)
     # Every open task of the instance after the command, with its version (nothing to re-read).
     open_tasks: list[projections.OpenTask] = field(default_factory=list)
+    process_id: str | None = None
+
+
+@dataclass(frozen=True)
+class LockedTask:
+    """The task a completion is about, as the locking read found it: what a host needs to decide
+    whether the caller may complete it (`complete(authorize=…)`), without a read of its own."""
+
+    id: str
+    instance_id: int
+    process_id: str
+    business_key: str | None
+    element_id: str
+    name: str | None
+    role: str | None
+    candidate_group: str | None
+    assignee: str | None
+    due_at: Any
+    status: str
+    version: int
+    completed_by: str | None = None
 
 
 @dataclass
@@ -97,6 +119,7 @@ class _Command:
     # The sandbox calls back here for every service task the workflow reaches.
     def _call_service(self, task, operation_name: str, operation_params: dict[str, Any]) -> str:
         handler = services.get(operation_name)
+        writes.flush()  # a handler may read what the command has written so far
         params = {name: p.get("value") if isinstance(p, dict) else p for name, p in operation_params.items()}
         ctx = services.ServiceContext(
             instance_id=self.row.id,
@@ -211,6 +234,7 @@ _TASK_AND_LOCK = (
         _ht.c.candidate_group,
         _ht.c.assignee,
         _ht.c.due_at,
+        _ht.c.completed_by,
         *_LOCK_COLUMNS,
         *_OPEN_COLUMNS,
     )
@@ -268,7 +292,7 @@ class _NewRow:
 
 
 def _write_state(row, *, state: str, status: str, next_due_at, now) -> None:
-    updated = db.session.connection().execute(
+    writes.defer(
         _SAVE,
         {
             "b_id": row.id,
@@ -280,9 +304,13 @@ def _write_state(row, *, state: str, status: str, next_due_at, now) -> None:
             "updated_at": now,
             "ended_at": now if status in ("completed", "cancelled") else None,
         },
+        expect=1,
+        otherwise=lambda _n: _instance_changed(row.id),
     )
-    if updated.rowcount != 1:
-        raise Conflict("the process instance changed meanwhile; reload and try again", instance_id=row.id)
+
+
+def _instance_changed(instance_id: int):
+    raise Conflict("the process instance changed meanwhile; reload and try again", instance_id=instance_id)
 
 
 def _notify(cmd: _Command, command: str, snap, status: str, fired=(), completed_task=None) -> None:
@@ -316,6 +344,7 @@ def _result(cmd: _Command, snap, rewrite, status: str, fired=()) -> CommandResul
         steps=cmd.steps,
         fired=list(fired),
         open_tasks=rewrite.open,
+        process_id=cmd.row.process_id,
     )
 
 
@@ -327,12 +356,25 @@ def _audit_end(cmd: _Command, status: str) -> None:
             instance_id=cmd.row.id,
             business_key=cmd.row.business_key,
             details={"steps": cmd.steps[-5:]},
+            deferred=True,
         )
+
+
+@contextmanager
+def _writes():
+    """A command's writes go out together at its end (engine/writes.py); on an error none do."""
+    try:
+        yield
+    except BaseException:
+        writes.discard()
+        raise
+    writes.flush()
 
 
 # --- commands ----------------------------------------------------------------------------------
 
 
+@metrics.command("start")
 def start(
     process_id: str, *, data: dict[str, Any] | None = None, business_key: str | None = None, actor: str
 ) -> CommandResult:
@@ -376,24 +418,27 @@ def start(
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(copy.deepcopy(initial))
     cmd.workflow = workflow
-    audit.record(
-        "instance_started",
-        actor=actor,
-        instance_id=instance_id,
-        business_key=business_key,
-        details={
-            "process_id": process_id,
-            "version": definition.version,
-            "data": audit.data_diff({}, initial),
-        },
-    )
-    cmd.advance()
-    snap, rewrite, status = cmd.save()
-    _audit_end(cmd, status)
+    with _writes():
+        audit.record(
+            "instance_started",
+            actor=actor,
+            instance_id=instance_id,
+            business_key=business_key,
+            details={
+                "process_id": process_id,
+                "version": definition.version,
+                "data": audit.data_diff({}, initial),
+            },
+            deferred=True,
+        )
+        cmd.advance()
+        snap, rewrite, status = cmd.save()
+        _audit_end(cmd, status)
     _notify(cmd, "start", snap, status)
     return _result(cmd, snap, rewrite, status)
 
 
+@metrics.command("complete")
 def complete(
     task_id: str,
     *,
@@ -401,55 +446,69 @@ def complete(
     data: dict[str, Any] | None = None,
     expected_version: int | None = None,
     validate_form: bool = True,
+    authorize: Callable[[LockedTask], None] | None = None,
 ) -> CommandResult:
-    """Complete a READY user task with the submitted form data."""
+    """Complete a READY user task with the submitted form data.
+
+    Round trips on PostgreSQL: the locking read (the task, its instance, the instance's open tasks),
+    then every write at once (claim, state, projections, audit), then the caller's commit.
+    `authorize(task)` is the host's access check on what that read found; it raises to refuse.
+    """
     conn = db.session.connection()
     rows = conn.execute(_TASK_AND_LOCK, {"b_task_id": task_id}).all()
     if not rows:
         raise NotFound(f"task {task_id} does not exist", task_id=task_id)
     row = rows[0]
+    if authorize is not None:
+        authorize(_locked_task(row))
+    if row.task_status != "open" or (expected_version is not None and row.task_version != expected_version):
+        _task_conflict(task_id, expected_version, row.task_status, row.task_version)
     submitted = copy.deepcopy(data or {})
     _check_json(submitted)
     if validate_form:
         forms.validate(deployments.form(row.task_deployment_id, row.form_ref), submitted)
-    # Claim the completion before running anything: of two requests with the same version exactly
-    # one updates the row (a claim or a draft saved meanwhile bumps the version and loses to it).
-    params = {"b_task_id": task_id, "b_now": clock.now(), "b_actor": actor}
-    if expected_version is None:
-        claimed = conn.execute(_CLAIM, params)
-    else:
-        claimed = conn.execute(_CLAIM_VERSION, {**params, "b_version": expected_version})
-    if claimed.rowcount != 1:
-        current = conn.execute(_TASK_STATE, {"b_task_id": task_id}).first()
-        if current.status != "open":
-            raise Conflict(
-                f"task {task_id} is already {current.status}",
-                task_id=task_id,
-                status=current.status,
-                version=current.version,
-            )
-        raise Conflict(
-            f"task {task_id} changed (version {current.version}, you sent {expected_version})",
-            task_id=task_id,
-            status=current.status,
-            version=current.version,
+    with _writes():
+        # The claim decides a race: of two requests with the same version exactly one updates the
+        # row (a claim or a draft saved meanwhile bumps the version and loses to it). It goes out
+        # with the other writes; the instance row is locked meanwhile, and a lost claim rolls the
+        # whole command back.
+        params = {"b_task_id": task_id, "b_now": clock.now(), "b_actor": actor}
+        if expected_version is None:
+            claim, claim_params = _CLAIM, params
+        else:
+            claim, claim_params = _CLAIM_VERSION, {**params, "b_version": expected_version}
+        writes.defer(
+            claim, claim_params, expect=1, otherwise=lambda _n: _claim_lost(task_id, expected_version)
         )
-    cmd = _Command(row, actor, projections.open_rows_from(rows, prefix="open_", leave_out=task_id))
-    workflow = cmd.restore()
-    task = workflow.get_task_from_id(_uuid(task_id))
-    if task is None or not task.has_state(TaskState.READY):
-        raise Conflict(f"task {task_id} is not ready in its process", task_id=task_id)
-    if validate_form:
-        forms.check_rules(row.form_ref, submitted, task.data)
-    before = dict(task.data)
-    task.data.update(submitted)
-    try:
-        task.run()
-    except (SpiffWorkflowException, SandboxError) as exc:
-        raise _process_error(exc) from exc
-    cmd._record_step(task)
-    cmd.advance()
-    snap, rewrite, status = cmd.save(done_task_id=task_id)
+        cmd = _Command(row, actor, projections.open_rows_from(rows, prefix="open_", leave_out=task_id))
+        workflow = cmd.restore()
+        task = workflow.get_task_from_id(_uuid(task_id))
+        if task is None or not task.has_state(TaskState.READY):
+            writes.flush()  # a completion that won the race meanwhile says so first
+            raise Conflict(f"task {task_id} is not ready in its process", task_id=task_id)
+        if validate_form:
+            forms.check_rules(row.form_ref, submitted, task.data)
+        before = dict(task.data)
+        task.data.update(submitted)
+        try:
+            task.run()
+        except (SpiffWorkflowException, SandboxError) as exc:
+            raise _process_error(exc) from exc
+        cmd._record_step(task)
+        cmd.advance()
+        snap, rewrite, status = cmd.save(done_task_id=task_id)
+        audit.record(
+            "task_completed",
+            actor=actor,
+            instance_id=row.id,
+            business_key=row.business_key,
+            task_id=task_id,
+            element_id=row.element_id,
+            subject=row.name,
+            details={"data": audit.data_diff(before, task.data), "steps": cmd.steps[1:]},
+            deferred=True,
+        )
+        _audit_end(cmd, status)
     done = projections.TaskView(
         id=task_id,
         element_id=row.element_id,
@@ -462,21 +521,45 @@ def complete(
         form_ref=row.form_ref,
         properties={},
     )
-    audit.record(
-        "task_completed",
-        actor=actor,
-        instance_id=row.id,
-        business_key=row.business_key,
-        task_id=task_id,
-        element_id=row.element_id,
-        subject=row.name,
-        details={"data": audit.data_diff(before, task.data), "steps": cmd.steps[1:]},
-    )
-    _audit_end(cmd, status)
     _notify(cmd, "complete", snap, status, completed_task=done)
     return _result(cmd, snap, rewrite, status)
 
 
+def _locked_task(row) -> LockedTask:
+    return LockedTask(
+        id=row.task_id,
+        instance_id=row.id,
+        process_id=row.process_id,
+        business_key=row.business_key,
+        element_id=row.element_id,
+        name=row.name,
+        role=row.role,
+        candidate_group=row.candidate_group,
+        assignee=row.assignee,
+        due_at=row.due_at,
+        status=row.task_status,
+        version=row.task_version,
+        completed_by=row.completed_by,
+    )
+
+
+def _task_conflict(task_id: str, expected_version: int | None, status: str, version: int):
+    if status != "open":
+        raise Conflict(f"task {task_id} is already {status}", task_id=task_id, status=status, version=version)
+    raise Conflict(
+        f"task {task_id} changed (version {version}, you sent {expected_version})",
+        task_id=task_id,
+        status=status,
+        version=version,
+    )
+
+
+def _claim_lost(task_id: str, expected_version: int | None):
+    current = db.session.connection().execute(_TASK_STATE, {"b_task_id": task_id}).first()
+    _task_conflict(task_id, expected_version, current.status, current.version)
+
+
+@metrics.command("message")
 def send_message(
     instance_id: int, name: str, *, payload: dict[str, Any] | None = None, actor: str
 ) -> CommandResult:
@@ -499,21 +582,24 @@ def send_message(
             instance_id=instance_id,
             message_name=name,
         )
-    cmd.advance()
-    snap, rewrite, status = cmd.save()
-    audit.record(
-        "message_received",
-        actor=actor,
-        instance_id=row.id,
-        business_key=row.business_key,
-        subject=name,
-        details={"data": audit.data_diff({}, data), "steps": cmd.steps},
-    )
-    _audit_end(cmd, status)
+    with _writes():
+        cmd.advance()
+        snap, rewrite, status = cmd.save()
+        audit.record(
+            "message_received",
+            actor=actor,
+            instance_id=row.id,
+            business_key=row.business_key,
+            subject=name,
+            details={"data": audit.data_diff({}, data), "steps": cmd.steps},
+            deferred=True,
+        )
+        _audit_end(cmd, status)
     _notify(cmd, "message", snap, status)
     return _result(cmd, snap, rewrite, status)
 
 
+@metrics.command("timer")
 def fire_timers(instance_id: int, *, actor: str = "timer") -> CommandResult:
     """Fire whatever timers of the instance are due at the engine clock (used by the sweep)."""
     cmd = _lock(instance_id, actor)
@@ -521,32 +607,35 @@ def fire_timers(instance_id: int, *, actor: str = "timer") -> CommandResult:
     workflow = cmd.restore()
     now = clock.now()
     before = projections.timers_of(workflow)
-    cmd.advance()
-    snap, rewrite, status = cmd.save()
-    remaining = {t.id for t in snap.timers}
-    fired = [t for t in before if t.id not in remaining and t.due_at <= now]
-    for timer in fired:
-        audit.record(
-            "timer_fired",
-            actor=actor,
-            instance_id=row.id,
-            business_key=row.business_key,
-            task_id=timer.id,
-            element_id=timer.element_id,
-            subject=timer.name,
-            details={
-                "due_at": timer.due_at.isoformat(),
-                "kind": timer.kind,
-                "placement": timer.placement,
-                "interrupting": timer.interrupting,
-                "steps": cmd.steps,
-            },
-        )
-    _audit_end(cmd, status)
+    with _writes():
+        cmd.advance()
+        snap, rewrite, status = cmd.save()
+        remaining = {t.id for t in snap.timers}
+        fired = [t for t in before if t.id not in remaining and t.due_at <= now]
+        for timer in fired:
+            audit.record(
+                "timer_fired",
+                actor=actor,
+                instance_id=row.id,
+                business_key=row.business_key,
+                task_id=timer.id,
+                element_id=timer.element_id,
+                subject=timer.name,
+                details={
+                    "due_at": timer.due_at.isoformat(),
+                    "kind": timer.kind,
+                    "placement": timer.placement,
+                    "interrupting": timer.interrupting,
+                    "steps": cmd.steps,
+                },
+                deferred=True,
+            )
+        _audit_end(cmd, status)
     _notify(cmd, "timer", snap, status, fired=fired)
     return _result(cmd, snap, rewrite, status, fired=fired)
 
 
+@metrics.command("cancel")
 def cancel(instance_id: int, *, actor: str, reason: str = "") -> CommandResult:
     cmd = _lock(instance_id, actor)
     row = cmd.row
@@ -555,15 +644,17 @@ def cancel(instance_id: int, *, actor: str, reason: str = "") -> CommandResult:
     workflow.cancel()
     snap = projections.Snapshot(tasks=[], timers=[], completed=False)
     now = clock.now()
-    _write_state(row, state=serialization.dump(workflow), status="cancelled", next_due_at=None, now=now)
-    rewrite = projections.rewrite(row, snap, now=now, open_rows=cmd.open_rows)
-    audit.record(
-        "instance_cancelled",
-        actor=actor,
-        instance_id=row.id,
-        business_key=row.business_key,
-        details={"reason": reason},
-    )
+    with _writes():
+        _write_state(row, state=serialization.dump(workflow), status="cancelled", next_due_at=None, now=now)
+        rewrite = projections.rewrite(row, snap, now=now, open_rows=cmd.open_rows)
+        audit.record(
+            "instance_cancelled",
+            actor=actor,
+            instance_id=row.id,
+            business_key=row.business_key,
+            details={"reason": reason},
+            deferred=True,
+        )
     _notify(cmd, "cancel", snap, "cancelled")
     return _result(cmd, snap, rewrite, "cancelled")
 
@@ -641,6 +732,7 @@ def _check_json(data: Any) -> None:
 __all__ = [
     "ChangeEvent",
     "CommandResult",
+    "LockedTask",
     "Trace",
     "cancel",
     "complete",

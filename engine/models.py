@@ -152,6 +152,17 @@ class HumanTask(db.Model):
             postgresql_where=sa.text("status = 'open'"),
             sqlite_where=sa.text("status = 'open'"),
         ),
+        # An instance's open tasks by instance (migration 0015): lists that join them from the
+        # domain's rows probe this instead of every task the instance ever had.
+        sa.Index(
+            "ix_human_task_open_instance",
+            "instance_id",
+            "candidate_group",
+            "assignee",
+            "due_at",
+            postgresql_where=sa.text("status = 'open'"),
+            sqlite_where=sa.text("status = 'open'"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # SpiffWorkflow task id
@@ -246,6 +257,8 @@ class AuditEvent(db.Model):
     element_id: Mapped[str | None] = mapped_column(sa.String(200))
     subject: Mapped[str | None] = mapped_column(sa.String(200))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The web request or scheduler job that wrote it (engine/correlation.py; also in the logs).
+    request_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
 
 
 class OutboxMessage(db.Model):
@@ -368,3 +381,13 @@ class InstanceMigrationItem(db.Model):
     instance_version_after: Mapped[int | None]
 
     migration: Mapped[InstanceMigration] = relationship(back_populates="items")
+
+
+class SchedulerHeartbeat(db.Model):
+    """One row per running scheduler (host:pid), rewritten every few seconds; `/readyz` reads it."""
+
+    __tablename__ = "scheduler_heartbeat"
+
+    name: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    started_at: Mapped[datetime]
+    seen_at: Mapped[datetime]

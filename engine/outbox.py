@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .clock import clock
 from .db import db
@@ -23,7 +23,7 @@ from .models import OutboxMessage
 log = logging.getLogger(__name__)
 
 
-def enqueue(
+def add(
     *,
     channel: str,
     topic: str,
@@ -34,40 +34,55 @@ def enqueue(
     business_key: str | None = None,
     dedupe_key: str | None = None,
     not_before: datetime | None = None,
-) -> OutboxMessage | None:
-    """Add one message; with a `dedupe_key` already used, add nothing and return the earlier row."""
-    session = db.session
-    if dedupe_key is not None:
-        existing = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
-        if existing is not None:
-            return existing
+) -> int | None:
+    """Add one message and return its id; with a `dedupe_key` already used, add nothing and return
+    None. What the hot paths call (the domain's notices, digests, service tasks).
+
+    One statement either way (`INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`, on
+    PostgreSQL and SQLite alike): two workers racing to enqueue the same reminder or digest both
+    go on, and the unique key decides which row exists. No savepoint, no read before the write.
+    """
     now = clock.now()
-    row = OutboxMessage(
-        created_at=now,
-        channel=channel,
-        topic=topic,
-        recipient=recipient,
-        payload=payload or {},
-        language=language,
-        instance_id=instance_id,
-        business_key=business_key,
-        dedupe_key=dedupe_key,
-        status="pending",
-        attempts=0,
-        next_attempt_at=not_before or now,
-    )
-    if dedupe_key is None:
-        session.add(row)
-        session.flush()
-        return row
-    # Two workers may race to enqueue the same digest: the unique key decides, the loser keeps going.
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
-    return row
+    values = {
+        "created_at": now,
+        "channel": channel,
+        "topic": topic,
+        "recipient": recipient,
+        "payload": payload or {},
+        "language": language,
+        "instance_id": instance_id,
+        "business_key": business_key,
+        "dedupe_key": dedupe_key,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": not_before or now,
+    }
+    conn = db.session.connection()
+    statement = _INSERT_DEDUPED[conn.dialect.name] if dedupe_key is not None else _INSERT
+    return conn.execute(statement, values).scalar()
+
+
+def enqueue(**kwargs: Any) -> OutboxMessage | None:
+    """`add`, returning the row (the earlier one when the `dedupe_key` was used): for callers that
+    show or change it."""
+    new_id = add(**kwargs)
+    if new_id is not None:
+        return db.session.get(OutboxMessage, new_id)
+    if kwargs.get("dedupe_key") is None:
+        return None
+    return db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == kwargs["dedupe_key"]))
+
+
+_table = OutboxMessage.__table__
+_INSERT = _table.insert().returning(_table.c.id)
+_INSERT_DEDUPED = {
+    "postgresql": postgresql.insert(_table)
+    .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    .returning(_table.c.id),
+    "sqlite": sqlite.insert(_table)
+    .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    .returning(_table.c.id),
+}
 
 
 class InstanceOutbox:
@@ -78,9 +93,15 @@ class InstanceOutbox:
         self.business_key = business_key
 
     def enqueue(self, **kwargs: Any) -> OutboxMessage | None:
+        return enqueue(**self._tagged(kwargs))
+
+    def add(self, **kwargs: Any) -> int | None:
+        return add(**self._tagged(kwargs))
+
+    def _tagged(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         kwargs.setdefault("instance_id", self.instance_id)
         kwargs.setdefault("business_key", self.business_key)
-        return enqueue(**kwargs)
+        return kwargs
 
 
 # --- hearing that a row was delivered --------------------------------------------------------------

@@ -23,7 +23,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.dialects import postgresql, sqlite
 
+from . import writes
 from .db import db
 from .deployments import FORM_PROPERTY
 from .models import HumanTask, Timer
@@ -295,7 +297,7 @@ _tt = Timer.__table__
 _OPEN_ROWS = sa.select(*open_row_columns(_ht)).where(
     _ht.c.instance_id == sa.bindparam("b_instance_id"), _ht.c.status == "open"
 )
-_INSERT_TASKS = _ht.insert()
+_INSERT_TASKS = _ht.insert().inline()
 _CANCEL_TASKS = (
     _ht.update()
     .where(_ht.c.id.in_(sa.bindparam("b_ids", expanding=True)), _ht.c.status == "open")
@@ -310,11 +312,10 @@ _RETARGET_TASK = (
         version=_ht.c.version + 1,
     )
 )
-_TIMER_ROWS = sa.select(_tt.c.id, _tt.c.due_at, _tt.c.status).where(
-    _tt.c.instance_id == sa.bindparam("b_instance_id")
-)
-_DELETE_TIMERS = _tt.delete().where(_tt.c.id.in_(sa.bindparam("b_ids", expanding=True)))
-_INSERT_TIMERS = _tt.insert()
+_INSERT_NEW_TIMERS = {
+    "postgresql": postgresql.insert(_tt).on_conflict_do_nothing(index_elements=["id"]),
+    "sqlite": sqlite.insert(_tt).on_conflict_do_nothing(index_elements=["id"]),
+}
 
 
 @dataclass
@@ -347,8 +348,10 @@ def rewrite(
     wanted = {t.id: t for t in snap.tasks}
     created = [t for t in snap.tasks if t.id not in open_rows]
     gone = [tid for tid in open_rows if tid not in wanted and tid != done_task_id]
+    # Writes go out with the command's other writes (engine/writes.py); the reads below touch no row
+    # they change.
     if created:
-        conn.execute(
+        writes.defer(
             _INSERT_TASKS,
             [
                 {
@@ -376,7 +379,7 @@ def rewrite(
             ],
         )
     if gone:
-        conn.execute(_CANCEL_TASKS, {"b_ids": gone, "b_now": now})
+        writes.defer(_CANCEL_TASKS, {"b_ids": gone, "b_now": now})
     still_open = []
     for tid, row in open_rows.items():
         view = wanted.get(tid)
@@ -384,7 +387,7 @@ def rewrite(
             continue
         version = row.version
         if row.due_at != view.due_at or row.candidate_group != view.candidate_group:
-            conn.execute(
+            writes.defer(
                 _RETARGET_TASK,
                 {"b_id": tid, "b_due_at": view.due_at, "b_candidate_group": view.candidate_group},
             )
@@ -395,23 +398,16 @@ def rewrite(
     may_have_timers = instance.next_due_at is not None
     if not snap.timers and not may_have_timers:
         return RewriteResult(created=created, cancelled=gone, open=still_open)
-    existing = (
-        {row.id: row for row in conn.execute(_TIMER_ROWS, {"b_instance_id": instance.id})}
-        if may_have_timers
-        else {}
-    )
-    wanted_timers = {t.id: t for t in snap.timers}
-    stale = [
-        tid
-        for tid, row in existing.items()
-        if tid not in wanted_timers or row.due_at != wanted_timers[tid].due_at
-    ]
-    if stale:
-        conn.execute(_DELETE_TIMERS, {"b_ids": stale})
-    fresh = [t for t in snap.timers if t.id not in existing or t.id in stale]
-    if fresh:
-        conn.execute(
-            _INSERT_TIMERS,
+    # Written without reading the instance's timer rows first (a round trip saved): rows whose timer
+    # is gone or whose due time changed are deleted, the wanted ones inserted unless already there
+    # (a kept row keeps its attempts and status, as before).
+    if may_have_timers:
+        keep = [sa.and_(_tt.c.id == t.id, _tt.c.due_at == t.due_at) for t in snap.timers]
+        stale = _tt.delete().where(_tt.c.instance_id == instance.id)
+        writes.defer(stale.where(sa.not_(sa.or_(*keep))) if keep else stale, {})
+    if snap.timers:
+        writes.defer(
+            _INSERT_NEW_TIMERS[conn.dialect.name],
             [
                 {
                     "id": t.id,
@@ -427,7 +423,7 @@ def rewrite(
                     "status": "waiting",
                     "attempts": 0,
                 }
-                for t in fresh
+                for t in snap.timers
             ],
         )
     return RewriteResult(created=created, cancelled=gone, open=still_open)

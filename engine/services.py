@@ -53,14 +53,14 @@ def register_outbox(name: str, channel: str, topic: str | None = None) -> None:
     """A service task whose whole effect is one outbox row; params: recipient, payload, language."""
 
     def handler(ctx: ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-        row = ctx.outbox.enqueue(
+        outbox_id = ctx.outbox.add(
             channel=channel,
             topic=topic or name,
             recipient=str(params["recipient"]),
             payload=params.get("payload") or {},
             language=params.get("language"),
         )
-        return {"outbox_id": row.id}
+        return {"outbox_id": outbox_id}
 
     _handlers[name] = handler
     _parameters[name] = ("recipient", "payload", "language")

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from . import audit, instances
+from . import audit, instances, metrics
 from .clock import clock
 from .db import db, is_postgresql
 from .errors import Conflict, EngineError, NotFound
@@ -91,6 +91,11 @@ def sweep(*, batch: int | None = None, max_batches: int | None = None, actor: st
     return result
 
 
+def next_fire_at() -> datetime | None:
+    """When the soonest waiting timer is due (one index read of `timer (status, fire_at)`)."""
+    return db.session.scalar(sa.select(sa.func.min(Timer.fire_at)).where(Timer.status == "waiting"))
+
+
 def _fire_one(instance_id: int, timer_rows: list, actor: str, now: datetime, result: SweepResult) -> None:
     savepoint = db.session.begin_nested()
     try:
@@ -105,6 +110,7 @@ def _fire_one(instance_id: int, timer_rows: list, actor: str, now: datetime, res
         result.incidents.append(_record_failure(instance_id, timer_rows, exc, now))
         return
     for timer in fired.fired:
+        metrics.TIMER_LATENESS.observe(max((now - timer.due_at).total_seconds(), 0.0))
         result.fired.append(
             Fired(instance_id, fired.business_key, timer.element_id, timer.name, timer.due_at)
         )

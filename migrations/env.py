@@ -52,6 +52,7 @@ def render_item(type_, obj, autogen_context):
 UNMODELLED_INDEXES = {
     "ix_recommendation_search_trgm",
     "ix_recommendation_number_trgm",
+    "ix_recommendation_open_search_trgm",  # migration 0015: the open ones' text, PostgreSQL only
     "ix_human_task_open_priority",  # (priority DESC, due_at, id): an expression index
 }
 

@@ -18,9 +18,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_settings())
     if test_config:
         app.config.update(test_config)
-    logging.basicConfig(
-        level=app.config.get("OMBUDSFLOW_LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    from config.logging import configure as configure_logging
+
+    configure_logging(
+        app.config.get("OMBUDSFLOW_LOG_LEVEL", "INFO"), app.config.get("OMBUDSFLOW_LOG_FORMAT", "text")
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -47,7 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True)
     csrf = CSRFProtect(app)
 
-    from . import api, auth, commands, errors, guards, pages
+    from . import api, auth, commands, errors, guards, ops, pages
 
     if app.config.get("OMBUDSFLOW_CLOCK_ADJUSTABLE"):
         # A clock moved by `ombudsflow clock set` or PUT /api/v1/clock (another process, maybe) holds
@@ -55,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         from engine import clock as clock_module
 
         app.before_request(lambda: clock_module.sync(db.session))
+    ops.init_app(app)
     errors.init_app(app)
     guards.init_app(app)
     auth.init_app(app)

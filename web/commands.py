@@ -1,4 +1,6 @@
-"""Web-level commands: `ombudsflow serve` runs the site with its background jobs."""
+"""Web-level commands: `ombudsflow serve` runs the site with its background jobs; `ombudsflow
+scheduler` runs the jobs alone, as their own process (production: beside gunicorn, on one or more
+hosts)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,33 @@ from flask.cli import with_appcontext
 
 def init_app(app):
     app.cli.add_command(serve_command)
+    app.cli.add_command(scheduler_command)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command():
+    """Run the timer loop, outbox delivery and digests in this process until SIGTERM or Ctrl-C.
+
+    Any number may run, on any hosts: timers and messages are claimed with row locks, so each timer
+    fires once and each message is sent once."""
+    import signal
+    import threading
+
+    from engine import scheduler as jobs
+
+    app = current_app._get_current_object()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    running = jobs.start(app)
+    click.echo(f"scheduler running: timer loop, {', '.join(j.name for j in jobs.jobs())}", err=True)
+    while not stop.wait(1.0):
+        if not running.timer_loop.is_alive():
+            click.echo("error: the timer loop stopped", err=True)
+            break
+    running.stop()
+    click.echo("scheduler stopped", err=True)
 
 
 @click.command("serve")
@@ -33,7 +62,7 @@ def serve_command(host, port, scheduler):
         scheduler = app.config["OMBUDSFLOW_SCHEDULER"]
     if scheduler:
         jobs.start(app)
-        click.echo(f"scheduler running: {', '.join(j.name for j in jobs.jobs())}")
+        click.echo(f"scheduler running: timer loop, {', '.join(j.name for j in jobs.jobs())}")
     click.echo(f"serving on http://{host}:{port}")
     # Not app.run(): inside the `flask`/`ombudsflow` CLI it returns at once (FLASK_RUN_FROM_CLI).
     from werkzeug.serving import run_simple

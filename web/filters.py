@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, ngettext
+from flask_babel import format_date, format_datetime, format_decimal, ngettext
 
 from engine.clock import clock
 from workflows.deadlines import KYIV
@@ -47,7 +47,15 @@ def due_badge(value: datetime | None) -> tuple[str, str] | None:
     return ("soon" if days <= 3 else "later"), ngettext("%(num)d day left", "%(num)d days left", days)
 
 
+def count(value: int, capped: bool = False) -> str:
+    """A number of rows as people read it (10 000); a count that reached the list's cap as
+    "10 000+" — lists stop counting there (workflows/paging.py)."""
+    text = format_decimal(value)
+    return f"{text}+" if capped else text
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["count"] = count
     app.jinja_env.filters["kyiv_datetime"] = kyiv_datetime
     app.jinja_env.filters["kyiv_date"] = kyiv_date
     app.jinja_env.globals["due_badge"] = due_badge

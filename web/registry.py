@@ -7,20 +7,19 @@ import sqlalchemy as sa
 from engine.db import db
 from workflows.authorities.models import Authority
 from workflows.facilities.models import Facility
-from workflows.reference.models import FacilityKind, Region
+from workflows.reference import catalog
 from workflows.users.models import User
 
 from .labels import language, named
 
 
 def regions() -> list[tuple[str, str]]:
-    rows = db.session.scalars(sa.select(Region).order_by(Region.sort, Region.code))
-    return [(r.code, named(r)) for r in rows]
+    # The per-worker catalog: every filter form shows them, and they change once in a long while.
+    return [(r.code, r.name(language())) for r in catalog.regions()]
 
 
 def facility_kinds() -> list[tuple[str, str]]:
-    rows = db.session.scalars(sa.select(FacilityKind).order_by(FacilityKind.sort, FacilityKind.code))
-    return [(k.code, named(k)) for k in rows]
+    return [(k.code, k.name(language())) for k in catalog.facility_kinds()]
 
 
 def filter_authorities(selected: int | None = None) -> list[tuple[int, str]]:

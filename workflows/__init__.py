@@ -19,7 +19,9 @@ def init_app(app: Flask) -> None:
     from .alerts import services as alerts
     from .publication import snapshot
     from .recommendations import handlers, receipts, rules  # noqa: F401
+    from .reference import catalog
 
+    catalog.forget()  # a new app may be on another database (tests): its reference rows are its own
     documents.init_app(app)
 
     app.cli.add_command(cli.users_group)

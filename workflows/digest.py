@@ -91,7 +91,7 @@ def run() -> int:
         payload = build(user)
         if payload is None:
             continue
-        outbox.enqueue(
+        outbox.add(
             channel="email",
             topic="digest",
             recipient=user.email,

@@ -16,11 +16,12 @@ from engine.clock import clock
 from engine.db import db
 from engine.models import HumanTask
 
-from .access import task_filter
+from . import paging
+from .access import task_filter, task_filter_parts
 from .authorities.models import Authority
 from .deadlines import KYIV
 from .facilities.models import Facility
-from .recommendations.models import Recommendation
+from .recommendations.models import OPEN_STATUSES, Recommendation
 from .recommendations.queries import search_clause
 from .recommendations.services import PROCESS_ID
 from .users.models import User
@@ -44,6 +45,7 @@ class InboxFilters:
     sort: str = "due"
     page: int = 1
     per_page: int = 25
+    cursor: str | None = None  # keyset: the page after the row this cursor names (paging.py)
 
 
 @dataclass
@@ -73,14 +75,17 @@ class InboxRow:
 @dataclass
 class InboxPage:
     rows: list[InboxRow]
-    total: int
+    total: int  # at most the cap (paging.cap_for; see `capped`)
     page: int
     per_page: int
     counts: dict[str, int] = field(default_factory=dict)
+    # Which numbers reached the cap ("10 000+"): "total" and names of `counts`.
+    capped: frozenset[str] = frozenset()
+    next_cursor: str | None = None
 
     @property
     def pages(self) -> int:
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
+        return paging.pages(self.total, self.per_page)
 
 
 def week_end(now: datetime) -> datetime:
@@ -90,16 +95,20 @@ def week_end(now: datetime) -> datetime:
     return start_of_day + timedelta(days=7 - local.weekday())
 
 
-def _base(user: User, *, join_recommendation: bool = True):
+def _base(user: User, *, join_recommendation: bool = True, part=None):
     query = sa.select().select_from(HumanTask)
     if join_recommendation:
-        query = query.join(Recommendation, Recommendation.process_instance_id == HumanTask.instance_id)
+        # An open task belongs to a recommendation still followed up: saying so lets the filters
+        # read the open recommendations' partial indexes (migration 0015) instead of all of them.
+        query = query.join(Recommendation, Recommendation.process_instance_id == HumanTask.instance_id).where(
+            Recommendation.status.in_(paging.const(OPEN_STATUSES))
+        )
     else:
         # Counting needs no recommendation column unless a filter asks for one. Every task of the
         # standard process belongs to a recommendation row (created in the transaction that starts
         # the instance), so this counts what the join would, from an index only (migration 0004).
         query = query.where(HumanTask.process_id == PROCESS_ID)
-    return query.where(HumanTask.status == "open", task_filter(user))
+    return query.where(HumanTask.status == paging.const("open"), task_filter(user) if part is None else part)
 
 
 def _filters_recommendation(f: InboxFilters) -> bool:
@@ -134,21 +143,22 @@ def _apply(
     return query
 
 
-def _order(f: InboxFilters):
+def _keys(f: InboxFilters) -> list[paging.Key]:
     # NULLS LAST rather than a CASE: the open tasks' (due_at, id) index then yields the first page
     # in order and the query stops after it, instead of sorting every open task of the group.
-    due = HumanTask.due_at.asc().nulls_last()
+    due = paging.Key(HumanTask.due_at, nullable=True)
+    task_id = paging.Key(HumanTask.id)
     if f.sort == "-due":
-        return [HumanTask.due_at.desc().nulls_last(), HumanTask.id]
+        return [paging.Key(HumanTask.due_at, descending=True, nullable=True), task_id]
     if f.sort == "created":
-        return [HumanTask.created_at, HumanTask.id]
+        return [paging.Key(HumanTask.created_at), task_id]
     if f.sort == "-created":
-        return [HumanTask.created_at.desc(), HumanTask.id]
+        return [paging.Key(HumanTask.created_at, descending=True), task_id]
     if f.sort == "severity":
         # The standard process gives each task the priority of its recommendation's severity
         # (critical 3 … low 0), so the order comes from the open tasks' (priority, due_at) index.
-        return [HumanTask.priority.desc(), due, HumanTask.id]
-    return [due, HumanTask.id]
+        return [paging.Key(HumanTask.priority, descending=True), due, task_id]
+    return [due, task_id]
 
 
 def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool = True) -> InboxPage:
@@ -156,6 +166,7 @@ def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool 
     per_page = min(max(f.per_page, 1), PER_PAGE_MAX)
     page = max(f.page, 1)
     now = clock.now()
+    keys = _keys(f)
     columns = (
         HumanTask.id,
         HumanTask.name,
@@ -166,6 +177,7 @@ def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool 
         HumanTask.due_at,
         HumanTask.created_at,
         HumanTask.version,
+        HumanTask.priority,
         Recommendation.id.label("rec_id"),
         Recommendation.number,
         Recommendation.text,
@@ -174,8 +186,27 @@ def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool 
         Recommendation.facility_id,
         Recommendation.addressee_id,
     )
-    query = _apply(_base(user).add_columns(*columns), user, f, now)
-    rows = db.session.execute(query.order_by(*_order(f)).limit(per_page).offset((page - 1) * per_page)).all()
+    # The page's task ids first, from indexes only (the filters' columns are in the open tasks' and
+    # open recommendations' partial indexes); the rows' other columns for those ids alone.
+    chosen = _apply(_base(user).add_columns(HumanTask.id.label("chosen_id")), user, f, now)
+    if f.cursor:
+        values = paging.decode(f.cursor, len(keys))
+        if values is None:
+            raise paging.bad_cursor()
+        chosen = chosen.where(paging.after(keys, values))
+    else:
+        chosen = chosen.offset((page - 1) * per_page)
+    # One row more than the page tells whether there is a next one, without counting.
+    page_ids = chosen.order_by(*paging.order_by(keys)).limit(per_page + 1).subquery()
+    query = (
+        sa.select(*columns)
+        .select_from(HumanTask)
+        .join(page_ids, page_ids.c.chosen_id == HumanTask.id)
+        .join(Recommendation, Recommendation.process_instance_id == HumanTask.instance_id)
+    )
+    rows = db.session.execute(query.order_by(*paging.order_by(keys))).all()
+    more, rows = len(rows) > per_page, rows[:per_page]
+    next_cursor = paging.encode([getattr(rows[-1], k.column.key) for k in keys]) if more and rows else None
 
     facility_names = _names(Facility, {r.facility_id for r in rows})
     authority_names = _names(Authority, {r.addressee_id for r in rows})
@@ -204,9 +235,21 @@ def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool 
         )
         for r in rows
     ]
-    counts = _counts(user, f, now) if with_counts else {}
-    total = counts.get("current") if with_counts else _total(user, f, now)
-    return InboxPage(rows=result, total=total, page=page, per_page=per_page, counts=counts)
+    counts = _counts(user, f, now) if with_counts else {"current": _total(user, f, now)}
+    cap = paging.cap_for(f.q)
+    capped = frozenset(name for name, n in counts.items() if n > cap)
+    if "current" in capped:
+        capped |= {"total"}
+    shown = {name: min(n, cap) for name, n in counts.items()}
+    return InboxPage(
+        rows=result,
+        total=shown["current"],
+        page=page,
+        per_page=per_page,
+        counts=shown if with_counts else {},
+        capped=capped,
+        next_cursor=next_cursor,
+    )
 
 
 def _names(model, ids: set[int]) -> dict[int, tuple[str, str]]:
@@ -221,49 +264,87 @@ def _names(model, ids: set[int]) -> dict[int, tuple[str, str]]:
 
 
 def _total(user: User, f: InboxFilters, now: datetime) -> int:
-    query = _apply(
-        _base(user, join_recommendation=_filters_recommendation(f)).add_columns(sa.func.count()), user, f, now
+    cap = paging.cap_for(f.q)
+    found = sum(
+        db.session.scalar(sa.select(paging.capped_count(b, cap))) or 0 for b in _count_bases(user, f, now)
     )
-    return db.session.scalar(query) or 0
+    return min(found, cap + 1)
+
+
+def _count_bases(user: User, f: InboxFilters, now: datetime) -> list:
+    """The matching open tasks (scope and due filters left out) as disjoint queries, one per part of
+    the access rule, each an index range (access.task_filter_parts)."""
+    join = _filters_recommendation(f)
+    return [
+        _apply(
+            _base(user, join_recommendation=join, part=part), user, f, now, with_scope=False, with_due=False
+        )
+        for part in task_filter_parts(user)
+    ]
 
 
 def _counts(user: User, f: InboxFilters, now: datetime) -> dict[str, int]:
-    """How many tasks each scope and due filter would show, with the other filters as they are."""
+    """How many tasks each scope and due filter would show, with the other filters as they are.
+
+    One pass over at most the cap + 1 matching tasks gives every number when they are fewer
+    (the usual case once a filter is set); past the cap each number is counted on its own, up to
+    the cap (index ranges; an exact count of a million is the slow part of a page)."""
     end_of_week = week_end(now)
-
-    def n(condition):
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
     overdue = HumanTask.due_at < now
     this_week = sa.and_(HumanTask.due_at >= now, HumanTask.due_at < end_of_week)
     mine = HumanTask.assignee == user.actor
     unclaimed = HumanTask.assignee.is_(None)
-    if f.scope == "mine":
-        in_scope = mine
-    elif f.scope == "group":
-        in_scope = unclaimed
-    else:
-        in_scope = sa.true()
-    if f.overdue:
-        in_due = overdue
-    elif f.due_this_week:
-        in_due = this_week
-    else:
-        in_due = sa.true()
-    base = _base(user, join_recommendation=_filters_recommendation(f))
-    query = _apply(base, user, f, now, with_scope=False, with_due=False).add_columns(
-        sa.func.count().label("all"),
-        n(mine).label("mine"),
-        n(unclaimed).label("group"),
-        n(sa.and_(in_scope, overdue)).label("overdue"),
-        n(sa.and_(in_scope, this_week)).label("due_this_week"),
-        n(sa.and_(in_scope, in_due)).label("current"),
+    in_scope = {"mine": mine, "group": unclaimed}.get(f.scope)
+    bases = _count_bases(user, f, now)
+    limit = paging.cap_for(f.q)
+    cap = limit + 1
+    # Each part limited in a subquery of its own (SQLite allows no LIMIT on a UNION's members).
+    parts = [b.add_columns(HumanTask.assignee, HumanTask.due_at).limit(cap).subquery() for b in bases]
+    limited = sa.union_all(*[sa.select(p.c.assignee, p.c.due_at) for p in parts]).subquery()
+
+    def n(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    overdue_l = limited.c.due_at < now
+    this_week_l = sa.and_(limited.c.due_at >= now, limited.c.due_at < end_of_week)
+    scope_l = {"mine": limited.c.assignee == user.actor, "group": limited.c.assignee.is_(None)}.get(
+        f.scope, sa.true()
     )
-    row = db.session.execute(query).one()
-    return {
-        key: int(getattr(row, key) or 0)
-        for key in ("all", "mine", "group", "overdue", "due_this_week", "current")
-    }
+    row = db.session.execute(
+        sa.select(
+            sa.func.count().label("all"),
+            n(limited.c.assignee == user.actor).label("mine"),
+            n(limited.c.assignee.is_(None)).label("group"),
+            n(sa.and_(scope_l, overdue_l)).label("overdue"),
+            n(sa.and_(scope_l, this_week_l)).label("due_this_week"),
+        ).select_from(limited)
+    ).one()
+    counts = {key: int(getattr(row, key)) for key in ("all", "mine", "group", "overdue", "due_this_week")}
+    if counts["all"] > limit:
+        conditions = {
+            "mine": [mine],
+            "group": [unclaimed],
+            "overdue": [in_scope, overdue],
+            "due_this_week": [in_scope, this_week],
+        }
+
+        def capped(where):
+            return sum(
+                paging.capped_count(b.where(*[c for c in where if c is not None]), limit) for b in bases
+            )
+
+        row = db.session.execute(
+            sa.select(*[capped(where).label(key) for key, where in conditions.items()])
+        ).one()
+        counts.update({key: min(int(getattr(row, key)), cap) for key in conditions})
+    # What the current filters show is one of those numbers.
+    if f.overdue:
+        counts["current"] = counts["overdue"]
+    elif f.due_this_week:
+        counts["current"] = counts["due_this_week"]
+    else:
+        counts["current"] = counts[f.scope if f.scope in ("mine", "group") else "all"]
+    return counts
 
 
 def with_page(filters: InboxFilters, page: int) -> InboxFilters:

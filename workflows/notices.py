@@ -17,6 +17,7 @@ from notifications import events
 from .authorities.models import Authority
 from .links import recommendation_url, reply_url
 from .recommendations.models import Recommendation
+from .reference import catalog
 from .users.models import User
 
 
@@ -29,8 +30,9 @@ def context(rec: Recommendation, language: str, authority: Authority | None = No
     authority = authority or rec.addressee
     seen = _view_for(rec, authority)
     facility = rec.facility
-    kind = facility.kind
-    region = facility.region
+    # Reference rows from the per-worker catalog, not a SELECT per notice.
+    kind = catalog.facility_kind(facility.kind_code)
+    region = catalog.region(facility.region_code)
     lawyer = _lawyer(rec)
     return {
         "recommendation": {
@@ -104,7 +106,7 @@ def to_authority(
     payload.update(extra or {})
     count = 0
     for address in authority.emails or []:
-        outbox.enqueue(
+        outbox.add(
             channel="email",
             topic=topic,
             recipient=address,
@@ -135,7 +137,7 @@ def to_lawyer(
     language = lawyer.language or "uk"
     payload = context(rec, language)
     payload.update(extra or {})
-    outbox.enqueue(
+    outbox.add(
         channel="email",
         topic=topic,
         recipient=lawyer.email,

@@ -1,8 +1,8 @@
 """Human numbers for recommendations, acts and registers (Р-2026-0007, 01-12/0042-26): gapless.
 
-A row per counter, incremented under a row lock held until the caller's transaction ends, so two
-lawyers numbering at the same moment never get the same number, and a transaction that rolls back
-takes its increment with it (no gap).
+A row per counter, incremented by one upsert (`INSERT … ON CONFLICT DO UPDATE … RETURNING`, on
+PostgreSQL and SQLite alike): two lawyers numbering at the same moment never get the same number, and
+the first number of a new year cannot fail because another transaction created the row meanwhile.
 """
 
 from __future__ import annotations
@@ -21,24 +21,24 @@ class Counter(db.Model):
     value: Mapped[int] = mapped_column(default=0)
 
 
-_TAKE = sa.text("UPDATE counter SET value = value + 1 WHERE name = :name RETURNING value")
-
-
 def next_value(name: str) -> int:
-    """The next value of counter `name`, in the caller's transaction.
+    """The next value of counter `name`, in the caller's transaction: on PostgreSQL the upsert takes
+    the row lock and holds it until commit (a concurrent caller waits, then counts on from the
+    committed value; a rollback takes its increment with it — no gap); on SQLite the transaction
+    already holds the write lock."""
+    conn = db.session.connection()
+    return conn.execute(_NEXT[conn.dialect.name], {"name": name}).scalar_one()
 
-    One `UPDATE … RETURNING`: on PostgreSQL it takes the row lock `SELECT … FOR UPDATE` would take
-    and holds it until commit, so a concurrent caller waits and then reads the committed value; on
-    SQLite the transaction already holds the write lock (BEGIN IMMEDIATE). The first use of a name
-    inserts its row with ON CONFLICT DO NOTHING, so two first callers cannot both create it.
-    """
-    connection = db.session.connection()
-    value = connection.execute(_TAKE, {"name": name}).scalar()
-    if value is None:
-        insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(Counter)
-        connection.execute(insert.values(name=name, value=0).on_conflict_do_nothing(index_elements=["name"]))
-        value = connection.execute(_TAKE, {"name": name}).scalar_one()
-    return value
+
+def _next_statement(insert):
+    table = Counter.__table__
+    statement = insert(table).values(name=sa.bindparam("name"), value=1)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.name], set_={"value": table.c.value + 1}
+    ).returning(table.c.value)
+
+
+_NEXT = {"postgresql": _next_statement(postgresql.insert), "sqlite": _next_statement(sqlite.insert)}
 
 
 def recommendation_number(year: int) -> str:

@@ -24,6 +24,7 @@ from .access import ADMINISTER, HAND_OVER_TASKS, RETURN_OTHERS_TASKS, can, may_w
 from .actors import authority_group, authority_of_group, link_actor
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .recommendations.models import Recommendation
+from .recommendations.services import PROCESS_ID
 from .users.models import User
 
 
@@ -33,23 +34,6 @@ def get(user: User, task_id: str) -> HumanTask:
     return task
 
 
-# One query for both: they stay in the session, so `get` and the service handlers of the command
-# that follows find them there instead of asking the database again (the API's complete).
-_TASK_WITH_RECOMMENDATION = (
-    sa.select(HumanTask, Recommendation)
-    .outerjoin(Recommendation, Recommendation.process_instance_id == HumanTask.instance_id)
-    .where(HumanTask.id == sa.bindparam("task_id"))
-)
-
-
-def get_with_recommendation(user: User, task_id: str) -> tuple[HumanTask, Recommendation | None]:
-    """`get`, and the recommendation the task's process runs for (None for other processes)."""
-    row = db.session.execute(_TASK_WITH_RECOMMENDATION, {"task_id": task_id}).first()
-    task, rec = row if row is not None else (None, None)
-    _check_may_see(user, task, task_id)
-    return task, rec
-
-
 def _check_may_see(user: User, task: HumanTask | None, task_id: str) -> None:
     if task is None:
         raise NotFound(_("Task %(id)s does not exist.", id=task_id))
@@ -57,7 +41,7 @@ def _check_may_see(user: User, task: HumanTask | None, task_id: str) -> None:
         raise Forbidden(_("This task is not addressed to you."))
 
 
-def _completed_by(user: User, task: HumanTask) -> bool:
+def _completed_by(user: User, task) -> bool:
     return task.completed_by == user.actor
 
 
@@ -152,22 +136,41 @@ def _require_not_claimed_by_other(user: User, task: HumanTask) -> None:
 def complete(
     user: User, task_id: str, data: dict[str, Any], expected_version: int | None
 ) -> instances.CommandResult:
-    task = get(user, task_id)
-    if task.status != "open":
-        raise Conflict(_("This task has already been %(status)s.", status=_status_word(task.status)))
-    _require_not_claimed_by_other(user, task)
-    return _complete(task, user.actor, data, expected_version)
+    """Complete a task as `user`. The access rules are checked on the engine's locking read of the
+    task (one read serves both), so a completion costs no read of its own."""
+
+    def authorize(task: instances.LockedTask) -> None:
+        if not may_work_on(user, task) and not _completed_by(user, task):
+            raise Forbidden(_("This task is not addressed to you."))
+        if task.status != "open":
+            raise Conflict(_("This task has already been %(status)s.", status=_status_word(task.status)))
+        _require_not_claimed_by_other(user, task)
+
+    return _complete(task_id, user.actor, data, expected_version, authorize)
 
 
 def _complete(
-    task: HumanTask, actor: str, data: dict[str, Any], expected_version: int | None
+    task_id: str, actor: str, data: dict[str, Any], expected_version: int | None, authorize
 ) -> instances.CommandResult:
     try:
-        return instances.complete(task.id, actor=actor, data=data, expected_version=expected_version)
+        return instances.complete(
+            task_id, actor=actor, data=data, expected_version=expected_version, authorize=authorize
+        )
+    except engine_errors.NotFound:
+        raise NotFound(_("Task %(id)s does not exist.", id=task_id)) from None
     except engine_errors.FormInvalid as exc:
         raise Invalid(_("Some fields need your attention."), form_messages(exc.fields)) from None
     except engine_errors.Conflict as exc:
         raise _conflict(exc) from None
+
+
+def recommendation_of_result(result: instances.CommandResult) -> Recommendation | None:
+    """The recommendation a command's instance runs for (None for other processes, without a read)."""
+    if result.process_id != PROCESS_ID:
+        return None
+    return db.session.scalar(
+        sa.select(Recommendation).where(Recommendation.process_instance_id == result.instance_id)
+    )
 
 
 # --- an authority answering through its signed reply link (no account) -----------------------------
@@ -196,14 +199,14 @@ def complete_for_authority(
     `link:authority:<id>`. The signed link (workflows/links.py) is the authority's credential, so the
     task must be addressed to exactly that authority; an official of the same authority having
     claimed it in an account does not stop the reply (it is the same body answering)."""
-    task = db.session.get(HumanTask, task_id)
-    if task is None:
-        raise NotFound(_("Task %(id)s does not exist.", id=task_id))
-    if task.candidate_group != authority_group(authority_id):
-        raise Forbidden(_("This task is not addressed to you."))
-    if task.status != "open":
-        raise Conflict(_("This task has already been %(status)s.", status=_status_word(task.status)))
-    return _complete(task, link_actor(authority_id), data, expected_version)
+
+    def authorize(task: instances.LockedTask) -> None:
+        if task.candidate_group != authority_group(authority_id):
+            raise Forbidden(_("This task is not addressed to you."))
+        if task.status != "open":
+            raise Conflict(_("This task has already been %(status)s.", status=_status_word(task.status)))
+
+    return _complete(task_id, link_actor(authority_id), data, expected_version, authorize)
 
 
 def colleagues(user: User, task: HumanTask) -> list[User]:

@@ -52,11 +52,9 @@ def upgrade():
     )
     op.drop_index("ix_recommendation_closed", table_name="recommendation")
     op.create_index("ix_recommendation_closed", "recommendation", ["closed_at", "status", "authority_id", "created_at"])
-    op.create_index("ix_recommendation_authority", "recommendation", ["authority_id", "id"])
 
 
 def downgrade():
-    op.drop_index("ix_recommendation_authority", table_name="recommendation")
     op.drop_index("ix_recommendation_closed", table_name="recommendation")
     op.create_index("ix_recommendation_closed", "recommendation", ["closed_at", "status", "authority_id"])
     op.drop_index("ix_recommendation_milestone_first_reply", table_name="recommendation_milestone")

@@ -22,6 +22,7 @@ from .scenario import Scenario
 # one user per role) is the pages' world too.
 world = workflows_fixtures.world
 desk = workflows_fixtures.desk
+api = workflows_fixtures.api
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')

@@ -57,8 +57,8 @@ def init_app(app: Flask, csrf) -> None:
     )
     api = OmbudsflowApi(app)
     app.before_request(authenticate_request)
-    from . import calendar, documents, grants, recommendations, registry, system, tasks, visits
+    from . import calendar, documents, grants, recommendations, reference, registry, system, tasks, visits
 
-    for module in (registry, visits, recommendations, tasks, system, calendar, documents, grants):
+    for module in (reference, registry, visits, recommendations, tasks, system, calendar, documents, grants):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

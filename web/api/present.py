@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from engine.clock import clock
 from workflows.access import views as access_views
 from workflows.recommendations.models import Recommendation
+from workflows.reference import catalog
 
 
 def language() -> str:
@@ -44,6 +45,10 @@ def ref(obj, code: str | None = None) -> dict[str, Any] | None:
     }
 
 
+def _reference_name(entry, en: bool) -> str:
+    return "" if entry is None else entry.name("en" if en else "uk")
+
+
 def facility(f) -> dict[str, Any]:
     en = language() == "en"
     return {
@@ -52,9 +57,10 @@ def facility(f) -> dict[str, Any]:
         "name_uk": f.name_uk,
         "name_en": f.name_en,
         "kind_code": f.kind_code,
-        "kind_name": f.kind.name_en if en else f.kind.name_uk,
+        "kind_name": _reference_name(catalog.facility_kind(f.kind_code), en),
         "region_code": f.region_code,
-        "region_name": f.region.name_en if en else f.region.name_uk,
+        "region_iso": region.iso if (region := catalog.region(f.region_code)) else None,
+        "region_name": _reference_name(region, en),
         "address": f.address,
         "authority_id": f.authority_id,
         "in_hostilities_area": f.in_hostilities_area,

@@ -40,13 +40,14 @@ def create_recommendation(body):
 def list_recommendations(query):
     """Recommendations the caller may see; `overdue=true` lists open ones past their deadline."""
     result = queries.listing(g.user, queries.RecommendationFilters(**query))
-    pages = max((result.total + result.per_page - 1) // result.per_page, 1)
     return {
         "items": [present.recommendation(r) for r in result.items],
         "total": result.total,
+        "total_capped": result.capped,
         "page": result.page,
         "per_page": result.per_page,
-        "pages": pages,
+        "pages": result.pages,
+        "next_cursor": result.next_cursor,
     }
 
 

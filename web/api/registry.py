@@ -11,6 +11,7 @@ from workflows.authorities import services as authorities
 from workflows.facilities import services as facilities
 
 from ..auth import allowed
+from ..replica import reads_replica
 from . import present
 from .schemas import AuthorityIn, AuthorityOut, AuthorityQuery, FacilityIn, FacilityOut, FacilityQuery
 
@@ -20,6 +21,7 @@ blp = Blueprint("registry", __name__, url_prefix="/api/v1", description="Authori
 @blp.route("/authorities", methods=["GET"])
 @blp.arguments(AuthorityQuery, location="query")
 @blp.response(200, AuthorityOut(many=True))
+@reads_replica
 def list_authorities(query):
     """Authorities (central bodies, regional bodies, facility administrations)."""
     return [present.authority(a) for a in authorities.listing(**query)]
@@ -45,6 +47,7 @@ def get_authority(authority_id):
 @blp.route("/facilities", methods=["GET"])
 @blp.arguments(FacilityQuery, location="query")
 @blp.response(200, FacilityOut(many=True))
+@reads_replica
 def list_facilities(query):
     """Places of deprivation of liberty, filtered by region, kind, responsible authority or name."""
     page, per_page = query.pop("page"), query.pop("per_page")

@@ -28,6 +28,30 @@ class Int(fields.Integer):
         self.validators.append(validate.Range(min=-INT_MAX - 1, max=INT_MAX))
 
 
+REGION_HELP = (
+    "Region code as listed by `GET /api/v1/regions` (e.g. `kyiv_oblast`); its ISO 3166-2:UA code "
+    "(e.g. `UA-32`) is accepted too."
+)
+KIND_HELP = "Kind of place, a code listed by `GET /api/v1/facility-kinds` (e.g. `pretrial_detention`)."
+
+
+class RegionCode(fields.String):
+    """A region by our code or by its ISO 3166-2:UA code (`UA-46` means `lviv`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from workflows.reference.catalog import region_code
+
+        return region_code(super()._deserialize(value, attr, data, **kwargs))
+
+
+def region_field(**kwargs) -> RegionCode:
+    return RegionCode(metadata={"description": REGION_HELP}, **kwargs)
+
+
+def kind_field(**kwargs) -> fields.String:
+    return fields.String(metadata={"description": KIND_HELP}, **kwargs)
+
+
 class ErrorBody(Schema):
     code = fields.String(
         metadata={"description": "Machine-readable: invalid, conflict, forbidden, not_found, …"}
@@ -52,11 +76,24 @@ class PageQuery(Schema):
     per_page = Int(load_default=50, validate=validate.Range(min=1, max=200))
 
 
+CURSOR_HELP = (
+    "Keyset paging: the `next_cursor` of the previous page; the list continues after its last row "
+    "(cheaper than `page` deep into a long list, and stable while rows are added). `page` is "
+    "ignored when a cursor is given."
+)
+
+
 class PageMeta(Schema):
-    total = Int()
+    total = Int(metadata={"description": "rows found, counted up to 10,000; more is said by `total_capped`"})
+    total_capped = fields.Boolean(
+        metadata={"description": "true when more than 10,000 rows match (`total` is then 10,000)"}
+    )
     page = Int()
     per_page = Int()
-    pages = Int()
+    pages = Int(metadata={"description": "pages of `total` (so at most 10,000 / per_page)"})
+    next_cursor = fields.String(
+        allow_none=True, metadata={"description": "pass as `cursor` for the next page; null on the last"}
+    )
 
 
 # --- authorities and facilities ------------------------------------------------------------------
@@ -102,8 +139,8 @@ class FacilityIn(Schema):
 
     name_uk = fields.String(required=True, validate=validate.Length(min=2, max=400))
     name_en = fields.String(load_default="", validate=validate.Length(max=400))
-    kind = fields.String(required=True, validate=validate.Length(max=40))
-    region = fields.String(required=True, validate=validate.Length(max=40))
+    kind = kind_field(required=True, validate=validate.Length(max=40))
+    region = region_field(required=True, validate=validate.Length(max=40))
     authority_id = Int(required=True)
     address = fields.String(load_default="", validate=validate.Length(max=500))
     in_hostilities_area = fields.Boolean(load_default=False)
@@ -115,9 +152,10 @@ class FacilityOut(Schema):
     name = fields.String()
     name_uk = fields.String()
     name_en = fields.String()
-    kind = fields.String(attribute="kind_code")
+    kind = kind_field(attribute="kind_code")
     kind_name = fields.String()
-    region = fields.String(attribute="region_code")
+    region = fields.String(attribute="region_code", metadata={"description": REGION_HELP})
+    region_iso = fields.String(metadata={"description": "ISO 3166-2:UA code of the region"})
     region_name = fields.String()
     address = fields.String()
     authority_id = Int()
@@ -126,8 +164,8 @@ class FacilityOut(Schema):
 
 
 class FacilityQuery(PageQuery):
-    region = fields.String()
-    kind = fields.String()
+    region = region_field()
+    kind = kind_field()
     authority_id = Int()
     q = fields.String(validate=validate.Length(max=200))
 
@@ -232,7 +270,7 @@ class RecommendationQuery(PageQuery):
         metadata={"description": "with authority_id: first addressed to it or to any authority under it"},
     )
     facility_id = Int()
-    region = fields.String(validate=validate.Length(max=60))
+    region = region_field()
     facility_kind = fields.String(validate=validate.Length(max=60))
     severity = fields.String(validate=validate.OneOf(SEVERITIES))
     category = fields.String(validate=validate.OneOf(FINDING_CATEGORIES))
@@ -269,6 +307,7 @@ class RecommendationQuery(PageQuery):
     decided_to = fields.Date()
     published = fields.Boolean(metadata={"description": "marked public by management"})
     q = fields.String(validate=validate.Length(max=200))
+    cursor = fields.String(validate=validate.Length(max=500), metadata={"description": CURSOR_HELP})
 
 
 class Ref(Schema):
@@ -293,9 +332,15 @@ class RecommendationOut(Schema):
     id = Int()
     number = fields.String()
     text = fields.String()
-    severity = fields.String()
-    category = fields.String()
-    status = fields.String(metadata={"description": f"One of {', '.join(STATUSES)}"})
+    severity = fields.String(
+        metadata={"description": "A code of `GET /api/v1/severities`", "enum": list(SEVERITIES)}
+    )
+    category = fields.String(
+        metadata={"description": "A code of `GET /api/v1/categories`", "enum": list(FINDING_CATEGORIES)}
+    )
+    status = fields.String(
+        metadata={"description": "A code of `GET /api/v1/statuses`", "enum": list(STATUSES)}
+    )
     due_at = fields.DateTime(
         allow_none=True,
         metadata={
@@ -320,7 +365,7 @@ class RecommendationOut(Schema):
     authority = fields.Nested(Ref, metadata={"description": "The authority it was addressed to"})
     addressee = fields.Nested(Ref, metadata={"description": "The authority that must answer now"})
     facility = fields.Nested(Ref)
-    region = fields.String()
+    region = fields.String(metadata={"description": REGION_HELP})
     finding_id = Int()
     outcome = fields.String(allow_none=True)
     close_reason = fields.String(allow_none=True)
@@ -451,14 +496,15 @@ class TaskQuery(Schema):
     task = fields.String(
         validate=validate.Length(max=200), metadata={"description": "element id (kind of task)"}
     )
-    region = fields.String()
-    facility_kind = fields.String()
+    region = region_field()
+    facility_kind = kind_field()
     authority_id = Int()
     severity = fields.String(validate=validate.OneOf(SEVERITIES))
     q = fields.String(validate=validate.Length(max=200))
     sort = fields.String(load_default="due", validate=validate.OneOf(SORTS))
     page = Int(load_default=1, validate=validate.Range(min=1))
     per_page = Int(load_default=25, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(validate=validate.Length(max=500), metadata={"description": CURSOR_HELP})
 
 
 class TaskOut(TaskSummary):
@@ -474,7 +520,12 @@ class TaskPageOut(PageMeta):
     counts = fields.Dict(
         keys=fields.String(),
         values=Int(),
-        metadata={"description": "all, mine, group, overdue, due_this_week, current"},
+        metadata={
+            "description": "all, mine, group, overdue, due_this_week, current; each counted up to 10,000"
+        },
+    )
+    counts_capped = fields.List(
+        fields.String(), metadata={"description": 'the names of `counts` that reached 10,000 ("10,000+")'}
     )
 
 

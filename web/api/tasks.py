@@ -35,10 +35,13 @@ def list_tasks(query):
     return {
         "items": [present.inbox_row(r) for r in result.rows],
         "total": result.total,
+        "total_capped": "total" in result.capped,
         "page": result.page,
         "per_page": result.per_page,
         "pages": result.pages,
+        "next_cursor": result.next_cursor,
         "counts": result.counts,
+        "counts_capped": sorted(result.capped - {"total"}),
     }
 
 
@@ -107,10 +110,10 @@ def save_draft(body, task_id):
 def complete_task(body, task_id):
     """Complete with form data: 422 with the failing fields, 409 on a stale version, 403 when the
     task is not addressed to the caller."""
-    task, rec = work.get_with_recommendation(g.user, task_id)
-    result = work.complete(g.user, task.id, body["data"], body["version"])
-    # The service handlers changed `rec` itself (the session's one copy), not a row behind its back;
-    # read it before commit, which expires it (reading `rec.id` afterwards would select it again).
+    result = work.complete(g.user, task_id, body["data"], body["version"])
+    # Read before commit, which expires the session's objects (the handlers changed the session's one
+    # copy of the recommendation); tasks of other processes have none and cost no read.
+    rec = work.recommendation_of_result(result)
     rec_id, status = (rec.id, rec.status) if rec else (None, None)
     db.session.commit()
     # The command reports the instance's open tasks with their versions: nothing to read again.

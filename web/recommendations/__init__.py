@@ -43,7 +43,7 @@ def index():
         "recommendations/index.html",
         result=result,
         filters=filters,
-        pages=max((result.total + result.per_page - 1) // result.per_page, 1),
+        pages=result.pages,
         page_url=lambda page: params.list_url(filters, page=page),
         list_url=lambda **changes: params.list_url(filters, **changes),
         export_url=lambda fmt: params.list_url(filters, format=fmt),

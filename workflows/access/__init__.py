@@ -43,6 +43,7 @@ from .scopes import (
     may_work_on,
     recommendation_filter,
     task_filter,
+    task_filter_parts,
     task_groups,
     visit_filter,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "require",
     "roles_with",
     "task_filter",
+    "task_filter_parts",
     "task_groups",
     "visit_filter",
 ]

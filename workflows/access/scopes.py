@@ -74,13 +74,19 @@ def task_groups(user: User) -> list[str]:
 
 def task_filter(user: User):
     """A WHERE clause on `human_task`: my tasks and my groups' tasks (admins see every task)."""
+    return sa.or_(*task_filter_parts(user))
+
+
+def task_filter_parts(user: User) -> list:
+    """`task_filter` as disjoint clauses (no task matches two), each on an index's leading column:
+    counting them one by one reads index ranges instead of filtering every open task."""
     if user.role == "admin":
-        return sa.true()
+        return [sa.true()]
     groups = task_groups(user)
-    clauses = [HumanTask.assignee == user.actor]
-    if groups:
-        clauses.append(HumanTask.candidate_group.in_(groups))
-    return sa.or_(*clauses)
+    if not groups:
+        return [HumanTask.assignee == user.actor]
+    elsewhere = sa.or_(HumanTask.candidate_group.not_in(groups), HumanTask.candidate_group.is_(None))
+    return [HumanTask.candidate_group.in_(groups), sa.and_(HumanTask.assignee == user.actor, elsewhere)]
 
 
 def personal_task_filter(user: User):

@@ -17,6 +17,7 @@ from engine.models import JSON
 
 from ..authorities.models import Authority
 from ..facilities.models import Facility
+from ..paging import const
 from ..visits.models import Finding
 
 STATUSES = (
@@ -35,7 +36,8 @@ OPEN_STATUSES = STATUSES[:8]
 # While the recommendation is in one of these, the process waits for an authority's reply (the
 # deadline watch): a reply arriving then is on time for it; otherwise the lawyer is already at work.
 WAITING_STATUSES = ("awaiting_receipt", "awaiting_reply", "escalated")
-OPEN_WHERE = "status IN ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
+# The follow-up still runs: partial indexes of open recommendations (migrations 0015, 0032) use this.
+OPEN_WHERE = sa.text("status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")")
 ACT_KINDS = ("submission", "information_request", "letter")
 OUTCOMES = ("implemented", "partially_implemented", "not_implemented", "no_longer_relevant")
 VERIFICATION_METHODS = ("documents", "follow_up_visit", "interview")
@@ -69,13 +71,30 @@ class Recommendation(db.Model):
             "category",
             "responsible_lawyer_id",
             "authority_id",
-            postgresql_where=sa.text(OPEN_WHERE),
-            sqlite_where=sa.text(OPEN_WHERE),
+            postgresql_where=OPEN_WHERE,
+            sqlite_where=OPEN_WHERE,
         ),
         sa.Index("ix_recommendation_closed", "closed_at", "status", "authority_id", "created_at"),
-        # An authority's recommendations (with its subordinates: many authorities at once), also
-        # joined by id to a side table such as the milestones (migration 0033).
-        sa.Index("ix_recommendation_authority", "authority_id", "id"),
+        # Lists at a million (migration 0015): each filter's index ends with the list's order (id).
+        sa.Index("ix_recommendation_addressee_id_id", "addressee_id", "id"),
+        # Also an authority with its subordinates (many authorities at once), joined by id to a side
+        # table such as the milestones.
+        sa.Index("ix_recommendation_authority_id_id", "authority_id", "id"),
+        sa.Index("ix_recommendation_status_id", "status", "id"),
+        sa.Index("ix_recommendation_region_id", "region_code", "id"),
+        sa.Index("ix_recommendation_facility_id_id", "facility_id", "id"),
+        sa.Index("ix_recommendation_severity_id", "severity", "id"),
+        *(
+            sa.Index(name, *columns, postgresql_where=OPEN_WHERE, sqlite_where=OPEN_WHERE)
+            for name, columns in (
+                ("ix_recommendation_open_id", ("id", "due_at")),
+                ("ix_recommendation_open_severity", ("severity", "id", "due_at")),
+                ("ix_recommendation_open_region", ("region_code", "process_instance_id")),
+                ("ix_recommendation_open_kind", ("facility_kind", "severity", "process_instance_id")),
+                ("ix_recommendation_open_addressee", ("addressee_id", "process_instance_id")),
+                ("ix_recommendation_open_by_severity", ("severity", "process_instance_id")),
+            )
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,7 +155,8 @@ class Recommendation(db.Model):
     def overdue_clause(cls, now: datetime):
         """`is_overdue` as a WHERE clause (lists, filters, counts)."""
         return sa.and_(
-            cls.status.in_(OPEN_STATUSES),
+            # Written into the SQL: the planner then uses the partial indexes of open recommendations.
+            cls.status.in_(const(OPEN_STATUSES)),
             cls.overdue_since.is_not(None),
             cls.due_at.is_not(None),
             cls.due_at < now,

@@ -18,6 +18,7 @@ from engine.clock import clock
 from engine.db import db
 from engine.models import AuditEvent, HumanTask, OutboxMessage
 
+from .. import paging
 from ..access import recommendation_filter
 from ..authorities import queries as authority_queries
 from ..deadlines import kyiv_date, kyiv_day_start
@@ -74,14 +75,21 @@ class RecommendationFilters:
     q: str | None = None
     page: int = 1
     per_page: int = 50
+    cursor: str | None = None  # keyset: the page after the row this cursor names (paging.py)
 
 
 @dataclass
 class RecommendationPage:
     items: list[Recommendation]
-    total: int
+    total: int  # at most the cap (paging.cap_for; see `capped`)
     page: int
     per_page: int
+    capped: bool = False
+    next_cursor: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return paging.pages(self.total, self.per_page)
 
 
 def overdue_clause(now: datetime):
@@ -143,9 +151,9 @@ def conditions(user: User, f: RecommendationFilters, now: datetime | None = None
     if f.status:
         where.append(Recommendation.status == f.status)
     if f.open is True:
-        where.append(Recommendation.status.in_(OPEN_STATUSES))
+        where.append(Recommendation.status.in_(paging.const(OPEN_STATUSES)))
     elif f.open is False:
-        where.append(Recommendation.status.not_in(OPEN_STATUSES))
+        where.append(Recommendation.status.not_in(paging.const(OPEN_STATUSES)))
     if f.authority_id and f.subordinates:
         where.append(Recommendation.authority_id.in_(authority_queries.subtree_ids(f.authority_id)))
     elif f.authority_id:
@@ -226,14 +234,28 @@ def listing(user: User, f: RecommendationFilters) -> RecommendationPage:
     query = sa.select(Recommendation).where(*conditions(user, f, clock.now()))
     per_page = min(max(f.per_page, 1), PER_PAGE_MAX)
     page = max(f.page, 1)
-    total = (
-        db.session.scalar(query.with_only_columns(sa.func.count(), maintain_column_froms=True).order_by(None))
-        or 0
+    # Counted up to the cap: an exact count of a million rows costs more than the page.
+    cap = paging.cap_for(f.q)
+    total = db.session.scalar(sa.select(paging.capped_count(query, cap))) or 0
+    # Newest first; every filter's index ends with the id, so the page is an index range.
+    keys = [paging.Key(Recommendation.id, descending=True)]
+    if f.cursor:
+        values = paging.decode(f.cursor, 1)
+        if values is None or not isinstance(values[0], int):
+            raise paging.bad_cursor()
+        query = query.where(paging.after(keys, values))
+    else:
+        query = query.offset((page - 1) * per_page)
+    items = db.session.scalars(query.order_by(*paging.order_by(keys)).limit(per_page + 1)).all()
+    more, items = len(items) > per_page, items[:per_page]
+    return RecommendationPage(
+        items=items,
+        total=min(total, cap),
+        page=page,
+        per_page=per_page,
+        capped=total > cap,
+        next_cursor=paging.encode([items[-1].id]) if more and items else None,
     )
-    items = db.session.scalars(
-        query.order_by(Recommendation.id.desc()).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return RecommendationPage(items=items, total=total, page=page, per_page=per_page)
 
 
 def get(user: User, recommendation_id: int) -> Recommendation:

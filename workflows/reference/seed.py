@@ -122,6 +122,9 @@ CENTRAL_BODIES = [
 def seed_reference() -> dict[str, int]:
     """Insert the regions, kinds and central bodies that are not there yet (and the calendar's holidays
     when it has none); returns counts added."""
+    from .catalog import forget
+
+    forget()
     session = db.session
     added = {"regions": 0, "facility_kinds": 0, "central_bodies": 0}
     existing = set(session.scalars(sa.select(Region.code)))

@@ -31,6 +31,11 @@ class Visit(db.Model):
     """Моніторинговий візит (плановий, повторний, позаплановий)."""
 
     __tablename__ = "visit"
+    # Newest first, all of them or one place's (migration 0015).
+    __table_args__ = (
+        sa.Index("ix_visit_starts_on_id", "starts_on", "id"),
+        sa.Index("ix_visit_facility_starts_on", "facility_id", "starts_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facility.id"), index=True)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from engine.db import db
 
+from .. import paging
 from ..access import visit_filter
 from ..recommendations.models import OPEN_STATUSES, Recommendation
 from ..users.models import User
@@ -31,13 +32,14 @@ class VisitRow:
 @dataclass
 class VisitPage:
     rows: list[VisitRow]
-    total: int
+    total: int  # at most paging.COUNT_CAP (see `capped`)
     page: int
     per_page: int
+    capped: bool = False
 
     @property
     def pages(self) -> int:
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
+        return paging.pages(self.total, self.per_page)
 
 
 def listing(user: User, *, facility_id: int | None = None, page: int = 1, per_page: int = 50) -> VisitPage:
@@ -47,10 +49,8 @@ def listing(user: User, *, facility_id: int | None = None, page: int = 1, per_pa
     query = sa.select(Visit).where(visit_filter(user))
     if facility_id:
         query = query.where(Visit.facility_id == facility_id)
-    total = (
-        db.session.scalar(query.with_only_columns(sa.func.count(), maintain_column_froms=True).order_by(None))
-        or 0
-    )
+    # Counted up to the cap; the order is the (starts_on, id) index's (migration 0015).
+    total = db.session.scalar(sa.select(paging.capped_count(query))) or 0
     visits = db.session.scalars(
         query.order_by(Visit.starts_on.desc(), Visit.id.desc()).limit(per_page).offset((page - 1) * per_page)
     ).all()
@@ -81,7 +81,13 @@ def listing(user: User, *, facility_id: int | None = None, page: int = 1, per_pa
         VisitRow(v, findings.get(v.id, 0), recs.get(v.id, (0, 0))[0], int(recs.get(v.id, (0, 0))[1]))
         for v in visits
     ]
-    return VisitPage(rows=rows, total=total, page=page, per_page=per_page)
+    return VisitPage(
+        rows=rows,
+        total=min(total, paging.COUNT_CAP),
+        page=page,
+        per_page=per_page,
+        capped=total > paging.COUNT_CAP,
+    )
 
 
 def recommendations_by_finding(visit: Visit) -> dict[int, list[Recommendation]]:
