@@ -2,7 +2,15 @@
 
 from .authorities.models import Authority
 from .escalations.models import Escalation
-from .facilities.models import Facility
+from .facilities.models import Facility, FacilitySignal
+from .monitors.models import (
+    ConflictOfInterest,
+    Monitor,
+    MonitorAbsence,
+    MonitorExpertise,
+    TrainingModule,
+    TrainingRecord,
+)
 from .numbering import Counter
 from .recommendations.models import (
     AuthorityReply,
@@ -11,7 +19,22 @@ from .recommendations.models import (
     ResponseAct,
     Verification,
 )
-from .reference.models import FacilityKind, Region
+from .planning.models import (
+    CostRate,
+    Expense,
+    PlanAmendment,
+    PlanBudget,
+    PlannedVisit,
+    PlannedVisitMember,
+    PlannedVisitRecommendation,
+    PlanVersion,
+    RecommendationCheck,
+    SafetyCheck,
+    Trip,
+    VisitPlan,
+)
+from .reference.models import FacilityKind, Region, RegionalOffice
+from .risk.models import RiskRefresh, RiskScore
 from .users.models import ApiToken, User
 from .visits.models import Finding, Visit, VisitMember
 
@@ -19,17 +42,39 @@ __all__ = [
     "ApiToken",
     "Authority",
     "AuthorityReply",
+    "ConflictOfInterest",
+    "CostRate",
     "Counter",
     "Escalation",
+    "Expense",
     "ExtensionRequest",
     "Facility",
     "FacilityKind",
+    "FacilitySignal",
     "Finding",
+    "Monitor",
+    "MonitorAbsence",
+    "MonitorExpertise",
+    "PlanAmendment",
+    "PlanBudget",
+    "PlanVersion",
+    "PlannedVisit",
+    "PlannedVisitMember",
+    "PlannedVisitRecommendation",
     "Recommendation",
+    "RecommendationCheck",
     "Region",
+    "RegionalOffice",
     "ResponseAct",
+    "RiskRefresh",
+    "RiskScore",
+    "SafetyCheck",
+    "TrainingModule",
+    "TrainingRecord",
+    "Trip",
     "User",
     "Verification",
     "Visit",
     "VisitMember",
+    "VisitPlan",
 ]

@@ -148,4 +148,13 @@ def seed_reference() -> dict[str, int]:
             )
             added["central_bodies"] += 1
     session.flush()
+    added.update(_seed_planning())
     return added
+
+
+def _seed_planning() -> dict[str, int]:
+    """Reference data of visit planning: training modules of monitors and default cost rates."""
+    from ..monitors.seed import seed_training_modules
+    from ..planning.seed import seed_cost_rates
+
+    return {"training_modules": seed_training_modules(), "cost_rates": seed_cost_rates()}

@@ -31,6 +31,8 @@ class Visit(db.Model):
     """Моніторинговий візит (плановий, повторний, позаплановий)."""
 
     __tablename__ = "visit"
+    # The last visit of each place (registry, risk score, coverage): one index-only scan.
+    __table_args__ = (sa.Index("ix_visit_facility_ends", "facility_id", "ends_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facility.id"), index=True)
