@@ -80,7 +80,7 @@ def evaluate(decision_id: str, data: dict[str, Any], *, deployment_id: int | Non
     engine = DMNEngine(table)
     try:
         fired = engine.decide(task)
-        outputs = engine.result(task)
+        outputs = _outputs(table, fired, task)
     except (SpiffWorkflowException, SandboxError) as exc:
         notes = "; ".join(getattr(exc, "__notes__", []) or [])
         raise ProcessError(f"{exc}{f' ({notes})' if notes else ''}", element_id=decision_id) from exc
@@ -92,6 +92,18 @@ def evaluate(decision_id: str, data: dict[str, Any], *, deployment_id: int | Non
         outputs=dict(outputs),
         rules=[FiredRule(r.id, r.row_number, (r.description or "").strip()) for r in fired],
     )
+
+
+def _outputs(table, fired: list, task: _Task) -> dict[str, Any]:
+    """The outputs of the rules that fired, as `DMNEngine.result` gives them — without deciding a
+    second time (`result` runs every rule again: twice the cost for a table scored per place)."""
+    if table.hit_policy == HitPolicy.COLLECT.value:
+        collected: dict[str, list[Any]] = {}
+        for rule in fired:
+            for key, value in rule.output_as_dict(task).items():
+                collected.setdefault(key, []).append(value)
+        return collected
+    return dict(fired[0].output_as_dict(task)) if fired else {}
 
 
 __all__ = ["DecisionResult", "FiredRule", "evaluate", "find"]
