@@ -95,5 +95,11 @@ def load_settings() -> dict:
         "OMBUDSFLOW_DELIVERY_RETRIES": _int("OMBUDSFLOW_DELIVERY_RETRIES", 6),
         "OMBUDSFLOW_DIGEST_HOUR": _int("OMBUDSFLOW_DIGEST_HOUR", 8),
         "OMBUDSFLOW_DIGEST_CHECK_INTERVAL": _int("OMBUDSFLOW_DIGEST_CHECK_INTERVAL", 600),
+        # Visit planning: risk scores are recomputed when older than this many seconds (checked
+        # every CHECK_INTERVAL); a safety check before a visit to an area of hostilities holds for
+        # SAFETY_CHECK_DAYS days.
+        "OMBUDSFLOW_RISK_MAX_AGE": _int("OMBUDSFLOW_RISK_MAX_AGE", 3600),
+        "OMBUDSFLOW_RISK_CHECK_INTERVAL": _int("OMBUDSFLOW_RISK_CHECK_INTERVAL", 300),
+        "OMBUDSFLOW_SAFETY_CHECK_DAYS": _int("OMBUDSFLOW_SAFETY_CHECK_DAYS", 7),
         "OMBUDSFLOW_LOG_LEVEL": env("OMBUDSFLOW_LOG_LEVEL", "INFO"),
     }

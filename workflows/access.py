@@ -85,3 +85,28 @@ def may_see_visit(user: User, visit: Visit) -> bool:
     if user.role == "monitor":
         return visit.created_by == user.id or any(m.user_id == user.id for m in visit.members)
     return False
+
+
+# --- visit planning: registries, the monitoring pool, plans (issue 19) ----------------------------
+
+PLANNING_CAPABILITIES: dict[str, tuple[str, ...]] = {
+    # the registries of places and authorities
+    "registry.read": ("lawyer", "manager", "admin", "designer"),
+    "registry.edit": ("admin",),  # add, rename and move authorities; add and edit places; CSV import
+    "registry.signal": ("lawyer", "manager", "admin"),  # complaints and media reports about a place
+    # the monitoring pool (staff and civil-society monitors)
+    "pool.read": ("lawyer", "manager", "admin"),
+    "pool.edit": ("lawyer", "manager", "admin"),
+    # plans: the NPM Department drafts and amends, management approves (in the process's lanes)
+    "plan.read": ("lawyer", "manager", "admin", "designer"),
+    "plan.edit": ("lawyer", "manager", "admin"),
+    "plan.budget": ("manager", "admin"),
+    "rates.edit": ("admin",),
+    "risk.refresh": ("lawyer", "manager", "admin"),
+    "expense.reimburse": ("manager", "admin"),
+}
+
+
+def may(user: User, capability: str) -> bool:
+    """Whether `user`'s role has a planning capability (unknown capabilities: nobody)."""
+    return user.role in PLANNING_CAPABILITIES.get(capability, ())

@@ -48,7 +48,9 @@ class RecommendationPage:
     per_page: int
 
 
-def _overdue_clause(now: datetime):
+def overdue_clause(now: datetime):
+    """Recommendations overdue at `now`: open, and their statutory deadline (`due_at`) has passed.
+    Lists, counts and risk scores all ask this one clause."""
     return sa.and_(Recommendation.status.in_(OPEN_STATUSES), Recommendation.due_at < now)
 
 
@@ -80,9 +82,9 @@ def listing(user: User, f: RecommendationFilters) -> RecommendationPage:
     if f.severity:
         query = query.where(Recommendation.severity == f.severity)
     if f.overdue is True:
-        query = query.where(_overdue_clause(now))
+        query = query.where(overdue_clause(now))
     elif f.overdue is False:
-        query = query.where(sa.not_(_overdue_clause(now)) | Recommendation.due_at.is_(None))
+        query = query.where(sa.not_(overdue_clause(now)) | Recommendation.due_at.is_(None))
     if f.q and f.q.strip():
         query = query.where(search_clause(f.q))
     per_page = min(max(f.per_page, 1), PER_PAGE_MAX)
