@@ -263,7 +263,7 @@ def insert_visit(
     facility = db.session.get(Facility, facility_id)
     risk = db.session.get(RiskScore, facility_id)
     visit = PlannedVisit(
-        plan_id=plan.id,
+        plan=plan,
         facility_id=facility_id,
         quarter=quarter_of(month),
         month=month,
@@ -328,7 +328,7 @@ def apply_changes(visit: PlannedVisit, changes: dict[str, Any]) -> dict[str, lis
     month, days, errors = check_visit(
         plan,
         facility_id=visit.facility_id,
-        month=changes.get("month", visit.month),
+        month=changes.get("month", starts_on.month if changes.get("starts_on") else visit.month),
         starts_on=starts_on,
         ends_on=ends_on,
         kind=kind,
