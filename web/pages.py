@@ -27,6 +27,8 @@ NAVIGATION = (
         ("lawyer", "manager", "admin", "designer", "monitor", "authority"),
     ),
     ("visit.index", _l("Visits"), ("lawyer", "manager", "admin", "monitor")),
+    ("planning.plans_index", _l("Planning"), ("lawyer", "manager", "admin", "designer")),
+    ("registries.place_index", _l("Registries"), ("lawyer", "manager", "admin", "designer")),
     ("admin.deliveries", _l("Failed deliveries"), ("admin",)),
 )
 
@@ -54,8 +56,10 @@ def init_app(app: Flask) -> None:
     from . import filters, labels, vendor
     from .admin import bp as admin_bp
     from .inbox import bp as inbox_bp
+    from .planning import bp as planning_bp
     from .portal import bp as portal_bp
     from .recommendations import bp as recommendations_bp
+    from .registries import bp as registries_bp
     from .tasks import bp as tasks_bp
     from .visits import bp as visits_bp
 
@@ -63,5 +67,14 @@ def init_app(app: Flask) -> None:
     labels.init_app(app)
     vendor.init_app(app)
     app.jinja_env.globals.update(navigation=navigation, now_kyiv=now_kyiv)
-    for blueprint in (inbox_bp, tasks_bp, recommendations_bp, visits_bp, admin_bp, portal_bp):
+    for blueprint in (
+        inbox_bp,
+        tasks_bp,
+        recommendations_bp,
+        visits_bp,
+        admin_bp,
+        portal_bp,
+        planning_bp,
+        registries_bp,
+    ):
         app.register_blueprint(blueprint)

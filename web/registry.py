@@ -73,3 +73,10 @@ def user_names(ids) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def facility_names(ids) -> dict[int, str]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {f.id: named(f) for f in db.session.scalars(sa.select(Facility).where(Facility.id.in_(ids)))}

@@ -22,6 +22,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.seed_command)
     app.cli.add_command(cli.demo_group)
     scheduler.register_job("lawyer-digest", digest.run, seconds_setting="OMBUDSFLOW_DIGEST_CHECK_INTERVAL")
-    scheduler.register_job("risk-refresh", risk.scheduled_refresh, seconds_setting="OMBUDSFLOW_RISK_CHECK_INTERVAL")
+    scheduler.register_job(
+        "risk-refresh", risk.scheduled_refresh, seconds_setting="OMBUDSFLOW_RISK_CHECK_INTERVAL"
+    )
     app.cli.add_command(planning_cli.risk_group)
     app.cli.add_command(planning_cli.registry_group)

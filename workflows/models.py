@@ -12,13 +12,6 @@ from .monitors.models import (
     TrainingRecord,
 )
 from .numbering import Counter
-from .recommendations.models import (
-    AuthorityReply,
-    ExtensionRequest,
-    Recommendation,
-    ResponseAct,
-    Verification,
-)
 from .planning.models import (
     CostRate,
     Expense,
@@ -32,6 +25,13 @@ from .planning.models import (
     SafetyCheck,
     Trip,
     VisitPlan,
+)
+from .recommendations.models import (
+    AuthorityReply,
+    ExtensionRequest,
+    Recommendation,
+    ResponseAct,
+    Verification,
 )
 from .reference.models import FacilityKind, Region, RegionalOffice
 from .risk.models import RiskRefresh, RiskScore

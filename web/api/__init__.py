@@ -75,8 +75,8 @@ def init_app(app: Flask, csrf) -> None:
     )
     api = OmbudsflowApi(app)
     app.before_request(authenticate_request)
-    from . import recommendations, registry, system, tasks, visits
+    from . import planning, recommendations, registry, system, tasks, visits
 
-    for module in (registry, visits, recommendations, tasks, system):
+    for module in (registry, visits, recommendations, tasks, system, planning):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

@@ -74,6 +74,8 @@ def _audit(entry, instance, names) -> Item:
         title = _("Time reached: %(timer)s", timer=entry.subject or entry.element_id or "")
     elif entry.event == "incident":
         lines = [str(entry.details.get("message", ""))[:300]]
+    elif entry.event == "follow_up_visit_check":  # what a follow-up visit found (visit planning)
+        lines = [label("outcome", entry.details.get("outcome")), str(entry.details.get("found", ""))]
     return Item(entry.at, "audit", entry.event, title, names.get(entry.actor, entry.actor or ""), lines)
 
 

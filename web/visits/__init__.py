@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from engine.db import db
 from workflows.errors import Invalid
+from workflows.planning import execution
 from workflows.recommendations import services as recommendations
 from workflows.visits import queries
 from workflows.visits import services as visits
@@ -89,6 +90,8 @@ def _render_visit(visit, status=200, **forms_state):
         rec_for=forms_state.get("rec_for"),
         rec_values=forms_state.get("rec_values", {}),
         rec_errors=forms_state.get("rec_errors", {}),
+        checks=execution.checks(visit),
+        planned=execution.planned_of(visit),
     ), status
 
 

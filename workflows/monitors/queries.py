@@ -106,4 +106,4 @@ def pool(
         needle = q.strip().casefold()
         monitors = [m for m in monitors if needle in m.name.casefold() or needle in m.email.casefold()]
     trained = trained_ids([m.id for m in monitors])
-    return [PoolRow(m, m.kind == "staff" or m.id in trained) for m in monitors]
+    return [PoolRow(m, m.id in trained) for m in monitors]

@@ -410,3 +410,54 @@ def expenses(visit: PlannedVisit) -> list[Expense]:
     return db.session.scalars(
         sa.select(Expense).where(Expense.planned_visit_id == visit.id).order_by(Expense.id)
     ).all()
+
+
+def create_office(*, code: str, name_uk: str, name_en: str = "", user: User) -> RegionalOffice:
+    """A regional office of the Commissioner (регіональне представництво); admins."""
+    import re
+
+    from ..access import may
+
+    if not may(user, "rates.edit"):
+        raise Forbidden(_("Only an administrator changes regional offices."))
+    errors: dict[str, list[str]] = {}
+    if not re.match(r"^[A-Za-z0-9_.-]{2,40}$", code or ""):
+        errors["code"] = [_("Use 2–40 Latin letters, digits, dots, dashes or underscores.")]
+    elif db.session.scalar(sa.select(RegionalOffice.id).where(RegionalOffice.code == code)):
+        errors["code"] = [_("An office with this code exists already.")]
+    if len((name_uk or "").strip()) < 3:
+        errors["name_uk"] = [_("The Ukrainian name is required.")]
+    if errors:
+        raise Invalid(_("The office was not saved."), errors)
+    office = RegionalOffice(code=code, name_uk=name_uk.strip(), name_en=(name_en or "").strip())
+    db.session.add(office)
+    db.session.flush()
+    audit.record(
+        "regional_office_added", actor=user.actor, subject=f"office:{office.id}", details={"code": code}
+    )
+    return office
+
+
+def assign_region(region_code: str, office_id: int | None, *, user: User) -> Region:
+    """Which office visits an oblast (None: the NPM Department, from Kyiv)."""
+    from ..access import may
+
+    if not may(user, "rates.edit"):
+        raise Forbidden(_("Only an administrator changes regional offices."))
+    region = db.session.get(Region, region_code or "")
+    errors: dict[str, list[str]] = {}
+    if region is None:
+        errors["region"] = [_("Unknown region.")]
+    if office_id is not None and db.session.get(RegionalOffice, office_id) is None:
+        errors["office_id"] = [_("No such regional office.")]
+    if errors:
+        raise Invalid(_("The office was not saved."), errors)
+    if region.office_id != office_id:
+        audit.record(
+            "region_office_changed",
+            actor=user.actor,
+            subject=f"region:{region.code}",
+            details={"from": region.office_id, "to": office_id},
+        )
+        region.office_id = office_id
+    return region
