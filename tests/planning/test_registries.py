@@ -75,10 +75,18 @@ def test_a_place_edit_is_audited_field_by_field(app, db, world):
     }
 
 
-PLACES_OK = """code;name_uk;name_en;kind;region;district;address;authority_code;capacity;in_hostilities_area;access_suspended;access_note
-LV-ITT-1;ІТТ ГУНП у Львівській області;Lviv ITT;police_temporary_holding;lviv;Львівський район;;COLONY-48;40;ні;ні;
-KH-SIZO;Харківський слідчий ізолятор;Kharkiv SIZO;Слідчий ізолятор (СІЗО);Харківська область;Харківський район;;DKVS-WEST;1200;так;ні;Візити за погодженням з ОВА
-"""
+PLACES_OK = "\n".join(
+    [
+        "code;name_uk;name_en;kind;region;district;address;authority_code;capacity;"
+        "in_hostilities_area;access_suspended;access_note",
+        "LV-ITT-1;ІТТ ГУНП у Львівській області;Lviv ITT;police_temporary_holding;lviv;Львівський район;;"
+        "COLONY-48;40;ні;ні;",
+        # kind and region by their Ukrainian names, as a spreadsheet exported from the Office has them
+        "KH-SIZO;Харківський слідчий ізолятор;Kharkiv SIZO;Слідчий ізолятор (СІЗО);Харківська область;"
+        "Харківський район;;DKVS-WEST;1200;так;ні;Візити за погодженням з ОВА",
+        "",
+    ]
+)
 
 
 def test_a_csv_of_places_imports_in_one_go_and_a_second_run_updates(app, db, world):
@@ -137,7 +145,8 @@ def test_authorities_import_puts_superiors_first_and_refuses_a_circle(app, db, w
     text = (
         "code;name_uk;level;parent_code;emails\n"
         "SIZO-KH;Адміністрація Харківського СІЗО;facility_administration;DKVS-EAST;sizo@example.gov.ua\n"
-        "DKVS-EAST;Міжрегіональне управління (Схід);regional_body;MOJ;east@example.gov.ua, east2@example.gov.ua\n"
+        "DKVS-EAST;Міжрегіональне управління (Схід);regional_body;MOJ;"
+        "east@example.gov.ua, east2@example.gov.ua\n"
     )
     report = imports.run("authorities", text, dry_run=False, actor="user:1")
     db.session.commit()

@@ -81,7 +81,7 @@ def _order(db):
 
 
 def test_known_places_score_from_the_table_with_the_rows_that_fired(app, db, world, build, clock):
-    pow_camp, itt, psych, rec = _places(build, world, db, clock)
+    pow_camp, itt, psych, _rec = _places(build, world, db, clock)
     clock.advance(days=40)  # the submission's month passes unanswered: the recommendation is overdue
     result = risk.refresh_all(actor="test")
     db.session.commit()
