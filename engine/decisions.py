@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.dmn.specs.model import HitPolicy
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -72,11 +73,9 @@ def find(decision_id: str, deployment_id: int | None = None) -> tuple[int, Any]:
 
 def evaluate(decision_id: str, data: dict[str, Any], *, deployment_id: int | None = None) -> DecisionResult:
     """Evaluate the decision's (first) table for `data` in the sandbox."""
-    from .instances import make_script_engine
-
     found_in, decision = find(decision_id, deployment_id)
     table = decision.decisionTables[0]
-    task = _Task(dict(data), make_script_engine(), decision_id)
+    task = _Task(dict(data), _script_engine(), decision_id)
     engine = DMNEngine(table)
     try:
         fired = engine.decide(task)
@@ -92,6 +91,16 @@ def evaluate(decision_id: str, data: dict[str, Any], *, deployment_id: int | Non
         outputs=dict(outputs),
         rules=[FiredRule(r.id, r.row_number, (r.description or "").strip()) for r in fired],
     )
+
+
+def _script_engine():
+    """One sandboxed script engine per app context: it keeps no state between evaluations, and
+    building one (its guarded builtins) costs more than a small table's evaluation."""
+    from .instances import make_script_engine
+
+    if "decision_script_engine" not in g:
+        g.decision_script_engine = make_script_engine()
+    return g.decision_script_engine
 
 
 def _outputs(table, fired: list, task: _Task) -> dict[str, Any]:

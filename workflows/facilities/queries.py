@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from engine.clock import clock
 from engine.db import db
@@ -92,7 +93,10 @@ def listing(f: PlaceFilters) -> PlacePage:
         or 0
     )
     facilities = db.session.scalars(
-        query.order_by(Facility.name_uk, Facility.id).limit(per_page).offset((page - 1) * per_page)
+        query.order_by(Facility.name_uk, Facility.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .options(joinedload(Facility.kind), joinedload(Facility.region), joinedload(Facility.authority))
     ).all()
     return PlacePage(rows=rows_for(facilities), total=total, page=page, per_page=per_page)
 

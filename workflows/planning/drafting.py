@@ -113,27 +113,27 @@ def draft(plan: VisitPlan, *, user: User) -> DraftResult:
     follow_ups = _recommendations_to_check(list(selected))
     months = _schedule(plan, [by_id[f] for f in selected])
     counts: dict[str, int] = defaultdict(int)
+    places = {f.id: f for f in db.session.scalars(sa.select(Facility).where(Facility.id.in_(list(selected))))}
     for facility_id, reasons in selected.items():
         checks = follow_ups.get(facility_id, [])
         if checks:
             reasons.append("follow_up")
-        plans.insert_visit(
-            plan,
-            facility_id=facility_id,
-            month=months[facility_id],
-            starts_on=None,
-            ends_on=None,
-            kind="follow_up" if checks else "regular",
-            unannounced=True,
-            recommendation_ids=checks,
-            note="",
-            reasons=reasons,
-            status="planned",
-            actor=user.actor,
-            audit_event=False,
+        # The selection made every choice the checks of a hand-added visit make: active, reachable,
+        # not yet in the plan, a month of its year, the recommendations of that place.
+        db.session.add(
+            plans.new_visit(
+                plan,
+                facility=places[facility_id],
+                month=months[facility_id],
+                kind="follow_up" if checks else "regular",
+                recommendation_ids=checks,
+                reasons=reasons,
+                risk_score=by_id[facility_id].score,
+            )
         )
         for reason in reasons:
             counts[reason] += 1
+    plan.updated_at = clock.now()
     logistics.recompute(plan)
     audit.record(
         "visit_plan_drafted",

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g
 from flask_babel import gettext as _
 
 from engine import audit, decisions, instances
@@ -118,15 +119,19 @@ def require_editable(plan: VisitPlan) -> None:
 
 
 def needs_for(kind_code: str) -> list[str]:
-    """The expertise a group needs at this kind of place (bpmn/group_needs.dmn)."""
-    try:
-        result = decisions.evaluate(NEEDS_DECISION, {"kind": kind_code})
-    except EngineError:
-        return ["lawyer"]
-    needs = result.outputs.get("expertise", [])
-    if isinstance(needs, str):
-        needs = [needs]
-    return list(dict.fromkeys(n for n in needs if n))
+    """The expertise a group needs at this kind of place (bpmn/group_needs.dmn), asked once per kind
+    in an app context (drafting a plan asks it for every visit)."""
+    cache = g.setdefault("group_needs", {})
+    if kind_code not in cache:
+        try:
+            result = decisions.evaluate(NEEDS_DECISION, {"kind": kind_code})
+        except EngineError:
+            return ["lawyer"]
+        needs = result.outputs.get("expertise", [])
+        if isinstance(needs, str):
+            needs = [needs]
+        cache[kind_code] = list(dict.fromkeys(n for n in needs if n))
+    return list(cache[kind_code])
 
 
 def check_visit(
@@ -262,26 +267,21 @@ def insert_visit(
         raise Invalid(_("The visit was not planned."), errors)
     facility = db.session.get(Facility, facility_id)
     risk = db.session.get(RiskScore, facility_id)
-    visit = PlannedVisit(
-        plan=plan,
-        facility_id=facility_id,
-        quarter=quarter_of(month),
+    visit = new_visit(
+        plan,
+        facility=facility,
         month=month,
         starts_on=starts_on,
         ends_on=ends_on,
         days=days,
         kind=kind,
-        unannounced=bool(unannounced),
+        unannounced=unannounced,
+        recommendation_ids=recommendation_ids,
+        note=note,
+        reasons=reasons,
         status=status,
-        reasons=list(reasons),
         risk_score=risk.score if risk else None,
-        needs=needs_for(facility.kind_code),
-        group_status="none",
-        estimated_cost=Decimal("0"),
-        note=(note or "").strip(),
-        created_at=clock.now(),
     )
-    visit.recommendation_links = [PlannedVisitRecommendation(recommendation_id=r) for r in recommendation_ids]
     db.session.add(visit)
     db.session.flush()
     plan.updated_at = clock.now()
@@ -293,6 +293,46 @@ def insert_visit(
             subject=f"planned_visit:{visit.id}",
             details={"facility_id": facility_id, "month": month, "kind": kind, "status": status},
         )
+    return visit
+
+
+def new_visit(
+    plan: VisitPlan,
+    *,
+    facility: Facility,
+    month: int,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    days: int = 1,
+    kind: str,
+    unannounced: bool = True,
+    recommendation_ids: list[int] = (),
+    note: str = "",
+    reasons: list[str] = (),
+    status: str = "planned",
+    risk_score: int | None = None,
+) -> PlannedVisit:
+    """A planned visit built from fields already checked (`check_visit`, or a draft that chose them)."""
+    visit = PlannedVisit(
+        plan=plan,
+        facility_id=facility.id,
+        quarter=quarter_of(month),
+        month=month,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        days=days,
+        kind=kind,
+        unannounced=bool(unannounced),
+        status=status,
+        reasons=list(reasons),
+        risk_score=risk_score,
+        needs=needs_for(facility.kind_code),
+        group_status="none",
+        estimated_cost=Decimal("0"),
+        note=(note or "").strip(),
+        created_at=clock.now(),
+    )
+    visit.recommendation_links = [PlannedVisitRecommendation(recommendation_id=r) for r in recommendation_ids]
     return visit
 
 

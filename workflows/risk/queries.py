@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from engine.db import db
 
@@ -64,6 +65,7 @@ def ranking(
         base.order_by(RiskScore.score.desc(), RiskScore.facility_id)
         .limit(per_page)
         .offset((page - 1) * per_page)
+        .options(joinedload(Facility.kind), joinedload(Facility.region))
     ).all()
     return RankingPage(
         rows=[(r[0], r[1]) for r in rows],

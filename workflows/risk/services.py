@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -68,10 +68,20 @@ def assess(data: dict[str, Any], deployment_id: int | None = None) -> Assessment
         for i, rule in enumerate(result.rules)
     ]
     score = sum(rule["points"] for rule in rules)
-    level = decisions.evaluate(LEVEL_DECISION, {"score": score}, deployment_id=found_in).outputs.get("level")
-    return Assessment(
-        score=score, level=level if level in LEVELS else "low", rules=rules, deployment_id=found_in
-    )
+    return Assessment(score=score, level=level_of(score, found_in), rules=rules, deployment_id=found_in)
+
+
+def level_of(score: int, deployment_id: int) -> str:
+    """high, medium or low for a score (bpmn/risk_level.dmn), asked once per score and deployment in
+    an app context: a refresh meets the same sums thousands of times."""
+    cache = g.setdefault("risk_levels", {})
+    key = (score, deployment_id)
+    if key not in cache:
+        level = decisions.evaluate(LEVEL_DECISION, {"score": score}, deployment_id=deployment_id).outputs.get(
+            "level"
+        )
+        cache[key] = level if level in LEVELS else "low"
+    return cache[key]
 
 
 def _key(data: dict[str, Any]) -> tuple:
@@ -105,19 +115,53 @@ def _assess_all(places: list[PlaceInputs], deployment_id: int) -> list[dict[str,
     return rows
 
 
-def _upsert(rows: list[dict[str, Any]]) -> None:
+def _write(rows: list[dict[str, Any]]) -> None:
+    """Store computed scores: rows whose score, inputs or table changed are upserted; the others only
+    get the new computation time, in one statement (a refresh mostly finds nothing changed, and on
+    PostgreSQL thousands of rewritten JSON rows cost more than the scoring)."""
     if not rows:
         return
-    table = RiskScore.__table__
-    insert = (postgresql if is_postgresql() else sqlite).insert(table)
-    statement = insert.on_conflict_do_update(
-        index_elements=[table.c.facility_id],
-        set_={
-            name: insert.excluded[name]
-            for name in ("score", "level", "inputs", "rules", "deployment_id", "computed_at")
-        },
-    )
-    db.session.execute(statement, rows)
+    ids = [row["facility_id"] for row in rows]
+    stored = {
+        r.facility_id: (r.score, r.level, r.deployment_id, r.inputs)
+        for r in db.session.execute(
+            sa.select(
+                RiskScore.facility_id,
+                RiskScore.score,
+                RiskScore.level,
+                RiskScore.deployment_id,
+                RiskScore.inputs,
+            ).where(RiskScore.facility_id.in_(ids))
+        )
+    }
+    changed = [
+        row
+        for row in rows
+        if stored.get(row["facility_id"]) != (row["score"], row["level"], row["deployment_id"], row["inputs"])
+    ]
+    same = [
+        row["facility_id"]
+        for row in rows
+        if stored.get(row["facility_id"]) == (row["score"], row["level"], row["deployment_id"], row["inputs"])
+    ]
+    if same:
+        db.session.execute(
+            sa.update(RiskScore)
+            .where(RiskScore.facility_id.in_(same))
+            .values(computed_at=rows[0]["computed_at"]),
+            execution_options={"synchronize_session": False},
+        )
+    if changed:
+        table = RiskScore.__table__
+        insert = (postgresql if is_postgresql() else sqlite).insert(table)
+        statement = insert.on_conflict_do_update(
+            index_elements=[table.c.facility_id],
+            set_={
+                name: insert.excluded[name]
+                for name in ("score", "level", "inputs", "rules", "deployment_id", "computed_at")
+            },
+        )
+        db.session.execute(statement, changed)
 
 
 def _newest_deployment() -> int | None:
@@ -134,7 +178,7 @@ def refresh_places(facility_ids: Iterable[int]) -> int:
     if not ids or deployment_id is None:
         return 0
     rows = _assess_all(gather(clock.now(), ids), deployment_id)
-    _upsert(rows)
+    _write(rows)
     return len(rows)
 
 
@@ -145,7 +189,7 @@ def refresh_all(*, actor: str) -> RefreshResult:
     if deployment_id is None:
         raise Invalid(_("The risk table (risk.dmn) is not deployed."), {})
     rows = _assess_all(gather(clock.now()), deployment_id)
-    _upsert(rows)
+    _write(rows)
     inactive = sa.select(Facility.id).where(Facility.active.is_(False))
     db.session.execute(sa.delete(RiskScore).where(RiskScore.facility_id.in_(inactive)))
     seconds = round(time.perf_counter() - started, 3)
