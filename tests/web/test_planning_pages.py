@@ -345,3 +345,118 @@ def test_the_planning_api_drafts_a_plan_and_refuses_a_bad_csv_with_row_errors(ap
         "Рядок 2, kind: Невідомий вид місця несвободи.",
     ]
     assert db.session.scalar(sa.select(Facility.id).where(Facility.code == "X-1")) is None
+
+
+def test_the_pool_of_people_training_absences_and_conflicts(app, db, world):
+    lawyer = Pages(app.test_client()).as_(world, "lawyer")
+    refused = lawyer.post("/registry/people/new", {"name": "Марія Лікар", "kind": "staff", "region": "lviv"})
+    assert refused.status_code == 422
+    assert "Пов'яжіть працівника з його обліковим записом: керівник групи погоджує її склад." in text(refused)
+    created = lawyer.post(
+        "/registry/people/new",
+        {
+            "name": "Марія Лікар",
+            "kind": "civil_society",
+            "region": "lviv",
+            "expertise": ["doctor", "psychiatrist"],
+        },
+        follow_redirects=True,
+    )
+    assert "Марія Лікар — додано до пулу моніторів." in text(created)
+    assert "Не пройдено: до груп не пропонується" in text(created)
+    person = db.session.scalar(sa.text("SELECT id FROM monitor WHERE name = 'Марія Лікар'"))
+    for code, _uk, _en, required in TRAINING_MODULES:
+        if required:
+            lawyer.post(
+                f"/registry/people/{person}/training", {"module_code": code, "completed_on": "01.03.2026"}
+            )
+    page = text(lawyer.get(f"/registry/people/{person}"))
+    assert "Базова підготовка моніторів НПМ Пройдено" in page and "01.03.2026" in page
+    future = lawyer.post(
+        f"/registry/people/{person}/training", {"module_code": "reporting", "completed_on": "01.03.2027"}
+    )
+    assert future.status_code == 422 and "Дата не може бути в майбутньому." in text(future)
+    away = lawyer.post(
+        f"/registry/people/{person}/absence", {"starts_on": "10.12.2026", "ends_on": "01.12.2026"}
+    )
+    assert away.status_code == 422 and "Період не може закінчитися раніше, ніж почався." in text(away)
+    conflict = lawyer.post(
+        f"/registry/people/{person}/conflict",
+        {"facility_id": str(world.facility_id), "note": "Працювала в колонії"},
+        follow_redirects=True,
+    )
+    assert "Конфлікт інтересів внесено." in text(conflict) and "Львівська виправна колонія № 48" in text(
+        conflict
+    )
+    place = text(lawyer.get(f"/registry/places/{world.facility_id}"))
+    assert "Заявлені конфлікти інтересів Марія Лікар — Працювала в колонії" in place
+    listing = text(lawyer.get("/registry/people?expertise=psychiatrist"))
+    assert "Марія Лікар" in listing and "Пройдено" in listing
+    monitor = Pages(app.test_client()).as_(world, "monitor")
+    assert monitor.get("/registry/people").status_code == 403
+
+
+def test_a_follow_up_visit_page_records_what_was_found_about_each_recommendation(
+    app, db, world, scenario, clock
+):
+    from workflows.planning import execution, groups, plans
+
+    rec = scenario.send_act(scenario.recommendation())
+    lawyer_user, manager_user = world.users["lawyer"], world.users["manager"]
+    leader = monitors.create(
+        name="Олена Юрист", kind="staff", region="lviv", user_id=lawyer_user.id, actor="test"
+    )
+    plan = plans.create(year=2026, user=lawyer_user)
+    visit = plans.add_visit(
+        plan,
+        facility_id=world.facility_id,
+        month=11,
+        kind="follow_up",
+        recommendation_ids=[rec.id],
+        user=lawyer_user,
+    )
+    groups.set_group(visit, [{"monitor_id": leader.id, "role": "head"}], user=lawyer_user)
+    groups.approve_group(visit, user=lawyer_user)
+    plans.submit(plan, user=lawyer_user)
+    task = db.session.scalar(
+        sa.select(HumanTask).where(HumanTask.process_id == "visit_plan", HumanTask.status == "open")
+    )
+    from workflows import tasks as work
+
+    work.complete(manager_user, task.id, {"approved": True}, task.version)
+    record = execution.start(visit, user=lawyer_user)
+    db.session.commit()
+
+    lawyer = Pages(app.test_client()).as_(world, "lawyer")
+    page = text(lawyer.get(f"/visits/{record.id}"))
+    assert "Рекомендації, перевірені під час цього візиту" in page
+    assert f"{rec.number} Очікує відповіді Рекомендовано: Забезпечити дієву вентиляцію" in page
+    short = lawyer.post(
+        f"/visits/{record.id}/checks/{rec.id}",
+        {"outcome": "not_implemented", "found": "ні"},
+        follow_redirects=True,
+    )
+    assert "Опишіть, що встановлено (щонайменше 5 символів)." in text(short)
+    saved = lawyer.post(
+        f"/visits/{record.id}/checks/{rec.id}",
+        {"outcome": "partially_implemented", "found": "Вентиляцію відремонтовано в одній камері з чотирьох."},
+        follow_redirects=True,
+    )
+    assert "Результат перевірки внесено в історію рекомендації." in text(saved)
+    assert "Встановлено під час повторного візиту: Частково виконано — Вентиляцію відремонтовано" in text(
+        saved
+    )
+    history = text(lawyer.get(f"/recommendations/{rec.id}"))
+    assert "Перевірено під час повторного візиту" in history
+    assert "Вентиляцію відремонтовано в одній камері з чотирьох." in history
+
+
+def test_the_planning_pages_speak_english_too(app, db, world):
+    _places(db, world)
+    lawyer = Pages(app.test_client()).as_(world, "lawyer")
+    lawyer.post("/language", {"language": "en", "next": "/planning/risk"})
+    page = text(lawyer.get("/planning/risk"))
+    assert "Risk ranking of places" in page and "Never visited (+30)" in page
+    place = text(lawyer.get("/registry/places?region=kharkiv"))
+    assert "Places of deprivation of liberty" in place and "2 places" in place and "Medium risk" in place
+    assert "Kharkiv Oblast" in text(lawyer.get("/planning/map"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from engine.db import db
 from workflows.access import PLANNING_CAPABILITIES, may
@@ -370,9 +371,9 @@ PERSON_ACTIONS = {
     ),
 }
 PERSON_DONE = {
-    "training": _("The training module has been recorded."),
-    "absence": _("The absence has been recorded."),
-    "conflict": _("The conflict of interest has been recorded."),
+    "training": _l("The training module has been recorded."),
+    "absence": _l("The absence has been recorded."),
+    "conflict": _l("The conflict of interest has been recorded."),
 }
 
 
