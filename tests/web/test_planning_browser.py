@@ -132,6 +132,7 @@ def test_a_planner_drafts_a_plan_adds_a_visit_and_management_approves_it(
     expect(manager.get_by_role("heading", name="Затвердити план візитів або зміни до нього")).to_be_visible()
     expect(manager.locator(".task-context")).to_contain_text("4 візити")
     manager.get_by_role("button", name="Взяти в роботу").click()
+    expect(manager.get_by_text("Завдання взято в роботу.")).to_be_visible()  # the page has come back
     manager.get_by_label("Не затверджувати: план — повернути на доопрацювання, зміни — відхилити").check()
     manager.get_by_role("button", name="Завершити").click()
     expect(manager.locator("#field-approval_comment-error")).to_have_text("Обов'язкове поле.")

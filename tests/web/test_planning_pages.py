@@ -460,3 +460,37 @@ def test_the_planning_pages_speak_english_too(app, db, world):
     place = text(lawyer.get("/registry/places?region=kharkiv"))
     assert "Places of deprivation of liberty" in place and "2 places" in place and "Medium risk" in place
     assert "Kharkiv Oblast" in text(lawyer.get("/planning/map"))
+
+
+def test_a_monitor_sees_the_planned_visits_of_their_groups_and_nothing_else(app, db, world):
+    from workflows.planning import groups, plans
+
+    places, _pool = _places(db, world)
+    lawyer_user = world.users["lawyer"]
+    leader = db.session.scalar(sa.text("SELECT id FROM monitor WHERE name = 'Олена Юрист'"))
+    marta = monitors.create(
+        name="Громадський монітор",
+        kind="civil_society",
+        region="kharkiv",
+        user_id=world.users["monitor"].id,
+        actor="test",
+    )
+    for code, _uk, _en, required in TRAINING_MODULES:
+        if required:
+            monitors.record_training(marta, module_code=code, completed_on=date(2026, 3, 1), actor="test")
+    plan = plans.create(year=2026, user=lawyer_user)
+    mine = plans.add_visit(plan, facility_id=places["itt"].id, month=12, user=lawyer_user)
+    other = plans.add_visit(plan, facility_id=places["sizo"].id, month=12, user=lawyer_user)
+    groups.set_group(
+        mine,
+        [{"monitor_id": leader, "role": "head"}, {"monitor_id": marta.id, "role": "monitor"}],
+        user=lawyer_user,
+    )
+    db.session.commit()
+    monitor = Pages(app.test_client()).as_(world, "monitor")
+    page = text(monitor.get("/visits"))
+    assert "Заплановані візити, у групі яких ви є ІТТ ГУНП у Харківській області" in page
+    assert "Харківський слідчий ізолятор" not in page
+    assert monitor.get(f"/planned-visits/{mine.id}").status_code == 200
+    assert monitor.get(f"/planned-visits/{other.id}").status_code == 403
+    assert monitor.get("/plans").status_code == 403

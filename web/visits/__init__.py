@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from engine.db import db
 from workflows.errors import Invalid
 from workflows.planning import execution
+from workflows.planning import queries as planning_queries
 from workflows.recommendations import services as recommendations
 from workflows.visits import queries
 from workflows.visits import services as visits
@@ -41,7 +42,12 @@ def _choices():
 def index():
     page = request.args.get("page", "1")
     result = queries.listing(g.user, page=int(page) if page.isdigit() else 1)
-    return render_template("visits/index.html", result=result, may_record=g.user.role in RECORD_ROLES)
+    return render_template(
+        "visits/index.html",
+        result=result,
+        may_record=g.user.role in RECORD_ROLES,
+        upcoming=planning_queries.upcoming_for_user(g.user),
+    )
 
 
 @bp.route("/visits/new", methods=["GET", "POST"])

@@ -132,3 +132,17 @@ def last_comment(plan: VisitPlan, event: str) -> str:
         .limit(1)
     )
     return (found.details or {}).get("comment", "") if found else ""
+
+
+def upcoming_for_user(user: User, limit: int = 20) -> list[PlannedVisit]:
+    """Planned visits not yet done whose group includes this person (a monitor's or a staff member's
+    own list: safety checks to do, groups to approve)."""
+    return db.session.scalars(
+        sa.select(PlannedVisit)
+        .join(PlannedVisitMember, PlannedVisitMember.planned_visit_id == PlannedVisit.id)
+        .join(Monitor, Monitor.id == PlannedVisitMember.monitor_id)
+        .join(VisitPlan, VisitPlan.id == PlannedVisit.plan_id)
+        .where(Monitor.user_id == user.id, PlannedVisit.status.in_(("planned", "pending")))
+        .order_by(VisitPlan.year, PlannedVisit.month, PlannedVisit.starts_on, PlannedVisit.id)
+        .limit(limit)
+    ).all()
