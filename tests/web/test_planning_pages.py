@@ -494,3 +494,47 @@ def test_a_monitor_sees_the_planned_visits_of_their_groups_and_nothing_else(app,
     assert monitor.get(f"/planned-visits/{mine.id}").status_code == 200
     assert monitor.get(f"/planned-visits/{other.id}").status_code == 403
     assert monitor.get("/plans").status_code == 403
+
+
+def test_a_plan_is_approved_over_the_api_through_the_ordinary_task_routes(app, db, world, client):
+    _places(db, world)
+    tokens = {
+        role: users.issue_token(world.users[role], label="test", actor="test")
+        for role in ("lawyer", "manager")
+    }
+    db.session.commit()
+    as_lawyer = {"Authorization": f"Bearer {tokens['lawyer']}"}
+    as_manager = {"Authorization": f"Bearer {tokens['manager']}"}
+    plan = client.post(
+        "/api/v1/plans", json={"year": 2027, "targets": {"visits": 2}, "draft": True}, headers=as_lawyer
+    )
+    plan_id = plan.get_json()["id"]
+    assert (
+        client.post(f"/api/v1/plans/{plan_id}/submit", json={}, headers=as_lawyer).get_json()["status"]
+        == "in_approval"
+    )
+    assert client.get("/api/v1/plan-tasks", headers=as_lawyer).get_json() == []
+    [task] = client.get("/api/v1/plan-tasks", headers=as_manager).get_json()
+    assert (task["element_id"], task["plan_id"], task["amendment_id"]) == ("approve_plan", plan_id, None)
+    done = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"data": {"approved": True, "approval_comment": "Так"}, "version": task["version"]},
+        headers=as_manager,
+    )
+    assert done.status_code == 200, done.get_json()
+    approved = client.get(f"/api/v1/plans/{plan_id}", headers=as_lawyer).get_json()
+    assert (approved["status"], approved["version"]) == ("approved", 1)
+    amended = client.post(
+        f"/api/v1/plans/{plan_id}/visits",
+        json={
+            "facility_id": approved["visits"][0]["facility"]["id"],
+            "month": 3,
+            "kind": "ad_hoc",
+            "reason": "",
+        },
+        headers=as_lawyer,
+    )
+    assert amended.status_code == 422
+    assert amended.get_json()["error"]["fields"] == {
+        "reason": ["Зазначте, чому змінюється план (щонайменше 5 символів)."]
+    }

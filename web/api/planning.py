@@ -13,7 +13,7 @@ from workflows.authorities import services as authorities
 from workflows.facilities import services as facilities
 from workflows.imports import services as imports
 from workflows.monitors import queries as pool
-from workflows.planning import amendments, coverage, drafting, execution, groups, plans, safety
+from workflows.planning import amendments, coverage, drafting, execution, groups, plans, queries, safety
 from workflows.planning.models import VisitPlan
 from workflows.risk import queries as risk_queries
 from workflows.risk import services as risk
@@ -40,6 +40,7 @@ from .planning_schemas import (
     PlannedVisitIn,
     PlannedVisitOut,
     PlanOut,
+    PlanTaskOut,
     ProposalOut,
     ReasonIn,
     RiskOut,
@@ -271,6 +272,28 @@ def create_plan(body):
         drafting.draft(plan, user=g.user)
     db.session.commit()
     return _plan(plan, with_visits=True)
+
+
+@blp.route("/plan-tasks", methods=["GET"])
+@blp.response(200, PlanTaskOut(many=True))
+def plan_tasks():
+    """Open tasks of plan approval the caller may work on (the inbox's "Visit plans"); claim and
+    complete them with the /tasks routes."""
+    return [
+        {
+            "id": item.task.id,
+            "name": item.task.name,
+            "element_id": item.task.element_id,
+            "candidate_group": item.task.candidate_group,
+            "assignee": item.task.assignee,
+            "due_at": item.task.due_at,
+            "version": item.task.version,
+            "plan_id": item.plan.id,
+            "plan_title": item.plan.title,
+            "amendment_id": item.amendment.id if item.amendment else None,
+        }
+        for item in queries.open_tasks(g.user)
+    ]
 
 
 @blp.route("/plans/<int:plan_id>", methods=["GET"])

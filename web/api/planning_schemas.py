@@ -396,3 +396,16 @@ class CoverageOut(Schema):
     until = fields.Date()
     plan_id = Int(allow_none=True)
     rows = fields.List(fields.Nested(CoverageRowOut))
+
+
+class PlanTaskOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    element_id = fields.String()
+    candidate_group = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    version = Int()
+    plan_id = Int()
+    plan_title = fields.String()
+    amendment_id = Int(allow_none=True)

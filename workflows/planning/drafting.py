@@ -140,7 +140,13 @@ def draft(plan: VisitPlan, *, user: User) -> DraftResult:
         actor=user.actor,
         business_key=plan.business_key,
         subject=plan.title,
-        details={"added": len(selected), "reasons": dict(counts), "targets": targets},
+        details={
+            "added": len(selected),
+            "reasons": dict(counts),
+            "targets": targets,
+            # which places, in which month: the draft as the planner received it
+            "visits": [[facility_id, months[facility_id]] for facility_id in selected],
+        },
     )
     return DraftResult(added=len(selected), reasons=dict(counts))
 
