@@ -139,7 +139,7 @@ def test_a_trip_groups_two_places_of_one_district(app, db, world, build):
     assert (trip.district, trip.month, [v.id for v in in_trip]) == ("Стрийський район", 4, [a.id, b.id])
     # No regional office covers Lviv oblast: three people come from Kyiv once, for two days of visits.
     rates = logistics.rates()
-    assert (cost.people, cost.days, cost.nights) == (3, 2, 2)
+    assert (cost.people, cost.days, cost.nights) == (3, 2, 6)  # six person-nights
     assert cost.travel == 3 * rates["travel_interregional"]
     assert cost.total == 3 * (
         rates["travel_interregional"] + 2 * rates["per_diem"] + 2 * rates["accommodation"]
@@ -154,6 +154,16 @@ def test_a_trip_groups_two_places_of_one_district(app, db, world, build):
     plans.update_visit(b, month=5, user=lawyer)
     db.session.commit()
     assert a.trip_id is None and b.trip_id is None
+
+    # From a regional office in the oblast, two day trips cost less than a night in a hotel: no trip.
+    plans.update_visit(b, month=4, user=lawyer)
+    admin = world.users["admin"]
+    office = logistics.create_office(code="WEST", name_uk="Західне регіональне представництво", user=admin)
+    logistics.assign_region("lviv", office.id, user=admin)
+    logistics.recompute(plan)
+    db.session.commit()
+    assert a.trip_id is None and b.trip_id is None
+    assert a.estimated_cost == 3 * (rates["travel_regional"] + rates["per_diem"])
 
 
 def test_a_visit_to_a_flagged_place_is_refused_until_its_safety_check_is_done(

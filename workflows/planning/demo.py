@@ -327,6 +327,19 @@ PLACES = [
         "Місто під обстрілами.",
     ),
     (
+        "VN-PSYCH",
+        "Вінницька обласна психоневрологічна лікарня",
+        "Vinnytsia Regional Psychoneurological Hospital",
+        "psychiatric_hospital",
+        "vinnytsia",
+        "Вінницький район",
+        "MOH",
+        650,
+        False,
+        False,
+        "",
+    ),
+    (
         "VN-COLONY",
         "Вінницька виправна колонія № 86",
         "Vinnytsia Penal Colony No. 86",
@@ -472,6 +485,12 @@ PLACES = [
 ]
 
 OFFICES = [
+    (
+        "KYIV",
+        "Департамент з питань реалізації НПМ (Київ)",
+        "NPM Department (Kyiv)",
+        ["kyiv_city", "kyiv_oblast"],
+    ),
     (
         "WEST",
         "Західне регіональне представництво Уповноваженого (Львів)",
@@ -697,6 +716,7 @@ def load(
         ("CK-INTERNAT", 7, "regular"),
         ("MK-SIZO", 9, "regular"),
         ("VN-COLONY", 9, "regular"),
+        ("VN-PSYCH", 9, "regular"),
         ("KH-MIL", 10, "regular"),
         ("ZH-CHILD", 11, "regular"),
         ("OD-PSYCH", 12, "regular"),

@@ -8,8 +8,9 @@ Who may be proposed for a planned visit: an active person of the pool who
   absence covering the whole month),
 - is not in the group of another visit on overlapping dates.
 The leader is a staff member with an account (they approve the group); then, for each expertise the
-visit needs, the best remaining person: from the place's oblast first, then the one with the fewest
-visits in the plan. A group also gets a civil-society monitor (the "Ombudsman+" model) when one is
+visit needs, the best remaining person: someone already going to another place of the same district
+that month (the same group makes one trip), then from the place's oblast, then the one with the
+fewest visits in the plan. A group also gets a civil-society monitor (the "Ombudsman+" model) when one is
 eligible. Everyone left out is listed with the reason.
 """
 
@@ -95,6 +96,29 @@ def _load(visit: PlannedVisit) -> dict[int, int]:
     )
 
 
+def _companions(visit: PlannedVisit) -> set[int]:
+    """People already in the groups of the plan's other visits to the same district that month: the
+    same group going to both makes them one trip (one journey, not two)."""
+    district = (visit.facility.district or "").strip().casefold()
+    if not district:
+        return set()
+    from ..facilities.models import Facility
+
+    rows = db.session.execute(
+        sa.select(PlannedVisitMember.monitor_id, Facility.district)
+        .join(PlannedVisit, PlannedVisit.id == PlannedVisitMember.planned_visit_id)
+        .join(Facility, Facility.id == PlannedVisit.facility_id)
+        .where(
+            PlannedVisit.plan_id == visit.plan_id,
+            PlannedVisit.id != visit.id,
+            PlannedVisit.month == visit.month,
+            PlannedVisit.status.in_(("planned", "pending")),
+            Facility.region_code == visit.facility.region_code,
+        )
+    ).all()
+    return {monitor_id for monitor_id, other in rows if (other or "").strip().casefold() == district}
+
+
 def eligibility(visit: PlannedVisit) -> tuple[list[Monitor], list[tuple[Monitor, str]]]:
     """(eligible monitors, [(monitor, reason)] of those who may not join this visit's group)."""
     monitors = db.session.scalars(
@@ -124,9 +148,15 @@ def propose(visit: PlannedVisit) -> Proposal:
     eligible, skipped = eligibility(visit)
     region = visit.facility.region_code
     load = _load(visit)
+    companions = _companions(visit)
 
     def rank(monitor: Monitor):
-        return (monitor.region_code != region, load.get(monitor.id, 0), monitor.name)
+        return (
+            monitor.id not in companions,
+            monitor.region_code != region,
+            load.get(monitor.id, 0),
+            monitor.name,
+        )
 
     proposal = Proposal(skipped=skipped)
     chosen: set[int] = set()

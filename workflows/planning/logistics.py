@@ -3,12 +3,15 @@ quarter and regional office, and monitors' expenses to reimburse.
 
 Costs (UAH), from the rates an admin sets:
 - a trip is the visits of one plan to places of one district (same oblast, same `district`) in one
-  month: the group travels once; a visit alone is a trip of its own;
-- people: the members of the trip's groups (before groups are set, the plan's `group_size`);
+  month, when going once and staying between them costs less than a journey each (from a nearby
+  regional office, day trips may cost less than nights in a hotel); a visit alone is a trip of its own;
+- people: the members of the trip's groups (before groups are set, the plan's `group_size` people who
+  go to all its visits);
 - travel: one return journey per person, at `travel_regional` when a regional office covers the
   oblast (the group comes from there), else `travel_interregional` (from Kyiv);
-- per diem (`per_diem`) per person and day on site; accommodation (`accommodation`) per person and
-  night: days − 1 nights, or as many nights as days when the group comes from another region;
+- per diem (`per_diem`) per person for the days of the visits they are in; accommodation
+  (`accommodation`) per person and night: their days − 1 nights, or as many nights as days when the
+  group comes from another region;
 - each visit's estimated cost is its share of its trip's cost, in proportion to its days.
 """
 
@@ -20,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from engine import audit
 from engine.clock import clock
@@ -88,8 +92,8 @@ def _money(value: Decimal) -> Decimal:
 @dataclass
 class TripCost:
     people: int
-    days: int
-    nights: int
+    days: int  # days on site, all visits of the trip together
+    nights: int  # person-nights
     interregional: bool
     travel: Decimal
     per_diem: Decimal
@@ -103,18 +107,25 @@ class TripCost:
 def trip_cost(
     visits: list[PlannedVisit], *, group_size: int, rate: dict[str, Decimal], interregional: bool
 ) -> TripCost:
-    people = len({m.monitor_id for v in visits for m in v.members}) or group_size
-    days = sum(v.days for v in visits)
-    nights = days if interregional else max(days - 1, 0)
-    travel = rate["travel_interregional" if interregional else "travel_regional"] * people
+    """Everyone in the trip's groups travels once; each is paid per diem for the days of the visits
+    they are in, and nights between them (a night more when coming from another region). Visits
+    without a group yet count `group_size` people who go to all of them."""
+    days_of: dict[object, int] = defaultdict(int)
+    for visit in visits:
+        people = [m.monitor_id for m in visit.members] or [("planned", i) for i in range(group_size)]
+        for person in people:
+            days_of[person] += visit.days
+    person_days = sum(days_of.values())
+    nights = sum(d if interregional else max(d - 1, 0) for d in days_of.values())
+    travel = rate["travel_interregional" if interregional else "travel_regional"] * len(days_of)
     return TripCost(
-        people=people,
-        days=days,
+        people=len(days_of),
+        days=sum(v.days for v in visits),
         nights=nights,
         interregional=interregional,
         travel=_money(travel),
-        per_diem=_money(rate["per_diem"] * people * days),
-        accommodation=_money(rate["accommodation"] * people * nights),
+        per_diem=_money(rate["per_diem"] * person_days),
+        accommodation=_money(rate["accommodation"] * nights),
     )
 
 
@@ -122,9 +133,9 @@ def recompute(plan: VisitPlan) -> None:
     """Group the plan's visits into trips and set each visit's estimated cost (after any change)."""
     db.session.flush()
     visits = db.session.scalars(
-        sa.select(PlannedVisit).where(
-            PlannedVisit.plan_id == plan.id, PlannedVisit.status.in_(COSTED_STATUSES)
-        )
+        sa.select(PlannedVisit)
+        .where(PlannedVisit.plan_id == plan.id, PlannedVisit.status.in_(COSTED_STATUSES))
+        .options(selectinload(PlannedVisit.facility), selectinload(PlannedVisit.members))
     ).all()
     cancelled = sa.update(PlannedVisit).where(
         PlannedVisit.plan_id == plan.id, PlannedVisit.status.not_in(COSTED_STATUSES)
@@ -147,7 +158,17 @@ def recompute(plan: VisitPlan) -> None:
     rate = rates()
     group_size = int((plan.targets or {}).get("group_size") or 3)
     for members in groups.values():
-        if len(members) > 1:
+        region = members[0].facility.region_code
+        interregional = offices.get(region) is None
+
+        def cost_of(visits: list[PlannedVisit], interregional: bool = interregional) -> TripCost:
+            return trip_cost(visits, group_size=group_size, rate=rate, interregional=interregional)
+
+        together = cost_of(members) if len(members) > 1 else None
+        alone = [cost_of([visit]) for visit in members]
+        # One journey with nights between the visits, or a journey each: whichever costs less (from a
+        # nearby regional office, day trips may be cheaper than a night in a hotel).
+        if together is not None and together.total < sum((c.total for c in alone), Decimal("0")):
             first = members[0].facility
             trip = Trip(
                 plan_id=plan.id,
@@ -159,10 +180,10 @@ def recompute(plan: VisitPlan) -> None:
             db.session.flush()
             for visit in members:
                 visit.trip_id = trip.id
-        region = members[0].facility.region_code
-        cost = trip_cost(members, group_size=group_size, rate=rate, interregional=offices.get(region) is None)
-        for visit in members:
-            visit.estimated_cost = _money(cost.total * visit.days / cost.days) if cost.days else Decimal("0")
+                visit.estimated_cost = _money(together.total * visit.days / together.days)
+        else:
+            for visit, cost in zip(members, alone, strict=True):
+                visit.estimated_cost = cost.total
     db.session.flush()
 
 
