@@ -21,7 +21,7 @@ from ..facilities.models import Facility
 from ..reference.models import FacilityKind, Region
 from ..risk.models import RiskScore
 from ..visits.models import Visit
-from .models import ACTIVE_VISIT_STATUSES, PlannedVisit, VisitPlan
+from .models import PlannedVisit, VisitPlan
 
 
 @dataclass
@@ -121,7 +121,8 @@ def _coverage(by, labels, *, plan: VisitPlan | None, since: date, until: date) -
         for code, status, n in db.session.execute(
             sa.select(by, PlannedVisit.status, sa.func.count())
             .join(PlannedVisit, PlannedVisit.facility_id == Facility.id)
-            .where(PlannedVisit.plan_id == plan.id, PlannedVisit.status.in_(ACTIVE_VISIT_STATUSES))
+            # planned and done, as `progress` counts them (additions waiting for approval apart)
+            .where(PlannedVisit.plan_id == plan.id, PlannedVisit.status.in_(("planned", "done")))
             .group_by(by, PlannedVisit.status)
         ):
             planned[code] = planned.get(code, 0) + int(n)
