@@ -697,6 +697,7 @@ def load(
     session.commit()
 
     # This year's plan: drafted in January, approved by management, then carried out month by month.
+    clock.freeze(_at(date(year, 1, 5)))
     plan = plans.create(
         year=year,
         title=f"План моніторингових візитів на {year} рік",
