@@ -4,6 +4,7 @@ import with a dry run. Rules live in the services; routes parse, call one servic
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from engine.db import db
 from workflows.access import PLANNING_CAPABILITIES, may
 from workflows.authorities import services as authorities
-from workflows.authorities.models import LEVELS
+from workflows.authorities.models import LEVELS, Authority
 from workflows.errors import DomainError, Invalid
 from workflows.facilities import queries as places
 from workflows.facilities import services as facilities
@@ -212,10 +213,6 @@ def _render_authority(authority, status=200, **state):
 
 
 def authority_children(authority_id: int):
-    import sqlalchemy as sa
-
-    from workflows.authorities.models import Authority
-
     return db.session.scalars(
         sa.select(Authority).where(Authority.parent_id == authority_id, Authority.active.is_(True))
     ).all()
