@@ -126,6 +126,12 @@ def load_settings() -> dict:
         "OMBUDSFLOW_PUBLIC_HOSTILITIES": _choice(
             "OMBUDSFLOW_PUBLIC_HOSTILITIES", ("region", "withhold"), "region"
         ),
+        # Visit planning: risk scores are recomputed when older than this many seconds (checked
+        # every CHECK_INTERVAL); a safety check before a visit to an area of hostilities holds for
+        # SAFETY_CHECK_DAYS days.
+        "OMBUDSFLOW_RISK_MAX_AGE": _int("OMBUDSFLOW_RISK_MAX_AGE", 3600),
+        "OMBUDSFLOW_RISK_CHECK_INTERVAL": _int("OMBUDSFLOW_RISK_CHECK_INTERVAL", 300),
+        "OMBUDSFLOW_SAFETY_CHECK_DAYS": _int("OMBUDSFLOW_SAFETY_CHECK_DAYS", 7),
         "OMBUDSFLOW_LOG_LEVEL": env("OMBUDSFLOW_LOG_LEVEL", "INFO"),
         # The content-addressed file store (documents as sent, evidence); empty: <instance>/files.
         "OMBUDSFLOW_FILES_DIR": env("OMBUDSFLOW_FILES_DIR", ""),

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.dmn.specs.model import HitPolicy
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -104,8 +105,6 @@ def evaluate(
 ) -> DecisionResult:
     """Evaluate the decision's (first) table for `data` in the sandbox: from `tables` (a draft's,
     see `parse_tables`; deployment id 0), else from a deployment."""
-    from .instances import make_script_engine
-
     if tables is not None:
         if decision_id not in tables:
             raise NotFound(f"no decision with id {decision_id!r}", decision_id=decision_id)
@@ -113,11 +112,11 @@ def evaluate(
     else:
         found_in, decision = find(decision_id, deployment_id)
     table = decision.decisionTables[0]
-    task = _Task(dict(data), make_script_engine(), decision_id)
+    task = _Task(dict(data), _script_engine(), decision_id)
     engine = DMNEngine(table)
     try:
         fired = engine.decide(task)
-        outputs = engine.result(task)
+        outputs = _outputs(table, fired, task)
     except (SpiffWorkflowException, SandboxError) as exc:
         notes = "; ".join(getattr(exc, "__notes__", []) or [])
         raise ProcessError(f"{exc}{f' ({notes})' if notes else ''}", element_id=decision_id) from exc
@@ -129,6 +128,28 @@ def evaluate(
         outputs=dict(outputs),
         rules=[FiredRule(r.id, r.row_number, (r.description or "").strip()) for r in fired],
     )
+
+
+def _script_engine():
+    """One sandboxed script engine per app context: it keeps no state between evaluations, and
+    building one (its guarded builtins) costs more than a small table's evaluation."""
+    from .instances import make_script_engine
+
+    if "decision_script_engine" not in g:
+        g.decision_script_engine = make_script_engine()
+    return g.decision_script_engine
+
+
+def _outputs(table, fired: list, task: _Task) -> dict[str, Any]:
+    """The outputs of the rules that fired, as `DMNEngine.result` gives them — without deciding a
+    second time (`result` runs every rule again: twice the cost for a table scored per place)."""
+    if table.hit_policy == HitPolicy.COLLECT.value:
+        collected: dict[str, list[Any]] = {}
+        for rule in fired:
+            for key, value in rule.output_as_dict(task).items():
+                collected.setdefault(key, []).append(value)
+        return collected
+    return dict(fired[0].output_as_dict(task)) if fired else {}
 
 
 __all__ = ["DecisionResult", "FiredRule", "evaluate", "find", "parse_tables"]

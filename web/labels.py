@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from workflows.documents import kinds as document_kinds
 from workflows.users.models import ROLE_LABELS
@@ -194,6 +195,128 @@ RECORD = {
     "escalation": _l("Escalation"),
 }
 
+# --- visit planning (issue 19) ---------------------------------------------------------------------
+
+PLAN_STATUS = {
+    "draft": _l("Draft"),
+    "in_approval": _l("Waiting for approval"),
+    "returned": _l("Returned for revision"),
+    "approved": lazy_pgettext("plan", "Approved"),
+}
+
+PLANNED_STATUS = {
+    "planned": _l("Planned"),
+    "pending": _l("Waiting for approval of the amendment"),
+    "done": _l("Took place"),
+    "cancelled": _l("Cancelled"),
+    "rejected": _l("Amendment rejected"),
+}
+
+GROUP_STATUS = {
+    "none": _l("No group yet"),
+    "proposed": _l("Waiting for the leader's approval"),
+    "approved": _l("Approved by the leader"),
+}
+
+GROUP_ROLE = {
+    "head": _l("Head of the group"),
+    "staff": _l("Staff of the Office"),
+    "monitor": _l("Civil-society monitor"),
+    "expert": _l("Expert"),
+}
+
+AMENDMENT_KIND = {
+    "add_visit": _l("Visit added"),
+    "cancel_visit": _l("Visit cancelled"),
+    "reschedule": _l("Visit rescheduled"),
+    "change_visit": _l("Visit changed"),
+    "change_group": _l("Group changed"),
+}
+
+AMENDMENT_STATUS = {
+    "applied": _l("In force"),
+    "pending": _l("Waiting for approval"),
+    "approved": lazy_pgettext("plan", "Approved"),
+    "rejected": _l("Rejected"),
+}
+
+EXPERTISE = {
+    "lawyer": _l("Lawyer"),
+    "doctor": _l("Doctor"),
+    "psychiatrist": _l("Psychiatrist"),
+    "psychologist": _l("Psychologist"),
+    "child_rights": _l("Child-rights specialist"),
+    "gender": _l("Gender specialist"),
+    "military": _l("Military specialist"),
+}
+
+MONITOR_KIND = {"staff": _l("Staff of the Office"), "civil_society": _l("Civil-society monitor")}
+
+RISK_LEVEL = {"high": _l("High risk"), "medium": _l("Medium risk"), "low": _l("Low risk")}
+
+PLAN_REASON = {
+    "oblast": _l("Coverage of the oblast"),
+    "kind": _l("Coverage of the kind of place"),
+    "not_visited": _l("Not visited for years"),
+    "risk": _l("Risk ranking"),
+    "follow_up": _l("Recommendations to check"),
+}
+
+SIGNAL_KIND = {
+    "complaint": _l("Complaint"),
+    "media_report": _l("Media report"),
+    "lawyer_report": _l("Report of a lawyer or an NGO"),
+    "other": _l("Other signal"),
+}
+
+EXPENSE_KIND = {
+    "travel": _l("Travel"),
+    "accommodation": _l("Accommodation"),
+    "per_diem": _l("Per diem"),
+    "other": _l("Other expenses"),
+}
+
+EXPENSE_STATUS = {"to_reimburse": _l("To reimburse"), "reimbursed": _l("Reimbursed")}
+
+COST_RATE = {
+    "per_diem": _l("Per diem, per person and day"),
+    "accommodation": _l("Accommodation, per person and night"),
+    "travel_regional": _l("Travel within a regional office's oblast, per person"),
+    "travel_interregional": _l("Travel from Kyiv or another oblast, per person"),
+}
+
+AUTHORITY_LEVEL = {
+    "central_body": _l("Central body"),
+    "regional_body": _l("Regional body"),
+    "facility_administration": _l("Administration of a place"),
+}
+
+EVENT.update(
+    {
+        "visit_plan_created": _l("Plan created"),
+        "visit_plan_drafted": _l("Plan drafted from the risk ranking"),
+        "visit_plan_submitted": _l("Plan submitted for approval"),
+        "visit_plan_returned": _l("Plan returned for revision"),
+        "visit_plan_resubmitted": _l("Plan submitted again"),
+        "visit_plan_approved": _l("Plan approved"),
+        "planned_visit_added": _l("Visit added to the plan"),
+        "planned_visit_changed": _l("Planned visit changed"),
+        "planned_visit_removed": _l("Visit taken out of the plan"),
+        "planned_visit_group_set": _l("Monitoring group set"),
+        "planned_visit_group_approved": _l("Group approved by its leader"),
+        "planned_visit_done": _l("Planned visit took place"),
+        "plan_amended": _l("Amendment to the plan"),
+        "plan_amendment_approved": _l("Amendment approved"),
+        "plan_amendment_rejected": _l("Amendment rejected"),
+        "plan_amendment_failed": _l("Amendment could not be applied"),
+        "plan_budget_set": _l("Budget set"),
+        "safety_check_completed": _l("Safety check completed"),
+        "expense_recorded": _l("Expense recorded"),
+        "expense_reimbursed": _l("Expense reimbursed"),
+        "follow_up_visit_check": _l("Checked on a follow-up visit"),
+    }
+)
+
 TABLES = {
     "status": STATUS,
     "severity": SEVERITY,
@@ -219,6 +342,21 @@ TABLES = {
     "permission": PERMISSION,
     "receipt_kind": RECEIPT_KIND,
     "calendar_kind": CALENDAR_KIND,
+    "plan_status": PLAN_STATUS,
+    "planned_status": PLANNED_STATUS,
+    "group_status": GROUP_STATUS,
+    "group_role": GROUP_ROLE,
+    "amendment_kind": AMENDMENT_KIND,
+    "amendment_status": AMENDMENT_STATUS,
+    "expertise": EXPERTISE,
+    "monitor_kind": MONITOR_KIND,
+    "risk_level": RISK_LEVEL,
+    "plan_reason": PLAN_REASON,
+    "signal_kind": SIGNAL_KIND,
+    "expense_kind": EXPENSE_KIND,
+    "expense_status": EXPENSE_STATUS,
+    "cost_rate": COST_RATE,
+    "authority_level": AUTHORITY_LEVEL,
 }
 
 

@@ -23,6 +23,8 @@ NAVIGATION = (
     ("inbox.index", _l("Inbox"), access.USE_INBOX),
     ("recommendation.index", _l("Recommendations"), None),
     ("visit.index", _l("Visits"), access.SEE_VISITS),
+    ("planning.plans_index", _l("Planning"), access.PLAN_READ),
+    ("registries.place_index", _l("Registries"), access.REGISTRY_READ),
     ("dashboard.index", _l("Dashboard"), access.SEE_DASHBOARD),
     ("dashboard.heat_map", _l("Heat map of the process"), access.SEE_HEATMAP),
     ("admin.calendar_page", _l("Calendar"), access.EDIT_CALENDAR),
@@ -60,9 +62,11 @@ def init_app(app: Flask) -> None:
     from .dashboards import bp as dashboards_bp
     from .documents import bp as documents_bp
     from .inbox import bp as inbox_bp
+    from .planning import bp as planning_bp
     from .portal import bp as portal_bp
     from .public import bp as public_bp
     from .recommendations import bp as recommendations_bp
+    from .registries import bp as registries_bp
     from .reports import bp as reports_bp
     from .tasks import bp as tasks_bp
     from .visits import bp as visits_bp
@@ -84,6 +88,8 @@ def init_app(app: Flask) -> None:
         dashboards_bp,
         reports_bp,
         public_bp,
+        planning_bp,
+        registries_bp,
     ):
         app.register_blueprint(blueprint)
     designer.init_app(app)

@@ -80,3 +80,10 @@ def lawyers() -> list[tuple[int, str]]:
         sa.select(User.id, User.name).where(User.role == "lawyer", User.active.is_(True)).order_by(User.name)
     ).all()
     return [(r.id, r.name) for r in rows]
+
+
+def facility_names(ids) -> dict[int, str]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {f.id: named(f) for f in db.session.scalars(sa.select(Facility).where(Facility.id.in_(ids)))}

@@ -17,9 +17,12 @@ def init_app(app: Flask) -> None:
 
     from . import cli, deadlines, digest, documents, models  # noqa: F401 - registration at import
     from .alerts import services as alerts
+    from .planning import cli as planning_cli
+    from .planning import handlers as planning_handlers  # noqa: F401
     from .publication import snapshot
     from .recommendations import handlers, receipts, rules  # noqa: F401
     from .reference import catalog
+    from .risk import services as risk
 
     catalog.forget()  # a new app may be on another database (tests): its reference rows are its own
     documents.init_app(app)
@@ -34,3 +37,8 @@ def init_app(app: Flask) -> None:
     scheduler.register_job(
         "public-refresh", snapshot.refresh, seconds_setting="OMBUDSFLOW_PUBLIC_REFRESH_INTERVAL"
     )
+    scheduler.register_job(
+        "risk-refresh", risk.scheduled_refresh, seconds_setting="OMBUDSFLOW_RISK_CHECK_INTERVAL"
+    )
+    app.cli.add_command(planning_cli.risk_group)
+    app.cli.add_command(planning_cli.registry_group)

@@ -807,6 +807,7 @@ def load(force: bool = False) -> str:
             session.commit()
             _deliver()  # the authorities' mail servers accept what was sent: receipts start terms
         made += 1
+    planned = load_planning(places, people, codes, real_now)
     clock.freeze(real_now)
     timers.sweep(actor="demo")
     _deliver()
@@ -822,7 +823,7 @@ def load(force: bool = False) -> str:
     clock.reset()
     return (
         f"demo data loaded: {len(AUTHORITIES)} authorities, {len(FACILITIES)} facilities, "
-        f"{made} recommendations; "
+        f"{made} recommendations; {planned}; "
         f"sign in as lawyer@ombudsflow.local / {DEMO_PASSWORD} (also manager@, admin@, monitor@, designer@, "
         f"and colony-48@ombudsflow.local for an authority); the calendar counts terms as in peacetime "
         f"(`ombudsflow calendar martial-law on` makes public holidays working days again)"
@@ -863,3 +864,13 @@ def _open_task(rec: Recommendation, element_id: str | None) -> HumanTask:
     if task is None:
         raise LookupError(f"demo: {rec.number} has no open task {element_id or ''}".strip())
     return task
+
+
+def load_planning(places: dict, people: dict, authorities_by_code: dict, real_now) -> str:
+    """Visit planning's demo (workflows/planning/demo.py): the monitoring pool, a plan half done, a
+    draft for next year. Kept apart from the stories above so that each changes without the other."""
+    from .planning import demo as planning_demo
+
+    return planning_demo.load(
+        places=places, people=people, authorities_by_code=authorities_by_code, real_now=real_now
+    )

@@ -5,10 +5,32 @@ from .authorities.models import Authority
 from .calendar.models import CalendarDay
 from .documents.models import Document, DocumentRecommendation, DocumentVersion
 from .escalations.models import Escalation
-from .facilities.models import Facility
+from .facilities.models import Facility, FacilitySignal
 from .files.models import StoredFile
+from .monitors.models import (
+    ConflictOfInterest,
+    Monitor,
+    MonitorAbsence,
+    MonitorExpertise,
+    TrainingModule,
+    TrainingRecord,
+)
 from .numbering import Counter
 from .observations.models import Observation
+from .planning.models import (
+    CostRate,
+    Expense,
+    PlanAmendment,
+    PlanBudget,
+    PlannedVisit,
+    PlannedVisitMember,
+    PlannedVisitRecommendation,
+    PlanVersion,
+    RecommendationCheck,
+    SafetyCheck,
+    Trip,
+    VisitPlan,
+)
 from .publication.models import Publication, PublicSnapshot
 from .recommendations.milestones import RecommendationMilestone
 from .recommendations.models import (
@@ -19,7 +41,8 @@ from .recommendations.models import (
     ResponseAct,
     Verification,
 )
-from .reference.models import FacilityKind, Region
+from .reference.models import FacilityKind, Region, RegionalOffice
+from .risk.models import RiskRefresh, RiskScore
 from .users.models import ApiToken, User, UserGrant
 from .visits.models import Finding, Visit, VisitMember
 
@@ -29,27 +52,49 @@ __all__ = [
     "Authority",
     "AuthorityReply",
     "CalendarDay",
+    "ConflictOfInterest",
+    "CostRate",
     "Counter",
     "Document",
     "DocumentRecommendation",
     "DocumentVersion",
     "Escalation",
+    "Expense",
     "ExtensionRequest",
     "Facility",
     "FacilityKind",
+    "FacilitySignal",
     "Finding",
+    "Monitor",
+    "MonitorAbsence",
+    "MonitorExpertise",
     "Observation",
+    "PlanAmendment",
+    "PlanBudget",
+    "PlanVersion",
+    "PlannedVisit",
+    "PlannedVisitMember",
+    "PlannedVisitRecommendation",
     "PublicSnapshot",
     "Publication",
     "Receipt",
     "Recommendation",
+    "RecommendationCheck",
     "RecommendationMilestone",
     "Region",
+    "RegionalOffice",
     "ResponseAct",
+    "RiskRefresh",
+    "RiskScore",
+    "SafetyCheck",
     "StoredFile",
+    "TrainingModule",
+    "TrainingRecord",
+    "Trip",
     "User",
     "UserGrant",
     "Verification",
     "Visit",
     "VisitMember",
+    "VisitPlan",
 ]

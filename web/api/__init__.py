@@ -57,8 +57,30 @@ def init_app(app: Flask, csrf) -> None:
     )
     api = OmbudsflowApi(app)
     app.before_request(authenticate_request)
-    from . import calendar, documents, grants, recommendations, reference, registry, system, tasks, visits
+    from . import (
+        calendar,
+        documents,
+        grants,
+        planning,
+        recommendations,
+        reference,
+        registry,
+        system,
+        tasks,
+        visits,
+    )
 
-    for module in (reference, registry, visits, recommendations, tasks, system, calendar, documents, grants):
+    for module in (
+        reference,
+        registry,
+        visits,
+        recommendations,
+        tasks,
+        system,
+        calendar,
+        documents,
+        grants,
+        planning,
+    ):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

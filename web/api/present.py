@@ -65,6 +65,10 @@ def facility(f) -> dict[str, Any]:
         "authority_id": f.authority_id,
         "in_hostilities_area": f.in_hostilities_area,
         "access_note": f.access_note,
+        "code": f.code,
+        "district": f.district,
+        "capacity": f.capacity,
+        "access_suspended": f.access_suspended,
     }
 
 

@@ -145,6 +145,10 @@ class FacilityIn(Schema):
     address = fields.String(load_default="", validate=validate.Length(max=500))
     in_hostilities_area = fields.Boolean(load_default=False)
     access_note = fields.String(load_default="", validate=validate.Length(max=5000))
+    code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
+    district = fields.String(load_default="", validate=validate.Length(max=200))
+    capacity = Int(load_default=None, allow_none=True)
+    access_suspended = fields.Boolean(load_default=False)
 
 
 class FacilityOut(Schema):
@@ -161,6 +165,12 @@ class FacilityOut(Schema):
     authority_id = Int()
     in_hostilities_area = fields.Boolean()
     access_note = fields.String()
+    code = fields.String(
+        allow_none=True, metadata={"description": "Registry code (what a CSV import matches on)"}
+    )
+    district = fields.String()
+    capacity = Int(allow_none=True)
+    access_suspended = fields.Boolean(metadata={"description": "No access (occupied territory)"})
 
 
 class FacilityQuery(PageQuery):

@@ -10,6 +10,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from workflows import access, inbox
+from workflows.planning import queries as planning_queries
 from workflows.visits.models import SEVERITIES
 
 from .. import registry
@@ -36,13 +37,14 @@ def home():
 def index():
     filters = params.filters_from(request.args)
     page = inbox.inbox(g.user, filters)
+    plan_tasks = planning_queries.open_tasks(g.user) if filters.page == 1 else []
     return render_template(
         "inbox/index.html",
         page=page,
         filters=filters,
         url_with=lambda **changes: params.url_with(filters, **changes),
         here=request.full_path if request.query_string else request.path,
-        assignees=actor_names(row.assignee for row in page.rows),
+        assignees=actor_names([row.assignee for row in page.rows] + [t.task.assignee for t in plan_tasks]),
         task_label=task_label,
         options={
             "regions": registry.regions(),
@@ -52,4 +54,5 @@ def index():
             "tasks": task_kinds(),
         },
         staff=access.can(g.user, access.HAND_OVER_TASKS),
+        plan_tasks=plan_tasks,
     )

@@ -78,6 +78,8 @@ def _audit(entry, instance, names) -> Item:
         lines = [_("Version %(old)s → %(new)s", old=entry.details.get("from"), new=entry.details.get("to"))]
     elif entry.event == "instance_migration_undone":
         lines = [_("Back to version %(version)s", version=entry.details.get("back_to"))]
+    elif entry.event == "follow_up_visit_check":  # what a follow-up visit found (visit planning)
+        lines = [label("outcome", entry.details.get("outcome")), str(entry.details.get("found", ""))]
     return Item(entry.at, "audit", entry.event, title, names.get(entry.actor, entry.actor or ""), lines)
 
 

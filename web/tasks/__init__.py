@@ -24,6 +24,19 @@ from ..labels import language
 from ..people import actor_names
 from .kinds import task_label
 
+
+def planning_context(task):
+    """The plan (and amendment) a task of plan approval is about, for the page beside its form."""
+    from workflows.planning import plans
+
+    if task.process_id != plans.PROCESS_ID:
+        return None
+    plan = plans.plan_of_instance(task.instance_id)
+    if plan is None:
+        return None
+    return {"plan": plan, "amendment": plans.amendment_of_instance(task.instance_id)}
+
+
 bp = Blueprint("task", __name__)
 
 
@@ -48,7 +61,8 @@ def render_task(task, values: dict[str, Any], errors: dict[str, list[str]] | Non
     return render_template(
         "tasks/show.html",
         task=task,
-        title=task_label(task.element_id, task.name),
+        title=task_label(task.element_id, task.name, task.process_id),
+        plan_context=planning_context(task) if rec is None else None,
         form=form,
         rec=rec,
         view=views.view(rec, g.user, with_history=False) if rec else None,
@@ -79,7 +93,7 @@ def submit(task_id: str):
     was opened at, so a task changed meanwhile is refused rather than overwritten."""
     task = work.get(g.user, task_id)
     data = jsonschema_form.parse(engine_tasks.form_of(task), request.form)
-    title = task_label(task.element_id, task.name)
+    title = task_label(task.element_id, task.name, task.process_id)
     try:
         if request.form.get("action") == "draft":
             work.save_draft(g.user, task.id, data, _version())
@@ -101,6 +115,9 @@ def submit(task_id: str):
     if rec is not None:
         flash(_("“%(task)s” is done for %(number)s.", task=title, number=rec.number), "success")
         default = url_for("recommendation.show", recommendation_id=rec.id)
+    elif (plan := planning_context(task)) is not None:
+        flash(_("“%(task)s” is done.", task=title), "success")
+        default = url_for("planning.plan_show", plan_id=plan["plan"].id)
     else:
         flash(_("“%(task)s” is done.", task=title), "success")
         default = url_for("inbox.index")
@@ -161,7 +178,7 @@ def reassign(task_id: str):
     return render_template(
         "tasks/reassign.html",
         task=task,
-        title=task_label(task.element_id, task.name),
+        title=task_label(task.element_id, task.name, task.process_id),
         rec=work.recommendation_of(task),
         colleagues=work.colleagues(g.user, task),
         people=actor_names([task.assignee]),

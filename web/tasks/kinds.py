@@ -17,18 +17,20 @@ from ..forms import jsonschema_form
 from ..labels import language
 
 
-def task_kinds() -> list[tuple[str, str]]:
-    """(element id, name) of every user task of the newest deployment, in diagram order."""
-    if "task_kinds" in g:  # asked once per row of a list: look the deployment up once per request
-        return g.task_kinds
-    definition = deployments.latest_definition(PROCESS_ID)
+def task_kinds(process_id: str = PROCESS_ID) -> list[tuple[str, str]]:
+    """(element id, name) of every user task of the newest deployment of a process, in diagram order
+    (the standard process unless another is named: plan approval has its own)."""
+    per_request = g.setdefault("task_kinds", {})
+    if process_id in per_request:  # asked once per row of a list: look the deployment up once per request
+        return per_request[process_id]
+    definition = deployments.latest_definition(process_id)
     if definition is None:
         return []
     lang = language()
     cache = current_app.extensions.setdefault("ombudsflow_task_kinds", {})
-    key = (definition.deployment_id, lang)
+    key = (definition.deployment_id, process_id, lang)
     if key not in cache:
-        spec, _subprocesses = deployments.spec_for(definition.deployment_id, PROCESS_ID)
+        spec, _subprocesses = deployments.spec_for(definition.deployment_id, process_id)
         kinds = []
         for task_spec in spec.task_specs.values():
             element = getattr(task_spec, "bpmn_id", None)
@@ -38,13 +40,13 @@ def task_kinds() -> list[tuple[str, str]]:
             form = deployments.form(definition.deployment_id, properties.get(FORM_PROPERTY))
             kinds.append((element, jsonschema_form.title(form, lang) or task_spec.bpmn_name or element))
         cache[key] = kinds
-    g.task_kinds = cache[key]
+    per_request[process_id] = cache[key]
     return cache[key]
 
 
-def task_label(element_id: str, name: str | None) -> str:
-    """The task's name in the user's language; the diagram's own name for tasks of other processes."""
-    return dict(task_kinds()).get(element_id) or name or element_id
+def task_label(element_id: str, name: str | None, process_id: str = PROCESS_ID) -> str:
+    """The task's name in the user's language (from its form), else the diagram's own name."""
+    return dict(task_kinds(process_id)).get(element_id) or name or element_id
 
 
 def form_of_element(deployment_id: int, process_id: str, element_id: str | None) -> dict | None:

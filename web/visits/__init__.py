@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from engine.db import db
 from workflows import access
 from workflows.errors import Invalid
+from workflows.planning import execution
+from workflows.planning import queries as planning_queries
 from workflows.recommendations import services as recommendations
 from workflows.visits import queries
 from workflows.visits import services as visits
@@ -39,7 +41,10 @@ def index():
     page = request.args.get("page", "1")
     result = queries.listing(g.user, page=int(page) if page.isdigit() else 1)
     return render_template(
-        "visits/index.html", result=result, may_record=access.can(g.user, access.RECORD_VISITS)
+        "visits/index.html",
+        result=result,
+        may_record=access.can(g.user, access.RECORD_VISITS),
+        upcoming=planning_queries.upcoming_for_user(g.user),
     )
 
 
@@ -89,6 +94,8 @@ def _render_visit(visit, status=200, **forms_state):
         rec_for=forms_state.get("rec_for"),
         rec_values=forms_state.get("rec_values", {}),
         rec_errors=forms_state.get("rec_errors", {}),
+        checks=execution.checks(visit),
+        planned=execution.planned_of(visit),
     ), status
 
 

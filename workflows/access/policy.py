@@ -40,6 +40,18 @@ SEE_DASHBOARD = "dashboard.see"  # overdue figures; a lawyer's counts only their
 SEE_HEATMAP = "dashboard.heatmap"  # where recommendations wait in the process: about the process, not people
 MANAGE_PUBLICATION = "reports.manage"  # publish on /public, the annual report, alerts
 ADD_OBSERVATIONS = "observations.add"  # a civil-society monitor's observation on a recommendation's follow-up
+REGISTRY_READ = "registry.read"  # the registries of places and authorities
+REGISTRY_EDIT = "registry.edit"  # add, rename and move authorities; add and edit places; CSV import
+REGISTRY_SIGNAL = "registry.signal"  # complaints and media reports about a place
+POOL_READ = "pool.read"  # the monitoring pool (staff and civil-society monitors)
+POOL_EDIT = "pool.edit"  # expertise, training, absences, conflicts of interest
+PLAN_READ = "plan.read"  # visit plans
+PLAN_EDIT = "plan.edit"  # the NPM Department drafts and amends plans
+SEE_PLANNED_VISITS = "plan.visit"  # a planned visit's page (a monitor: the visits whose group they are in)
+PLAN_BUDGET = "plan.budget"  # budgets per quarter and regional office
+EDIT_RATES = "rates.edit"  # travel and per-diem rates, regional offices
+REFRESH_RISK = "risk.refresh"  # recompute risk scores now
+REIMBURSE_EXPENSES = "expense.reimburse"  # reimburse monitors' expenses
 SEE_OBSERVATIONS = "observations.see"  # beside the authority's reply (never authorities)
 
 _STAFF = {
@@ -118,6 +130,26 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     # An authority's officials: what was sent to their authority, and its reply tasks.
     "authority": frozenset({USE_INBOX, OPEN_TASK_LINKS, REQUEST_EXTENSION}),
+}
+
+# Visit planning (issue 19): who may do what in registries, the pool and plans.
+_PLANNING: dict[str, tuple[str, ...]] = {
+    REGISTRY_READ: ("lawyer", "manager", "admin", "designer"),
+    REGISTRY_EDIT: ("admin",),
+    REGISTRY_SIGNAL: ("lawyer", "manager", "admin"),
+    POOL_READ: ("lawyer", "manager", "admin"),
+    POOL_EDIT: ("lawyer", "manager", "admin"),
+    PLAN_READ: ("lawyer", "manager", "admin", "designer"),
+    PLAN_EDIT: ("lawyer", "manager", "admin"),
+    SEE_PLANNED_VISITS: ("lawyer", "manager", "admin", "designer", "monitor"),
+    PLAN_BUDGET: ("manager", "admin"),
+    EDIT_RATES: ("admin",),
+    REFRESH_RISK: ("lawyer", "manager", "admin"),
+    REIMBURSE_EXPENSES: ("manager", "admin"),
+}
+CAPABILITIES = {
+    role: caps | {cap for cap, roles in _PLANNING.items() if role in roles}
+    for role, caps in CAPABILITIES.items()
 }
 assert set(CAPABILITIES) == set(ROLES), "every role needs its line in the capability table"
 

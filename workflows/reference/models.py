@@ -20,6 +20,19 @@ class Region(db.Model):
     name_uk: Mapped[str] = mapped_column(sa.String(200))
     name_en: Mapped[str] = mapped_column(sa.String(200))
     sort: Mapped[int] = mapped_column(default=0)
+    # The regional office of the Commissioner that visits this region (None: the NPM Department).
+    office_id: Mapped[int | None] = mapped_column(sa.ForeignKey("regional_office.id"), index=True)
+
+
+class RegionalOffice(db.Model):
+    """Регіональне представництво Уповноваженого: plans and budgets are totalled per office."""
+
+    __tablename__ = "regional_office"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name_uk: Mapped[str] = mapped_column(sa.String(300))
+    name_en: Mapped[str] = mapped_column(sa.String(300), default="")
 
 
 class FacilityKind(db.Model):

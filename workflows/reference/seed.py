@@ -158,4 +158,13 @@ def seed_reference() -> dict[str, int]:
 
     if session.scalar(sa.select(CalendarDay.day).limit(1)) is None:
         added["calendar_days"] = calendar.seed(actor="seed", audited=False)
+    added.update(_seed_planning())
     return added
+
+
+def _seed_planning() -> dict[str, int]:
+    """Reference data of visit planning: training modules of monitors and default cost rates."""
+    from ..monitors.seed import seed_training_modules
+    from ..planning.seed import seed_cost_rates
+
+    return {"training_modules": seed_training_modules(), "cost_rates": seed_cost_rates()}

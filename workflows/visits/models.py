@@ -31,10 +31,12 @@ class Visit(db.Model):
     """Моніторинговий візит (плановий, повторний, позаплановий)."""
 
     __tablename__ = "visit"
-    # Newest first, all of them or one place's (migration 0015).
+    # Newest first, all of them or one place's (migration 0015); the last visit of each place
+    # (registry, risk score, coverage): one index-only scan.
     __table_args__ = (
         sa.Index("ix_visit_starts_on_id", "starts_on", "id"),
         sa.Index("ix_visit_facility_starts_on", "facility_id", "starts_on", "id"),
+        sa.Index("ix_visit_facility_ends", "facility_id", "ends_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
