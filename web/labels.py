@@ -7,9 +7,8 @@ the catalog (web/translations). Unknown codes are shown as they are rather than 
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 
 from workflows.documents import kinds as document_kinds
 from workflows.users.models import ROLE_LABELS
