@@ -33,6 +33,10 @@ class ServiceContext:
 Handler = Callable[[ServiceContext, dict[str, Any]], Any]
 
 _handlers: dict[str, Handler] = {}
+# What a handler would return, computed without doing anything (no row, no notice): a designer's
+# test run calls these instead of the handlers, so a diagram that reads a service's result goes on.
+Rehearsal = Callable[[dict[str, Any], dict[str, Any]], Any]
+_rehearsals: dict[str, Rehearsal] = {}
 # Parameter names a handler reads, as its package declares them (the designer offers them).
 _parameters: dict[str, tuple[str, ...]] = {}
 
@@ -64,6 +68,23 @@ def register_outbox(name: str, channel: str, topic: str | None = None) -> None:
 
     _handlers[name] = handler
     _parameters[name] = ("recipient", "payload", "language")
+
+
+def rehearsal(name: str) -> Callable[[Rehearsal], Rehearsal]:
+    """Decorator: `@services.rehearsal("send_act")` on `def result(task_data, params) -> result`:
+    the result the handler would give, with no side effect at all (test runs of the designer)."""
+
+    def decorate(func: Rehearsal) -> Rehearsal:
+        _rehearsals[name] = func
+        return func
+
+    return decorate
+
+
+def rehearse(name: str, task_data: dict[str, Any], params: dict[str, Any]) -> Any:
+    """What `name` would return for this task (an empty result when its package declared none)."""
+    func = _rehearsals.get(name)
+    return func(task_data, params) if func is not None else {}
 
 
 def get(name: str) -> Handler:

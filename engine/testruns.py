@@ -24,7 +24,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from . import audit, drafts, forms, projections, serialization
+from . import audit, drafts, forms, projections, serialization, services
 from .clock import clock
 from .db import db
 from .errors import Conflict, EngineError, NotFound, ProcessError
@@ -37,7 +37,9 @@ MAX_LOG = 500
 
 
 class _Recorder:
-    """Stands in for the service registry: notes every call, calls nothing."""
+    """Stands in for the service registry: notes every call, calls no handler. It answers with the
+    operator's rehearsal (`services.rehearsal`: the result the handler would give, computed without
+    side effects), so a diagram that reads a service's result goes on as it would for real."""
 
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
@@ -47,7 +49,10 @@ class _Recorder:
         self.calls.append(
             {"element_id": task.task_spec.bpmn_id, "operator": operation_name, "params": _jsonable(params)}
         )
-        return json.dumps({"test_run": True, "operator": operation_name})
+        result = services.rehearse(operation_name, dict(task.data), params)
+        if not isinstance(result, dict):
+            return json.dumps(result, default=str)
+        return json.dumps({**result, "test_run": True, "operator": operation_name}, default=str)
 
 
 def _jsonable(value: Any) -> Any:

@@ -12,7 +12,8 @@ from engine.models import Deployment
 from tests.workflows.conftest import Api
 from workflows.users import services as users
 
-from .conftest import standard_files
+from . import bundle
+from .conftest import changed_files, standard_files
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -96,32 +97,51 @@ def test_each_rule_speaks_at_its_element(app):
     assert ("user-task-lane", "no_lane") not in findings({**files, "p.bpmn": grouped})
 
 
+def _unquoted_timer(files):
+    """The first timeDate timer of the standard process typed as a bare duration: (event id, changes)."""
+    event, _expression = bundle.first_time_date(files)
+    return event, bundle.timer_change(files, event, "P30D")
+
+
 def test_engine_refusals_come_back_as_errors_at_the_element_with_what_to_do(app):
     files = standard_files()
-    files["recommendation.bpmn"] = (
-        files["recommendation.bpmn"]
-        .replace("<bpmn:timeDate>reply_due_at</bpmn:timeDate>", "<bpmn:timeDate>P30D</bpmn:timeDate>")
-        .replace("<spiffworkflow:calledDecisionId>reply_deadlines<", "<spiffworkflow:calledDecisionId>terms<")
+    _event, timer = _unquoted_timer(files)
+    task_id, decision_id = next(iter(bundle.called_decisions(files).items()))
+    files = changed_files(
+        {
+            "recommendation.bpmn": [
+                *timer["recommendation.bpmn"],
+                (
+                    f"<spiffworkflow:calledDecisionId>{decision_id}<",
+                    "<spiffworkflow:calledDecisionId>terms<",
+                ),
+            ]
+        }
     )
     report = lint.check(files)
     assert report.parsed is None
     by_element = {f.element_id: f for f in report.errors}
-    assert "reply_deadlines" in by_element
-    assert 'No DMN Diagram available with id "terms"' in by_element["reply_deadlines"].message
-    assert by_element["reply_deadlines"].hint.startswith("Add the decision table")
+    assert task_id in by_element
+    assert 'No DMN Diagram available with id "terms"' in by_element[task_id].message
+    assert by_element[task_id].hint.startswith("Add the decision table")
 
 
 def test_unquoted_timers_and_unknown_operators_are_errors(app):
     files = standard_files()
-    files["recommendation.bpmn"] = (
-        files["recommendation.bpmn"]
-        .replace("<bpmn:timeDate>reply_due_at</bpmn:timeDate>", "<bpmn:timeDate>P30D</bpmn:timeDate>")
-        .replace('serviceTaskOperator id="mark_overdue"', 'serviceTaskOperator id="fine_the_authority"')
+    event, timer = _unquoted_timer(files)
+    step, operator = next(iter(bundle.service_operators(files).items()))
+    files = changed_files(
+        {
+            "recommendation.bpmn": [
+                *timer["recommendation.bpmn"],
+                (f'serviceTaskOperator id="{operator}"', 'serviceTaskOperator id="fine_the_authority"'),
+            ]
+        }
     )
     by_element = {f.element_id: f for f in lint.check(files).errors}
-    assert "is not quoted" in by_element["reply_deadline"].message
-    assert "quotes" in by_element["reply_deadline"].hint
-    assert "unknown service operation 'fine_the_authority'" in by_element["mark_overdue_step"].message
+    assert "is not quoted" in by_element[event].message
+    assert "quotes" in by_element[event].hint
+    assert "unknown service operation 'fine_the_authority'" in by_element[step].message
 
 
 def test_deploy_refuses_errors_and_wants_a_note_for_warnings(app, db):
@@ -154,20 +174,18 @@ def test_deploy_refuses_errors_and_wants_a_note_for_warnings(app, db):
 def test_ombudsflow_deploy_runs_the_same_checks(app, db, runner, tmp_path):
     broken = tmp_path / "broken"
     broken.mkdir()
-    for name, text in standard_files().items():
+    event, timer = _unquoted_timer(standard_files())
+    for name, text in changed_files(timer).items():
         (broken / name).parent.mkdir(parents=True, exist_ok=True)
-        (broken / name).write_text(
-            text.replace("<bpmn:timeDate>reply_due_at</bpmn:timeDate>", "<bpmn:timeDate>P30D</bpmn:timeDate>")
-        )
+        (broken / name).write_text(text)
     check = runner.invoke(args=["deploy", "--check", str(broken)])
     assert check.exit_code == 1
     assert (
-        "error: recommendation.bpmn [reply_deadline]: timer: timer expression 'P30D' is not quoted"
-        in check.output
+        f"error: recommendation.bpmn [{event}]: timer: timer expression 'P30D' is not quoted" in check.output
     )
     refused = runner.invoke(args=["deploy", str(broken)])
     assert refused.exit_code != 0
-    assert "reply_deadline" in str(refused.exception)
+    assert event in str(refused.exception)
     warned = tmp_path / "warned"
     warned.mkdir()
     text = standard_files()["recommendation.bpmn"].replace(

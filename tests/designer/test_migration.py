@@ -8,19 +8,29 @@ from engine import migration, tasks
 from engine.models import AuditEvent, HumanTask, InstanceMigration, ProcessInstance, Timer
 from workflows import tasks as work
 
-from .conftest import Pages, deploy_changed, text
+from . import bundle
+from .conftest import Pages, deploy_changed, standard_files, text
 
 ACT = {
     "act_kind": "submission",
     "act_text": "Вимагаємо забезпечити вентиляцію камер дільниці карантину.",
     "signatory": "Представник Уповноваженого",
 }
-REMINDER = [
-    (
-        "<bpmn:timeDate>reminder_1_at</bpmn:timeDate>",
-        "<bpmn:timeDate>kyiv_morning(reply_due_at)</bpmn:timeDate>",
+
+
+def _retimed(db, rec) -> tuple[str, dict[str, list[tuple[str, str]]]]:
+    """The timer the recommendation waits on, with its expression changed (moved to the working
+    morning): (its event id, the changes for `deploy_changed`). Read from the instance's timers and
+    the deployed diagram, so it is whatever the standard process waits on after the act is sent."""
+    waiting = db.session.scalars(
+        sa.select(Timer.element_id).where(Timer.instance_id == rec.process_instance_id)
     )
-]
+    [event] = sorted(set(waiting))
+    files = standard_files()
+    _kind, expression = bundle.timers(files)[event]
+    return event, bundle.timer_change(files, event, f"working_morning({expression})")
+
+
 NOTE_FIELD = [
     (
         '"properties": {',
@@ -53,7 +63,8 @@ def _snapshot(db):
 
 def test_preview_and_dry_run_say_who_can_move_and_change_nothing(app, db, world, scenario):
     drafting, approval, reply = _three(scenario)
-    deploy_changed(db, {"recommendation.bpmn": REMINDER})
+    event, retimed = _retimed(db, reply)
+    deploy_changed(db, retimed)
     before = _snapshot(db)
     audit_before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
 
@@ -64,10 +75,8 @@ def test_preview_and_dry_run_say_who_can_move_and_change_nothing(app, db, world,
     ]
     [blocked] = plan.blocked
     assert blocked.instance_id == reply.process_instance_id
-    assert [(r.code, r.element_id) for r in blocked.reasons if r.blocking] == [
-        ("timer_changed", "reminder_1")
-    ]
-    assert plan.reasons_count() == {("timer_changed", "reminder_1"): 1}
+    assert [(r.code, r.element_id) for r in blocked.reasons if r.blocking] == [("timer_changed", event)]
+    assert plan.reasons_count() == {("timer_changed", event): 1}
 
     dry = migration.run("recommendation", 1, 2, actor="designer", dry_run=True)
     assert dry.migration_id is None
@@ -85,7 +94,8 @@ def test_migrate_moves_the_movable_keeps_claims_and_takes_the_new_form(app, db, 
     work.claim(world.users["lawyer"], task.id)
     db.session.commit()
     reply_timers = {t.element_id: t.due_at for t in db.session.scalars(sa.select(Timer))}
-    deploy_changed(db, {"recommendation.bpmn": REMINDER, "forms/draft_act.schema.json": NOTE_FIELD})
+    _event, retimed = _retimed(db, reply)
+    deploy_changed(db, {**retimed, "forms/draft_act.schema.json": NOTE_FIELD})
 
     result = migration.run("recommendation", 1, 2, actor="designer@example", batch=1)
     assert result.batches == 3  # one instance per batch
@@ -120,8 +130,8 @@ def test_migrate_moves_the_movable_keeps_claims_and_takes_the_new_form(app, db, 
 
 
 def test_undo_restores_what_nothing_ran_on_and_keeps_the_rest(app, db, world, scenario):
-    drafting, approval, _reply = _three(scenario)
-    deploy_changed(db, {"recommendation.bpmn": REMINDER})
+    drafting, approval, reply = _three(scenario)
+    deploy_changed(db, _retimed(db, reply)[1])
     drafting_task = scenario.task(drafting, "draft_act").id
     result = migration.run("recommendation", 1, 2, actor="designer")
     assert migration.undoable(db.session.get(InstanceMigration, result.migration_id))
@@ -143,8 +153,8 @@ def test_undo_restores_what_nothing_ran_on_and_keeps_the_rest(app, db, world, sc
 
 
 def test_the_recommendations_history_says_it_moved_and_came_back(app, db, world, scenario):
-    drafting, _approval, _reply = _three(scenario)
-    deploy_changed(db, {"recommendation.bpmn": REMINDER})
+    drafting, _approval, reply = _three(scenario)
+    deploy_changed(db, _retimed(db, reply)[1])
     result = migration.run("recommendation", 1, 2, actor="designer")
     migration.undo(result.migration_id, actor="designer")
     lawyer = Pages(app.test_client())
@@ -159,7 +169,16 @@ def test_waiting_timers_keep_their_due_times_when_they_move(app, db, world, scen
     before = {t.element_id: t.due_at for t in db.session.scalars(sa.select(Timer))}
     reply_task = scenario.task(reply, "authority_reply")
     scenario.clock.advance(days=2)  # durations and dueAt must not restart from the migration
-    deploy_changed(db, {"deadlines.dmn": [("&quot;P1M&quot;", "&quot;P2M&quot;")]})
+    # A term of the decision tables changes (every row's first output that is a month: two now).
+    files = standard_files()
+    changes: dict[str, list[tuple[str, str]]] = {}
+    for decision in bundle.decision_files(files):
+        for row in range(1, len(bundle.rows(files, decision)) + 1):
+            for cell in bundle.outputs(files, decision, row).values():
+                if cell.text == '"P1M"':
+                    changes.setdefault(cell.filename, []).extend(cell.change(files, '"P2M"'))
+    assert changes
+    deploy_changed(db, changes)
     result = migration.run("recommendation", 1, 2, actor="designer")
     assert reply.process_instance_id in [p.instance_id for p in result.moved]
     db.session.expire_all()

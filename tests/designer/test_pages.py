@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from engine import drafts
 from engine.models import DeploymentFile, DesignDraft, HumanTask
 
+from . import bundle
 from .conftest import Pages, text
 
 
@@ -82,9 +83,17 @@ def test_the_form_preview_is_the_task_pages_own_form(app, db, world, scenario, d
 
 def test_try_it_evaluates_the_drafts_table_with_the_row_that_fired(app, db, world, designer_pages):
     draft = _open_draft(designer_pages, db)
-    changed = draft.files["deadlines.dmn"].replace(
-        'r1_out0"><text>&quot;P10D&quot;', 'r1_out0"><text>&quot;P7D&quot;'
-    )
+    # The first row of the terms table gets a shorter term, in the draft only.
+    decision = next(d for d, name in bundle.decision_files(draft.files).items() if name == "deadlines.dmn")
+    cell = next(iter(bundle.outputs(draft.files, decision, 1).values()))
+    term = '"P7D"' if cell.text != '"P7D"' else '"P8D"'
+    [(old, new)] = cell.change(draft.files, term)
+    changed = draft.files["deadlines.dmn"].replace(old, new)
+    # The inputs that select row 1: the first as a plain string, the next as typed in the table.
+    [(entries, description), *_rest] = bundle.rows(draft.files, decision)
+    names = [expression for _label, expression in bundle.input_labels(draft.files, decision)]
+    inputs = {name: entry for name, entry in zip(names, entries, strict=True)}
+    inputs[names[0]] = inputs[names[0]].strip('"')
     saved = designer_pages.client.put(
         f"/designer/api/drafts/{draft.id}/files/deadlines.dmn",
         data=changed.encode(),
@@ -92,15 +101,13 @@ def test_try_it_evaluates_the_drafts_table_with_the_row_that_fired(app, db, worl
     )
     assert saved.status_code == 200 and saved.json == {"saved": True, "filename": "deadlines.dmn"}
     result = designer_pages.client.post(
-        f"/designer/api/drafts/{draft.id}/decisions/reply_deadlines/evaluate",
-        json={"inputs": {"act_kind": "submission", "severity": '"critical"'}},
+        f"/designer/api/drafts/{draft.id}/decisions/{decision}/evaluate",
+        json={"inputs": inputs},
         headers={"X-CSRFToken": designer_pages.token},
     )
     assert result.status_code == 200
-    assert result.json["outputs"]["reply_period"] == "P7D"
-    assert [(r["row_number"], r["description"]) for r in result.json["rules"]] == [
-        (1, "Подання щодо загрози життю чи здоров'ю: скорочений строк")
-    ]
+    assert result.json["outputs"][cell.name] == term.strip('"')
+    assert [(r["row_number"], r["description"]) for r in result.json["rules"]] == [(1, description)]
     missing = designer_pages.client.post(
         f"/designer/api/drafts/{draft.id}/decisions/nope/evaluate",
         json={"inputs": {}},
@@ -181,14 +188,14 @@ def test_deploying_needs_a_comment_and_says_what_the_checks_refuse(app, db, worl
     unchanged = designer_pages.post(f"/designer/drafts/{draft.id}/deploy", {"comment": "Нічого"})
     assert unchanged.status_code == 302
     assert "Нічого розгортати" in text(designer_pages.get(unchanged.headers["Location"]))
-    broken = draft.files["recommendation.bpmn"].replace(
-        "<bpmn:timeDate>reply_due_at</bpmn:timeDate>", "<bpmn:timeDate>P30D</bpmn:timeDate>"
-    )
+    event, _expression = bundle.first_time_date(draft.files)
+    [(old, new)] = bundle.timer_change(draft.files, event, "P30D")["recommendation.bpmn"]
+    broken = draft.files["recommendation.bpmn"].replace(old, new)
     drafts.put_file(db.session.get(DesignDraft, draft.id), "recommendation.bpmn", broken, actor="test")
     db.session.commit()
     refused = designer_pages.post(f"/designer/drafts/{draft.id}/deploy", {"comment": "Строк"})
     assert refused.status_code == 422
     body = text(refused)
     assert "Перевірки знайшли помилки; нічого не розгорнуто." in body
-    assert "Кінцевий строк" in body and "візьміть тривалість у лапки" in body
+    assert bundle.element_names(draft.files)[event] in body and "візьміть тривалість у лапки" in body
     assert db.session.scalar(sa.select(sa.func.count()).select_from(HumanTask)) == 0
