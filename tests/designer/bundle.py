@@ -173,3 +173,12 @@ def first_time_date(files: dict[str, str], filename: str = "recommendation.bpmn"
     return next(
         (event, expr) for event, (kind, expr) in timers(files, filename).items() if kind == "timeDate"
     )
+
+
+def lanes(files: dict[str, str], filename: str = PROCESS) -> dict[str, str]:
+    """{flow node id: name of the lane it is in}."""
+    found = {}
+    for lane in _root(files, filename).iter(f"{BPMN}lane"):
+        for ref in lane.findall(f"{BPMN}flowNodeRef"):
+            found[(ref.text or "").strip()] = lane.get("name")
+    return found

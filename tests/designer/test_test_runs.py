@@ -10,6 +10,8 @@ from engine import deployments, drafts, testruns
 from engine.clock import clock
 from engine.models import AuditEvent, HumanTask, OutboxMessage, ProcessInstance, Timer
 
+from . import bundle
+
 START = {
     "recommendation_id": 0,
     "authority_id": 11,
@@ -46,54 +48,64 @@ def _ready(run, element_id):
     return next(t for t in view["tasks"] if t.element_id == element_id)
 
 
+def _logged(run, kind):
+    return [e for e in testruns.view(run)["log"] if e["kind"] == kind]
+
+
 def test_a_test_run_steps_through_the_draft_with_its_own_clock_and_sends_nothing(app, db, world):
     before = _counts(db)
     draft = drafts.from_deployment(deployments.latest_definition("recommendation").deployment_id, actor="d")
-    # The designer shortens the term of a submission in the draft only.
-    drafts.put_file(
-        draft,
-        "deadlines.dmn",
-        draft.files["deadlines.dmn"].replace(
-            'r2_out0"><text>&quot;P1M&quot;', 'r2_out0"><text>&quot;P2M&quot;'
-        ),
-        actor="d",
-    )
+    # The designer lengthens the term of a submission (row 2 of the terms table) in the draft only.
+    decision = next(d for d, name in bundle.decision_files(draft.files).items() if name == "deadlines.dmn")
+    term = next(iter(bundle.outputs(draft.files, decision, 2).values()))
+    [(old, new)] = term.change(draft.files, '"P2M"')
+    drafts.put_file(draft, term.filename, draft.files[term.filename].replace(old, new), actor="d")
     start = datetime(2027, 3, 1, 7, 0, tzinfo=UTC)
     run = testruns.start(draft, "recommendation", data=START, now=start, actor="d")
     draft_task = _ready(run, "draft_act")
-    assert (draft_task.lane, draft_task.role, draft_task.candidate_group) == (
-        "Юрист (lawyer)",
-        "lawyer",
-        "lawyer",
-    )
+    assert draft_task.lane == bundle.lanes(draft.files)["draft_act"]
+    assert draft_task.role and draft_task.candidate_group == draft_task.role
     assert draft_task.due_at > start  # dueAt is read at the run's clock, not the real one
     assert draft_task.due_at - start < timedelta(days=30)
 
     testruns.complete(run, draft_task.id, ACT, actor="d")
     approve = _ready(run, "approve_act")
-    assert approve.role == "manager"
+    assert approve.lane == bundle.lanes(draft.files)["approve_act"] and approve.role != draft_task.role
     testruns.complete(run, approve.id, {"approved": True}, actor="d")
 
+    # The draft's table decided the act's term; the act was "sent" (recorded, not sent).
     view = testruns.view(run)
     reply = next(t for t in view["tasks"] if t.element_id == "authority_reply")
     assert reply.candidate_group == "authority:11"
-    decisions = [e for e in view["log"] if e["kind"] == "decision" and e["element_id"] == "reply_deadlines"]
-    assert decisions[-1]["detail"]["outputs"]["reply_period"] == "P2M"
-    services = [e["detail"]["operator"] for e in view["log"] if e["kind"] == "service"]
-    assert services == ["send_act"]
-    deadline = next(t for t in view["timers"] if t.element_id == "reply_deadline")
-    assert datetime(2027, 4, 30, tzinfo=UTC) < deadline.due_at < datetime(2027, 5, 2, tzinfo=UTC)
+    tasks_of_term = set(bundle.rule_tasks(draft.files, decision))
+    decided = [e for e in _logged(run, "decision") if e["element_id"] in tasks_of_term]
+    assert decided[-1]["detail"]["outputs"][term.name] == "P2M"
+    assert [e["detail"]["operator"] for e in _logged(run, "service")] == ["send_act"]
+    waiting = {t.element_id: t.due_at for t in view["timers"]}
+    assert waiting and min(waiting.values()) > start
 
-    # Moving the run's clock past the first reminder fires it, and only in the run.
-    testruns.move_clock(run, deadline.due_at - timedelta(days=6), actor="d")
-    fired = [e["element_id"] for e in testruns.view(run)["log"] if e["kind"] == "timer_fired"]
-    assert fired == ["reminder_1"]
-    assert [e["detail"]["operator"] for e in testruns.view(run)["log"] if e["kind"] == "service"] == [
-        "send_act",
-        "send_reminder",
+    # Moving the run's clock past the first timer fires it, and only in the run; the diagram goes
+    # on with what the operator would have returned.
+    first = min(waiting, key=waiting.get)
+    testruns.move_clock(run, waiting[first] + timedelta(minutes=1), actor="d")
+    assert [e["element_id"] for e in _logged(run, "timer_fired")] == [first]
+    assert _logged(run, "clock")
+    if any(t.element_id == "register_receipt" for t in testruns.view(run)["tasks"]):
+        # The act's receipt is registered: the statutory term (two months now) counts from it.
+        receipt = _ready(run, "register_receipt")
+        testruns.complete(run, receipt.id, {"received_on": "2027-03-03"}, actor="d")
+    computed = [
+        e["detail"]["data"]["reply_due_at"]
+        for e in _logged(run, "step")
+        if (e["detail"].get("data") or {}).get("reply_due_at")
     ]
-    testruns.move_clock(run, deadline.due_at + timedelta(hours=1), actor="d")
-    assert [t.element_id for t in testruns.view(run)["tasks"]] == ["decide_next_steps"]
+    due = datetime.fromisoformat(computed[-1])
+    assert datetime(2027, 5, 3, tzinfo=UTC) <= due < datetime(2027, 5, 6, tzinfo=UTC)  # two months on
+
+    # Past the deadline: the breach is the lawyer's to act on, in the run only.
+    testruns.move_clock(run, due + timedelta(hours=1), actor="d")
+    assert "decide_next_steps" in [t.element_id for t in testruns.view(run)["tasks"]]
+    assert "send_act" not in [e["detail"]["operator"] for e in _logged(run, "service")][1:]
     db.session.commit()
 
     assert _counts(db) == before  # no instance, task, timer or notice exists outside the run
