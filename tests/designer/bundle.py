@@ -182,3 +182,26 @@ def lanes(files: dict[str, str], filename: str = PROCESS) -> dict[str, str]:
         for ref in lane.findall(f"{BPMN}flowNodeRef"):
             found[(ref.text or "").strip()] = lane.get("name")
     return found
+
+
+def row_entries(files: dict[str, str], decision_id: str, row: int) -> list[str]:
+    """The row's input and output cells, whitespace-normalised, as the version diff lists them."""
+    filename = decision_files(files)[decision_id]
+    decision = next(d for d in _root(files, filename).iter(f"{DMN}decision") if d.get("id") == decision_id)
+    rule = decision.find(f"{DMN}decisionTable").findall(f"{DMN}rule")[row - 1]
+    return [
+        " ".join((node.findtext(f"{DMN}text") or "").split())
+        for node in rule
+        if node.tag in (f"{DMN}inputEntry", f"{DMN}outputEntry")
+    ]
+
+
+def satisfying(entry: str, candidates: tuple[str, ...]) -> str:
+    """A plain value that an input cell matches: its quoted literal, or the first candidate that a
+    `? != "x"` cell or an empty cell lets through."""
+    entry = entry.strip()
+    if entry.startswith('"') and entry.endswith('"'):
+        return entry[1:-1]
+    excluded = re.findall(r'"([^"]*)"', entry) if "!=" in entry or "not" in entry else []
+    assert entry in ("", "-") or excluded, f"cannot choose a value for {entry!r}"
+    return next(c for c in candidates if c not in excluded)

@@ -4,17 +4,20 @@ issue 18's "Done means", as a designer works them."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from engine.models import HumanTask, OutboxMessage, ProcessInstance
+from engine.models import HumanTask, OutboxMessage, ProcessInstance, Timer
+from web.designer import samples
 from workflows.recommendations import services as recommendations
 from workflows.users.models import User
 
-from .conftest import DESIGNER_EMAIL, PASSWORD
+from . import bundle
+from .conftest import DESIGNER_EMAIL, PASSWORD, standard_files
 
 DATA = Path(__file__).parent / "data"
 
@@ -86,23 +89,33 @@ def test_a_designer_changes_a_term_and_a_reminder_offset_deploys_and_sees_the_di
     open_editor(page, "deadlines.dmn")
     editor = page.locator("#dmn-editor")
     expect(editor).to_have_attribute("data-ready", "true", timeout=TIMEOUT)
+    # What the test changes is read from the deployed table: row 2, its term and a reminder offset.
+    files = standard_files()
+    decision = next(d for d, name in bundle.decision_files(files).items() if name == "deadlines.dmn")
+    cells = bundle.outputs(files, decision, 2)
+    term = next(iter(cells.values()))
+    offset = next(c for c in cells.values() if c.text.strip().isdigit())
+    new_term = '"P2M"' if term.text != '"P2M"' else '"P3M"'
+    new_offset = "5" if offset.text.strip() != "5" else "4"
+    description = term.description
     # Each row's legal basis is in view beside it.
-    expect(page.get_by_text("Подання: місяць (ст. 15 Закону про Уповноваженого)")).to_be_visible()
+    expect(page.get_by_text(description, exact=True).first).to_be_visible()
 
     # The law changed: a submission's term and its first reminder (rule 2).
     before = saves(page)
-    edit_cell(page, "reply_deadlines_rule_2", "out_reply_period", '"P2M"')
-    edit_cell(page, "reply_deadlines_rule_2", "out_reminder_1", "5")
+    edit_cell(page, term.rule_id, term.column_id, new_term)
+    edit_cell(page, offset.rule_id, offset.column_id, new_offset)
     saved(page, before)
 
     # Try it: the draft's table, not the deployed one.
-    page.get_by_label("Вид акта реагування").fill("submission")
-    page.get_by_label("Серйозність порушення").fill("high")
+    [(entries, _description), *_rest] = bundle.rows(files, decision)[1:]
+    for (label, _expression), entry in zip(bundle.input_labels(files, decision), entries, strict=True):
+        page.get_by_label(label).fill(bundle.satisfying(entry, ("high", "medium", "low")))
     page.get_by_role("button", name="Обчислити").click()
     result = page.locator("#dmn-try-result")
-    expect(result).to_contain_text("Рядок 2: Подання: місяць (ст. 15 Закону про Уповноваженого)")
-    expect(result.locator("tr", has_text="reply_period")).to_contain_text('"P2M"')
-    expect(result.locator("tr", has_text="reminder_1_days")).to_contain_text("5")
+    expect(result).to_contain_text(f"Рядок 2: {description}")
+    expect(result.locator("tr", has_text=term.name)).to_contain_text(new_term)
+    expect(result.locator("tr", has_text=offset.name)).to_contain_text(new_offset)
     screenshot(page, "designer-dmn")
 
     page.get_by_role("link", name="До чернетки: розгорнути, тестовий запуск").click()
@@ -113,17 +126,24 @@ def test_a_designer_changes_a_term_and_a_reminder_offset_deploys_and_sees_the_di
     )
     page.get_by_role("button", name="Розгорнути").click()
 
-    # A new version, and its diff.
+    # A new version, and its diff: the row before → after.
     expect(page).to_have_url(re.compile(r"/designer/processes/recommendation/versions/2$"))
-    expect(page.get_by_text("Розгорнуто як нову версію: recommendation v2.")).to_be_visible()
+    expect(page.get_by_text("Розгорнуто як нову версію: recommendation v2")).to_be_visible()
     expect(
         page.get_by_text("Строк розгляду подання — два місяці; перше нагадування за 5 днів")
     ).to_be_visible()
+    row_before = bundle.row_entries(files, decision, 2)
+    inputs = len(row_before) - len(cells)
+    row_after = list(row_before)
+    names = list(cells)
+    row_after[inputs + names.index(term.name)] = new_term
+    row_after[inputs + names.index(offset.name)] = new_offset
     dmn_change = page.locator('#file-changes li[data-file="deadlines.dmn"]')
-    expect(dmn_change).to_contain_text('"P1M" | 7 | 1 | "P1M" → "submission" | ? != "critical" | "P2M" | 5')
-    expect(page.locator('#element-changes li[data-element="reply_deadlines"]')).to_contain_text(
-        "таблиця рішень"
-    )
+    expect(dmn_change).to_contain_text(f"{' | '.join(row_before)} → {' | '.join(row_after)}")
+    for task_id in bundle.rule_tasks(files, decision):
+        expect(page.locator(f'#element-changes li[data-element="{task_id}"]')).to_contain_text(
+            "таблиця рішень"
+        )
     expect(page.locator("#version-diff")).to_have_attribute("data-ready", "true", timeout=TIMEOUT)
     screenshot(page, "designer-version")
 
@@ -146,25 +166,29 @@ def test_an_unquoted_timer_and_a_task_without_a_lane_are_refused_at_the_element(
         "Немає проблем: чернетку можна розгорнути."
     )
 
-    # The deadline timer typed as the law says it, without quotes.
-    select_element(page, "reply_deadline")
+    # A date timer of the process (read from the bundle) typed as a bare duration, without quotes.
+    files = standard_files()
+    event, _expression = bundle.first_time_date(files)
+    select_element(page, event)
     value = page.locator("#bio-properties-panel-timerEventDefinitionValue")
     before = saves(page)
     value.fill("P5D")
     saved(page, before)
-    badge = page.locator('.check-badge--error[data-check-element="reply_deadline"]')
+    badge = page.locator(f'.check-badge--error[data-check-element="{event}"]')
     expect(badge).to_be_visible(timeout=TIMEOUT)
-    finding = page.locator('#designer-findings li[data-element="reply_deadline"]')
+    finding = page.locator(f'#designer-findings li[data-element="{event}"]')
     expect(finding).to_contain_text("'P5D'")
     expect(finding).to_contain_text("візьміть тривалість у лапки")
 
     # Clicking the finding goes to the element; the draft cannot be deployed.
     finding.get_by_role("button").click()
-    expect(page.locator(".bio-properties-panel-header-label")).to_have_text("Кінцевий строк")
+    expect(page.locator(".bio-properties-panel-header-label")).to_have_text(
+        bundle.element_names(files)[event]
+    )
     screenshot(page, "designer-refused-timer")
     page.get_by_role("link", name="До чернетки: розгорнути, тестовий запуск").click()
     expect(page.get_by_role("button", name="Розгорнути")).to_be_disabled()
-    expect(page.locator('#designer-findings li[data-element="reply_deadline"]')).to_be_visible()
+    expect(page.locator(f'#designer-findings li[data-element="{event}"]')).to_be_visible()
 
     # A diagram from another tool: no lanes, no layout. It opens laid out, and its user task is
     # refused at the element, with what to do.
@@ -258,21 +282,28 @@ def test_running_recommendations_migrate_in_bulk_the_blocked_are_listed_and_it_i
         "waiting": waiting.process_instance_id,
     }
     waiting_number = waiting.number
+    # The timer the recommendation waiting for the reply waits on, read from its instance.
+    [event] = sorted(
+        set(db.session.scalars(sa.select(Timer.element_id).where(Timer.instance_id == ids["waiting"])))
+    )
+    files = standard_files()
+    _kind, expression = bundle.timers(files)[event]
+    timer_name = bundle.element_names(files)[event]
     scenario.done()
 
     sign_in(page, live_server, DESIGNER_EMAIL)
     open_editor(page, "recommendation.bpmn")
     modeler_ready(page)
-    select_element(page, "reminder_1")
+    select_element(page, event)
     before = saves(page)
-    page.locator("#bio-properties-panel-timerEventDefinitionValue").fill("reminder_time(reply_due_at, 3)")
+    page.locator("#bio-properties-panel-timerEventDefinitionValue").fill(f"working_morning({expression})")
     saved(page, before)
     page.get_by_role("link", name="До чернетки: розгорнути, тестовий запуск").click()
-    page.get_by_label("Що змінює ця версія").fill("Перше нагадування — за три дні")
+    page.get_by_label("Що змінює ця версія").fill("Нагадування — о дев'ятій ранку робочого дня")
     page.get_by_role("button", name="Розгорнути").click()
-    expect(page.locator('#element-changes li[data-element="reminder_1"]')).to_contain_text("подія")
+    expect(page.locator(f'#element-changes li[data-element="{event}"]')).to_contain_text("подія")
     expect(page.locator("#version-diff")).to_have_attribute(
-        "data-changed", re.compile("reminder_1"), timeout=TIMEOUT
+        "data-changed", re.compile(re.escape(event)), timeout=TIMEOUT
     )
 
     page.get_by_role("link", name="Перенести запущені екземпляри").click()
@@ -282,10 +313,10 @@ def test_running_recommendations_migrate_in_bulk_the_blocked_are_listed_and_it_i
     plan = page.locator("#migration-plan")
     expect(plan.locator('[data-count="movable"]')).to_have_text("2 можуть перейти")
     expect(plan.locator('[data-count="blocked"]')).to_have_text("1 не може перейти")
-    expect(plan.locator('li[data-reason="timer_changed"]')).to_contain_text("таймер «Перше нагадування»")
+    expect(plan.locator('li[data-reason="timer_changed"]')).to_contain_text(f"таймер «{timer_name}»")
     blocked = plan.locator(f'tr[data-instance="{ids["waiting"]}"]')
     expect(blocked).to_contain_text(waiting_number)
-    expect(blocked).to_contain_text("змінився таймер «Перше нагадування», на який він чекає")
+    expect(blocked).to_contain_text(f"змінився таймер «{timer_name}», на який він чекає")
     screenshot(page, "designer-migration-preview")
 
     page.get_by_role("button", name="Пробний запуск").click()
@@ -340,24 +371,57 @@ def test_a_test_run_steps_through_a_draft_and_sends_nothing(
     approve.get_by_label("Погодити і надіслати").check()
     approve.get_by_role("button", name="Завершити в тестовому запуску").click()
 
-    log = page.locator("#run-log")
-    expect(log.locator('li[data-kind="decision"][data-element="reply_deadlines"]')).to_contain_text(
-        '"reply_period": "P1M"'
+    # What the deployed table says for a submission of this severity, and where the act is sent.
+    files = standard_files()
+    decision = next(d for d, name in bundle.decision_files(files).items() if name == "deadlines.dmn")
+    severity = samples.STANDARD["recommendation"]["severity"]  # what the run started with
+    row = next(
+        n
+        for n, (entries, _d) in enumerate(bundle.rows(files, decision), start=1)
+        if bundle.satisfying(entries[0], ("submission",)) == "submission" and _matches(entries[1], severity)
     )
-    expect(log.locator('li[data-kind="service"][data-element="send_act_step"]')).to_contain_text("send_act")
-    expect(page.locator('#run-timers li[data-element="reply_deadline"]')).to_contain_text("01.04.2027")
+    term = next(iter(bundle.outputs(files, decision, row).values()))
+    [decided_at] = bundle.rule_tasks(files, decision)
+    send_step = next(t for t, op in bundle.service_operators(files).items() if op == "send_act")
+    log = page.locator("#run-log")
+    expect(log.locator(f'li[data-kind="decision"][data-element="{decided_at}"]')).to_contain_text(
+        f'"{term.name}": {term.text}'
+    )
+    expect(log.locator(f'li[data-kind="service"][data-element="{send_step}"]')).to_contain_text("send_act")
     expect(page.locator('article[data-element="authority_reply"] [data-fact="group"]')).to_have_text(
         "authority:0"
     )
 
-    page.get_by_label("Перевести годинник на").fill("25.03.2027 10:00")
+    # The run's first timer, as the page lists it; the clock moved past it fires it in the run only.
+    timer = page.locator("#run-timers li[data-element]").first
+    expect(timer).to_be_visible()
+    event = timer.get_attribute("data-element")
+    due = re.search(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", timer.inner_text()).group(0)
+    later = datetime.strptime(due, "%d.%m.%Y %H:%M") + timedelta(hours=1)
+    page.get_by_label("Перевести годинник на").fill(later.strftime("%d.%m.%Y %H:%M"))
     page.get_by_role("button", name="Перевести і виконати належне").click()
-    expect(log.locator('li[data-kind="timer_fired"][data-element="reminder_1"]')).to_be_visible()
-    expect(log.locator('li[data-kind="service"][data-element="send_reminder_1"]')).to_contain_text(
+    expect(log.locator(f'li[data-kind="timer_fired"][data-element="{event}"]')).to_be_visible()
+    # The lawyer's next step appears; what its service step does is recorded, not sent.
+    receipt = page.locator('article[data-element="register_receipt"]')
+    expect(receipt).to_be_visible()
+    receipt.get_by_label("Дата отримання").fill((later - timedelta(days=1)).strftime("%d.%m.%Y"))
+    receipt.get_by_role("button", name="Завершити в тестовому запуску").click()
+    receipt_step = next(
+        t for t, op in bundle.service_operators(files).items() if op == "record_paper_receipt"
+    )
+    expect(log.locator(f'li[data-kind="service"][data-element="{receipt_step}"]')).to_contain_text(
         "записано, не надіслано"
     )
     screenshot(page, "designer-test-run")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == outbox_before
+
+
+def _matches(entry: str, value: str) -> bool:
+    """Whether an input cell of the table lets `value` through (a literal or `? != "x"`)."""
+    try:
+        return bundle.satisfying(entry, (value,)) == value
+    except StopIteration:
+        return False
 
 
 MIWG = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "bpmn-miwg-reference"
