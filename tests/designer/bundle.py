@@ -140,7 +140,8 @@ def timer_change(
     tag = f"<bpmn:{kind}>{escape(expression)}</bpmn:{kind}>"
     at = source.index(tag, start)
     old = source[start : at + len(tag)]
-    assert source.count(old) == 1 and "</bpmn:intermediateCatchEvent>" not in old.replace(tag, "")
+    # The expression found is the event's own: no element closes between its id and the expression.
+    assert source.count(old) == 1 and not re.search(r"</bpmn:\w+Event>", old)
     return {filename: [(old, old.replace(tag, f"<bpmn:{kind}>{escape(new_expression)}</bpmn:{kind}>"))]}
 
 

@@ -48,7 +48,7 @@ class Host:
         self.completions = 0
 
     def call(self, method: str, path: str, role: str, body=None) -> dict:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
         headers = {"Authorization": f"Bearer {self.tokens[role]}", "Content-Type": "application/json"}
         conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
         response = conn.getresponse()
@@ -67,7 +67,7 @@ class Host:
         )
 
 
-def _wait_ready(port: int, process: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+def _wait_ready(port: int, process: subprocess.Popen, log: Path, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
