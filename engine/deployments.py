@@ -47,6 +47,9 @@ TEMPLATE_DIR = "documents/"
 # Properties of a user task that the engine reads (SpiffArena's names, so diagrams move between them).
 FORM_PROPERTY = "formJsonSchemaFilename"
 UI_FORM_PROPERTY = "formUiSchemaFilename"
+# Properties of a user task that are expressions over its data (engine.projections evaluates them
+# when the task becomes ready); checked at deploy like scripts.
+PROPERTY_EXPRESSIONS = ("candidateGroup", "assignee", "dueAt", "priority")
 
 
 @dataclass
@@ -336,6 +339,12 @@ def _expressions_of(task_spec) -> Iterator[tuple[str, str, str]]:
         text = getattr(task_spec, attr, None)
         if isinstance(text, str) and text.strip():
             yield attr, "eval", text
+    if getattr(task_spec, "manual", False):
+        properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+        for name in PROPERTY_EXPRESSIONS:
+            text = properties.get(name)
+            if isinstance(text, str) and text.strip():
+                yield f"property {name}", "eval", text
     if isinstance(task_spec, BusinessRuleTaskMixin):
         table = task_spec.dmnEngine.decision_table
         for decision_input in table.inputs:
