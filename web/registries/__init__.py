@@ -26,6 +26,7 @@ from workflows.risk import queries as risk_queries
 
 from .. import registry
 from ..auth import allowed
+from ..guards import upload
 from ..forms import dates
 from . import forms
 
@@ -406,6 +407,7 @@ def person_remove(monitor_id: int, action: str, item_id: int):
 
 @bp.route("/registry/import", methods=["GET", "POST"])
 @allowed(access.REGISTRY_EDIT)
+@upload
 def import_page():
     kind = request.values.get("kind", "places")
     report = None
