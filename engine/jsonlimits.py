@@ -77,9 +77,7 @@ def check_text(value: Any, path: str = "$") -> None:
             raise JsonRefused("NaN and Infinity are not JSON numbers", where)
 
 
-def loads(
-    text: str | bytes, *, max_depth: int = MAX_DEPTH, max_number_chars: int = MAX_NUMBER_CHARS
-) -> Any:
+def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH, max_number_chars: int = MAX_NUMBER_CHARS) -> Any:
     """`json.loads` with the limits above; raises JsonRefused (a ValueError) or JSONDecodeError."""
     if isinstance(text, bytes | bytearray):
         try:

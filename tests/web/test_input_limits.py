@@ -139,3 +139,8 @@ def test_a_form_post_with_nul_is_a_400(client, world):
     pages.get("/login")
     response = pages.post("/login", {"email": "a\x00b@example.org", "password": "x"})
     assert response.status_code == 400
+
+
+def test_the_openapi_document_says_ref_code_may_be_null(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["components"]["schemas"]["Ref"]["properties"]["code"].get("nullable") is True

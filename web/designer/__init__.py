@@ -21,9 +21,9 @@ from engine.models import DesignDraft, InstanceMigration, ProcessDefinition
 from workflows import access
 
 from ..auth import allowed
-from ..guards import upload
 from ..files import send_text
 from ..forms import jsonschema_form
+from ..guards import upload
 from ..labels import language
 from . import catalog, forms_editor, messages, strings, views
 from .params import parse_json_object, parse_moment

@@ -26,8 +26,8 @@ from workflows.risk import queries as risk_queries
 
 from .. import registry
 from ..auth import allowed
-from ..guards import upload
 from ..forms import dates
+from ..guards import upload
 from . import forms
 
 bp = Blueprint("registries", __name__)
