@@ -574,7 +574,9 @@ SAFE_NAMES = [
 ]
 
 
+@lru_cache(maxsize=1)
 def _base_builtins() -> dict[str, Any]:
+    """Built once: no diagram code can reach the dict itself (`__builtins__` is a refused name)."""
     allowed = {k: v for k, v in safe_builtins.items() if k not in {"__build_class__", "id", "hash", "pow"}}
     for name in SAFE_NAMES:
         allowed[name] = getattr(builtins, name)
