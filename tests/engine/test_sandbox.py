@@ -439,3 +439,34 @@ def test_property_failures_at_run_time_are_process_errors(app, db, prop, value, 
     assert prop in caught.value.message
     assert db.session.get(ProcessInstance, started.instance_id).version == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProcessInstance)) == 1
+
+
+def test_a_property_that_fails_in_the_sweep_becomes_an_incident(app, db, clock):
+    """`handle_late` becomes ready when the review deadline fires: its broken `dueAt` is an incident
+    naming the task and the property, and the instance stays where it was."""
+    from engine import timers
+    from engine.models import Incident, ProcessInstance
+
+    from .conftest import BPMN_DIR, open_tasks
+
+    files = deployments.collect_files([BPMN_DIR])
+    files["review.bpmn"] = files["review.bpmn"].replace(
+        '<spiffworkflow:property name="dueAt" value="add_days(now(), 3)" />',
+        '<spiffworkflow:property name="dueAt" value="add_days(now(), no_such_field)" />',
+    )
+    deployments.deploy(files, actor="test")
+    db.session.commit()
+    started = instances.start("review", data={"urgency": "high", "team": 1, "title": "T"}, actor="l")
+    [prepare] = open_tasks(db, started.instance_id)
+    instances.complete(prepare.id, actor="l", data={"title": "Draft"}, expected_version=1)
+    db.session.commit()
+    version = db.session.get(ProcessInstance, started.instance_id).version
+    clock.advance(days=3)
+    result = timers.sweep()
+    db.session.commit()
+    assert result.incidents
+    incident = db.session.scalars(sa.select(Incident)).one()
+    assert incident.instance_id == started.instance_id
+    assert "dueAt" in incident.message and "no_such_field" in incident.message
+    db.session.expire_all()
+    assert db.session.get(ProcessInstance, started.instance_id).version == version
