@@ -100,6 +100,11 @@ def load_settings() -> dict:
         # SQLite only: fold the write-ahead log into the database between requests.
         "OMBUDSFLOW_CHECKPOINT_INTERVAL": _int("OMBUDSFLOW_CHECKPOINT_INTERVAL", 60),
         "OMBUDSFLOW_SCRIPT_TIMEOUT_MS": _int("OMBUDSFLOW_SCRIPT_TIMEOUT_MS", 200),
+        # Limits before work (issue 21): the largest request body, a larger one for upload routes
+        # only, and the most files one deployment may hold.
+        "MAX_CONTENT_LENGTH": _int("OMBUDSFLOW_MAX_REQUEST_BYTES", 2 * 1024 * 1024),
+        "OMBUDSFLOW_MAX_UPLOAD_BYTES": _int("OMBUDSFLOW_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+        "OMBUDSFLOW_DEPLOY_MAX_FILES": _int("OMBUDSFLOW_DEPLOY_MAX_FILES", 300),
         # Lets the CLI and admins move the clock (demo, acceptance tests); off in production.
         "OMBUDSFLOW_CLOCK_ADJUSTABLE": _bool(env("OMBUDSFLOW_CLOCK_ADJUSTABLE"), False),
         "OMBUDSFLOW_BPMN_DIR": env("OMBUDSFLOW_BPMN_DIR", str(PROJECT_ROOT / "bpmn")),

@@ -33,7 +33,7 @@ from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMix
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import audit, scripting, services
+from . import audit, jsonlimits, scripting, services
 from .clock import clock
 from .db import db
 from .models import Deployment, DeploymentFile, ProcessDefinition
@@ -47,6 +47,35 @@ TEMPLATE_DIR = "documents/"
 # Properties of a user task that the engine reads (SpiffArena's names, so diagrams move between them).
 FORM_PROPERTY = "formJsonSchemaFilename"
 UI_FORM_PROPERTY = "formUiSchemaFilename"
+# A deployment is a handful of diagrams, forms and templates; thousands of files are an accident or
+# an attack (OMBUDSFLOW_DEPLOY_MAX_FILES overrides).
+MAX_FILES = 300
+
+# Namespaces of the elements the engine (SpiffWorkflow's parser) and the editors read. Anything else
+# — `<html:script>`, an `<iframe>`, a vendor's extension — is read by nobody here and is refused, so
+# that a diagram served back to a browser can never carry a page of its own.
+_READ_NAMESPACES = (
+    "http://www.omg.org/spec/BPMN/20100524/",
+    "http://www.omg.org/spec/DD/20100524/",
+    "http://www.omg.org/spec/DMN/",
+    "https://www.omg.org/spec/DMN/",
+    "http://www.omg.org/spec/DMN/20180521/",
+    "https://www.omg.org/spec/DMN/20191111/",
+    "http://spiffworkflow.org/bpmn/schema/1.0/core",
+)
+# Namespaces of attributes the editors write on diagram elements (colours); read by nobody else.
+_EDITOR_ATTRIBUTE_NAMESPACES = (
+    "http://bpmn.io/schema/bpmn/biocolor/1.0",
+    "http://www.omg.org/spec/BPMN/non-normative/color/1.0",
+    "http://bpmn.io/schema/dmn/biodi/",
+    "http://camunda.org/schema/modeler/1.0",
+    "http://www.w3.org/2001/XMLSchema-instance",
+)
+_HANDLER = re.compile(r"^on[a-z]+$", re.IGNORECASE)
+
+# Properties of a user task that are expressions over its data (engine.projections evaluates them
+# when the task becomes ready); checked at deploy like scripts.
+PROPERTY_EXPRESSIONS = ("candidateGroup", "assignee", "dueAt", "priority")
 
 
 @dataclass
@@ -134,12 +163,12 @@ def collect_files(paths: Iterable[str | Path]) -> dict[str, str]:
                 rel = child.relative_to(path).as_posix()
                 kind = kind_of(rel)
                 if child.is_file() and kind and rel.startswith(_SUBDIRS.get(kind, "")):
-                    files[rel] = child.read_text(encoding="utf-8")
+                    files[rel] = _read_text(child, rel)
         elif path.is_file():
             kind = kind_of(path.name)
             if kind is None:
                 raise DeploymentError([Problem(str(path), None, "not a .bpmn, .dmn, .json or .j2 file")])
-            files[_SUBDIRS.get(kind, "") + path.name] = path.read_text(encoding="utf-8")
+            files[_SUBDIRS.get(kind, "") + path.name] = _read_text(path, str(path))
         else:
             raise DeploymentError([Problem(str(path), None, "no such file or directory")])
     if not files:
@@ -147,6 +176,51 @@ def collect_files(paths: Iterable[str | Path]) -> dict[str, str]:
             [Problem(", ".join(map(str, paths)) or "-", None, "no BPMN or DMN files found")]
         )
     return files
+
+
+def _read_text(path: Path, name: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DeploymentError([Problem(name, None, f"not UTF-8 text (byte {exc.start})")]) from None
+
+
+def max_files() -> int:
+    try:
+        return int(current_app.config.get("OMBUDSFLOW_DEPLOY_MAX_FILES", MAX_FILES))
+    except RuntimeError:  # outside an application (a script using the engine directly)
+        return MAX_FILES
+
+
+def _foreign_content(name: str, xml) -> list[Problem]:
+    """Elements and attributes in namespaces nobody here reads, and event-handler attributes,
+    each named by the element (the nearest one with an id) and the line."""
+    problems: list[Problem] = []
+    for node in xml.iter():
+        if not isinstance(node.tag, str):
+            continue  # comments and processing instructions are never served as markup
+        owner = next((n.get("id") for n in (node, *node.iterancestors()) if n.get("id")), None)
+        qname = etree.QName(node)
+        if not (qname.namespace or "").startswith(_READ_NAMESPACES):
+            tag = f"{node.prefix}:{qname.localname}" if node.prefix else qname.localname
+            where = f"<{tag}> ({qname.namespace or 'no namespace'}) at line {node.sourceline}"
+            problems.append(Problem(name, owner, f"{where} is not read by the engine; remove it"))
+            continue
+        for attribute in node.attrib:
+            attr = etree.QName(attribute)
+            foreign = attr.namespace and not attr.namespace.startswith(
+                _READ_NAMESPACES + _EDITOR_ATTRIBUTE_NAMESPACES
+            )
+            if _HANDLER.match(attr.localname) or foreign:
+                problems.append(
+                    Problem(
+                        name,
+                        owner,
+                        f"attribute {attr.localname!r} ({attr.namespace or 'no namespace'}) at line "
+                        f"{node.sourceline} is not read by the engine; remove it",
+                    )
+                )
+    return problems
 
 
 def content_hash(files: dict[str, str]) -> str:
@@ -167,6 +241,17 @@ def parse(files: dict[str, str], *, validate_schema: bool = True) -> ParsedDeplo
 
     `validate_schema=False` (a stored deployment, checked when it was deployed) also skips the
     registered file checkers."""
+    if validate_schema and len(files) > max_files():
+        raise DeploymentError(
+            [Problem(f"{len(files):,} files", None, f"a deployment holds at most {max_files():,} files")]
+        )
+    try:
+        return _parse(files, validate_schema=validate_schema)
+    except RecursionError:  # a last line: every parser below has its own depth limit
+        raise DeploymentError([Problem(", ".join(sorted(files))[:200], None, "nested too deep")]) from None
+
+
+def _parse(files: dict[str, str], *, validate_schema: bool) -> ParsedDeployment:
     problems: list[Problem] = []
     parser = SpiffBpmnParser(validator=VALIDATOR if validate_schema else None)
     forms: dict[str, dict[str, Any]] = {}
@@ -178,11 +263,13 @@ def parse(files: dict[str, str], *, validate_schema: bool = True) -> ParsedDeplo
             continue  # a text resource of the bundle (e.g. a document template): nothing to parse here
         if kind == "form":
             try:
-                schema = json.loads(text)
+                schema = jsonlimits.loads(text) if validate_schema else json.loads(text)
                 jsonschema.Draft202012Validator.check_schema(schema)
                 forms[name] = schema
             except json.JSONDecodeError as exc:
                 problems.append(Problem(name, None, f"invalid JSON at line {exc.lineno}: {exc.msg}"))
+            except jsonlimits.JsonRefused as exc:
+                problems.append(Problem(name, None, f"refused JSON: {exc}"))
             except jsonschema.SchemaError as exc:
                 problems.append(Problem(name, None, f"not a valid JSON Schema: {exc.message}"))
             continue
@@ -196,6 +283,11 @@ def parse(files: dict[str, str], *, validate_schema: bool = True) -> ParsedDeplo
         except etree.XMLSyntaxError as exc:
             problems.append(Problem(name, None, f"invalid XML at line {exc.lineno}: {exc.msg}"))
             continue
+        if validate_schema:
+            foreign = _foreign_content(name, xml)
+            if foreign:
+                problems.extend(foreign)
+                continue
         if kind == "bpmn":
             clashes = _operator_id_clashes(xml)
             if clashes:
@@ -336,6 +428,12 @@ def _expressions_of(task_spec) -> Iterator[tuple[str, str, str]]:
         text = getattr(task_spec, attr, None)
         if isinstance(text, str) and text.strip():
             yield attr, "eval", text
+    if getattr(task_spec, "manual", False):
+        properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+        for name in PROPERTY_EXPRESSIONS:
+            text = properties.get(name)
+            if isinstance(text, str) and text.strip():
+                yield f"property {name}", "eval", text
     if isinstance(task_spec, BusinessRuleTaskMixin):
         table = task_spec.dmnEngine.decision_table
         for decision_input in table.inputs:

@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from . import writes
 from .db import db
 from .deployments import FORM_PROPERTY
+from .errors import ProcessError
 from .models import HumanTask, Timer
 
 
@@ -153,24 +154,40 @@ def _deadline_of(task) -> datetime | None:
     return min(deadlines, default=None)
 
 
-def _evaluate(task, expression: str | None):
+def _property_error(task, name: str, expression: str, reason: str) -> ProcessError:
+    """A property that cannot be evaluated stops the command like a failing script does: the
+    sweep records an incident, a completion answers with the step and the reason. Falling back to
+    the lane silently would hand the task to people the diagram did not mean."""
+    return ProcessError(f"{name} {expression!r}: {reason}", element_id=task.task_spec.bpmn_id)
+
+
+def _evaluate(task, name: str, expression: str | None):
     if not expression:
         return None
     try:
         return task.workflow.script_engine.evaluate(task, expression)
-    except Exception:
+    except Exception as exc:
+        inner = exc.__cause__ or exc.__context__ or exc
+        reason = f"{inner.__class__.__name__}: {inner}"
+        if inner is not exc and str(exc).strip() and "Did you mean" in str(exc):
+            reason += f" ({str(exc).split('Did you mean', 1)[1].strip()})"
+        raise _property_error(task, name, expression, reason) from exc
+
+
+def _as_instant(task, expression: str | None, value) -> datetime | None:
+    if value is None or value == "":
         return None
-
-
-def _as_instant(value) -> datetime | None:
     if isinstance(value, datetime):
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, str) and value:
+    if isinstance(value, str):
         try:
-            return _timer_due(value)
+            due = _timer_due(value)
         except (ValueError, TypeError):
-            return None
-    return None
+            due = None
+        if due is not None:
+            return due
+    reason = f"gives {value!r}, not an ISO 8601 date and time"
+    raise _property_error(task, "dueAt", expression or "", reason)
 
 
 _ASSIGNMENT_KEY = "ombudsflow_assignment"
@@ -182,10 +199,14 @@ def _assignment(task, properties: dict[str, str]) -> dict[str, Any]:
     projection must say the same thing however often it is rewritten."""
     kept = task.internal_data.get(_ASSIGNMENT_KEY)
     if kept is None:
-        group = _evaluate(task, properties.get("candidateGroup"))
-        assignee = _evaluate(task, properties.get("assignee"))
-        due = _as_instant(_evaluate(task, properties.get("dueAt")))
-        priority = _evaluate(task, properties.get("priority"))
+        group = _evaluate(task, "candidateGroup", properties.get("candidateGroup"))
+        assignee = _evaluate(task, "assignee", properties.get("assignee"))
+        due_text = properties.get("dueAt")
+        due = _as_instant(task, due_text, _evaluate(task, "dueAt", due_text))
+        priority = _evaluate(task, "priority", properties.get("priority"))
+        if priority is not None and not isinstance(priority, int | float):
+            reason = f"gives {priority!r}, not a number"
+            raise _property_error(task, "priority", properties["priority"], reason)
         kept = {
             "candidate_group": str(group) if group else None,
             "assignee": str(assignee) if assignee else None,

@@ -61,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     guards.init_app(app)
     auth.init_app(app)
     api.init_app(app, csrf)
+    guards.init_body_checks(app)  # after the API's authentication: anonymous bodies stay unread
     pages.init_app(app)
     commands.init_app(app)
     return app

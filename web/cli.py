@@ -21,9 +21,8 @@ def _error_line(exc: BaseException) -> str:
     from engine.errors import EngineError, FormInvalid
 
     if isinstance(exc, DeploymentError):
-        return f"error: deployment refused ({len(exc.problems)} problem(s)): " + "; ".join(
-            map(str, exc.problems)
-        )
+        count = len(exc.problems)
+        return f"error: deployment refused: {'; '.join(map(str, exc.problems))} ({count} problem(s))"
     if isinstance(exc, FormInvalid):
         fields = "; ".join(
             f"{name}: {', '.join(e['message'] for e in errs)}" for name, errs in exc.fields.items()

@@ -9,6 +9,9 @@
   its PDF viewer in a sandboxed document (crbug 413851), so they get a policy that allows only the
   viewer's own inline styles and embed, and no framing by other sites.
 - The download name keeps the cleaned original name, with the extension of the real type.
+- Diagrams and other deployed text (BPMN, DMN, form JSON, templates) go out through `send_text`:
+  `text/plain` (a type no browser runs, even if an `<html:script>` got into the XML), `nosniff`
+  and `CSP_TEXT` on the response itself, whatever headers the rest of the site adds.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from workflows.files.models import StoredFile
 from workflows.files.names import clean_filename
 
 CSP_SANDBOXED = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox"
+CSP_TEXT = "sandbox; default-src 'none'; frame-ancestors 'none'"
 CSP_PDF = "default-src 'none'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'"
 
 
@@ -85,3 +89,16 @@ def send_bytes(data: bytes, *, content_type: str, name: str, inline: bool = True
     as_inline = inline and types.shown_inline(content_type)
     response = send_file(io.BytesIO(data), mimetype=content_type, etag=False, max_age=0)
     return _secure(response, content_type, download_name(name, content_type), as_inline)
+
+
+def send_text(
+    text: str, *, name: str, cache_control: str = "private, no-cache", attachment: bool = False
+) -> Response:
+    """Deployed text (a diagram for bpmn-js, a form, a template) that a page's script fetches and a
+    person may open by its link: shown as plain text, never as a document of this origin."""
+    response = Response(text, mimetype="text/plain")
+    response.headers["Content-Disposition"] = content_disposition(clean_filename(name), inline=not attachment)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = CSP_TEXT
+    response.headers["Cache-Control"] = cache_control
+    return response

@@ -91,7 +91,9 @@ def test_the_diagram_marks_the_current_step_and_the_path_taken(lawyer, scenario)
     assert {"flow_start_to_work_deadlines", "flow_draft_act_to_approve_act"} <= set(marks["flows"])
     assert "bpmn-navigated-viewer.production.min.js" in response.get_data(as_text=True)
     xml = lawyer.get(f"/recommendations/{rec.id}/diagram.bpmn")
-    assert xml.status_code == 200 and xml.mimetype == "application/xml"
+    assert xml.status_code == 200 and xml.mimetype == "text/plain"  # a type no browser runs (issue 21)
+    assert xml.headers["X-Content-Type-Options"] == "nosniff"
+    assert xml.headers["Content-Security-Policy"].startswith("sandbox; default-src 'none'")
     assert b'<bpmn:userTask id="approve_act"' in xml.data
 
 

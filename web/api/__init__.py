@@ -48,7 +48,11 @@ def init_app(app: Flask, csrf) -> None:
                 "description": (
                     "Follow-up of NPM recommendations. Authenticate with `Authorization: Bearer <token>` "
                     "(`ombudsflow users add EMAIL --role … --token`). Errors: "
-                    '`{"error": {"code", "message", "fields"}}`; messages follow the user\'s language.'
+                    '`{"error": {"code", "message", "fields"}}`; messages follow the user\'s language. '
+                    "Limits before work: a body over `OMBUDSFLOW_MAX_REQUEST_BYTES` (2 MiB) is answered "
+                    "413 `too_large` unread; after authentication, JSON nested deeper than 64 levels, "
+                    "a number literal over 100 characters, `NaN`/`Infinity`, a lone surrogate or a NUL "
+                    "character is answered 400 `bad_request` with the field named."
                 )
             },
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},

@@ -322,7 +322,10 @@ class RecommendationQuery(PageQuery):
 
 class Ref(Schema):
     id = Int()
-    code = fields.String()
+    # Authorities have a code; facilities have none (null), and the document says so (issue 21).
+    code = fields.String(
+        allow_none=True, metadata={"description": "the authority's code; null for a facility"}
+    )
     name = fields.String()
 
 

@@ -3,6 +3,7 @@ tokens for the REST API. Both put the person in `g.user`, which everything else 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
@@ -72,9 +73,22 @@ def allowed(capability: str):
     return decorate
 
 
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x1f\x7f\\\ud800-\udfff]")
+
+
 def safe_next(target: str | None, default: str | None = None) -> str:
-    """A local path to go back to (never another site), else `default` or the home page."""
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+    """A local path to go back to (never another site), else `default` or the home page.
+
+    Control characters (CR/LF would split the Location header: a server error), spaces,
+    backslashes (browsers read `/\\evil.example` as `//evil.example`) and lone surrogates are
+    never part of a path this site makes, so such a target is ignored, not repaired."""
+    if (
+        target
+        and not _UNSAFE_IN_NEXT.search(target)
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
         return target
     return default or url_for("inbox.home")
 

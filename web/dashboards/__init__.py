@@ -54,12 +54,14 @@ def heat_map():
 @bp.route("/dashboard/heatmap.bpmn")
 @allowed(access.SEE_HEATMAP)
 def heat_map_xml():
-    from flask import Response, abort
+    from flask import abort
+
+    from web.files import send_text
 
     xml = heatmap.diagram_xml()
     if xml is None:
         abort(404)
-    return Response(xml, mimetype="application/xml", headers={"Cache-Control": "private, max-age=300"})
+    return send_text(xml, name="heatmap.bpmn", cache_control="private, max-age=300")
 
 
 @bp.route("/dashboard/alerts", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine import decisions, deployments, drafts, migration, testruns, versions
@@ -21,7 +21,9 @@ from engine.models import DesignDraft, InstanceMigration, ProcessDefinition
 from workflows import access
 
 from ..auth import allowed
+from ..files import send_text
 from ..forms import jsonschema_form
+from ..guards import upload
 from ..labels import language
 from . import catalog, forms_editor, messages, strings, views
 from .params import parse_json_object, parse_moment
@@ -73,6 +75,7 @@ def new_draft():
 
 @bp.route("/import", methods=["POST"])
 @allowed(access.DEPLOY)
+@upload
 def import_diagram():
     """A diagram from another tool (Camunda Modeler, Signavio, the OMG reference models…) as a new
     draft: it opens in the modeler, laid out if it has no layout, with what the engine needs."""
@@ -268,7 +271,7 @@ def api_file(draft_id: int, filename: str):
     draft = _draft(draft_id)
     if filename not in draft.files:
         abort(404)
-    return Response(draft.files[filename], mimetype="text/plain", headers={"Cache-Control": "no-store"})
+    return send_text(draft.files[filename], name=filename.rsplit("/", 1)[-1], cache_control="no-store")
 
 
 @bp.route("/api/drafts/<int:draft_id>/files/<path:filename>", methods=["PUT"])
@@ -448,9 +451,7 @@ def deployment_file(deployment_id: int, filename: str):
     files = versions.files_of(deployment_id)
     if filename not in files:
         abort(404)
-    return Response(
-        files[filename], mimetype="text/plain", headers={"Cache-Control": "private, max-age=3600"}
-    )
+    return send_text(files[filename], name=filename.rsplit("/", 1)[-1], cache_control="private, max-age=3600")
 
 
 # --- migration ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ process diagram with the current step) and the BPMN file the diagram draws."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -22,6 +22,7 @@ from workflows.visits.models import FINDING_CATEGORIES, SEVERITIES
 
 from .. import registry
 from ..auth import allowed
+from ..files import send_text
 from ..forms import dates
 from ..people import actor_names
 from ..tasks.kinds import task_label
@@ -217,4 +218,5 @@ def diagram_xml(recommendation_id: int):
     xml = diagram.bpmn_xml(instances.get(rec.process_instance_id))
     if xml is None:
         abort(404)
-    return Response(xml, mimetype="application/xml", headers={"Cache-Control": "private, max-age=3600"})
+    name = f"recommendation-{recommendation_id}.bpmn"
+    return send_text(xml, name=name, cache_control="private, max-age=3600")

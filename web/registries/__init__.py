@@ -27,6 +27,7 @@ from workflows.risk import queries as risk_queries
 from .. import registry
 from ..auth import allowed
 from ..forms import dates
+from ..guards import upload
 from . import forms
 
 bp = Blueprint("registries", __name__)
@@ -406,6 +407,7 @@ def person_remove(monitor_id: int, action: str, item_id: int):
 
 @bp.route("/registry/import", methods=["GET", "POST"])
 @allowed(access.REGISTRY_EDIT)
+@upload
 def import_page():
     kind = request.values.get("kind", "places")
     report = None
