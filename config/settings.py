@@ -82,6 +82,9 @@ def load_settings() -> dict:
     return {
         "SECRET_KEY": _secret_key(),
         "SQLALCHEMY_DATABASE_URI": database_url(),
+        # Migrations as the schema's owner; DATABASE_URL is then the application's role, with row
+        # rights only (`ombudsflow db-role`, docs/OPERATIONS.md). Empty: migrate with DATABASE_URL.
+        "OMBUDSFLOW_MIGRATION_URL": normalize_database_url(env("DATABASE_MIGRATION_URL", "").strip()),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "OMBUDSFLOW_INSTANCE_DIR": str(INSTANCE_DIR),
         # Public address used in e-mails (reply links) and webhooks.
