@@ -17,13 +17,15 @@ from .db import db
 def init_app(app: Flask) -> None:
     db.init_app(app)
     _clock.install_spiff_clock()
-    from . import cli, cli_versions, scheduler
+    from . import cli, cli_audit, cli_versions, scheduler
 
     app.cli.add_command(cli.deploy_command)
     app.cli.add_command(cli.timers_group)
     app.cli.add_command(cli.instances_group)
     app.cli.add_command(cli.incidents_group)
     app.cli.add_command(cli.clock_group)
+    app.cli.add_command(cli_audit.audit_group)
+    app.cli.add_command(cli_audit.db_role_command)
     app.cli.add_command(cli_versions.versions_group)
     app.cli.add_command(cli_versions.migrate_group)
     # Timers have their own loop in the scheduler (scheduler.TimerLoop), woken by the soonest timer.
