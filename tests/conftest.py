@@ -7,6 +7,7 @@ database and truncate it before each test.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -94,10 +95,9 @@ def _app_role(admin, owner_url: str, database: str) -> str:
     owner = sa.create_engine(owner_url, isolation_level="AUTOCOMMIT")
     with owner.connect() as conn:
         for statement in app_role_sql(APP_ROLE, database):
-            try:
+            # another run may create the role at the same moment
+            with contextlib.suppress(sa.exc.IntegrityError):
                 conn.exec_driver_sql(statement)
-            except sa.exc.IntegrityError:  # another run created the role at the same moment
-                pass
     owner.dispose()
     return (
         sa.engine.make_url(owner_url)
