@@ -108,6 +108,15 @@ def load_settings() -> dict:
         "OMBUDSFLOW_BPMN_DIR": env("OMBUDSFLOW_BPMN_DIR", str(PROJECT_ROOT / "bpmn")),
         "OMBUDSFLOW_DEPLOY_ON_START": _bool(env("OMBUDSFLOW_DEPLOY_ON_START"), True),
         "OMBUDSFLOW_SESSION_HOURS": _int("OMBUDSFLOW_SESSION_HOURS", 8),
+        # The session cookie only over HTTPS (also set per request when it came over TLS).
+        "SESSION_COOKIE_SECURE": _bool(env("SESSION_COOKIE_SECURE"), False),
+        # Behind this many reverse proxies: trust their X-Forwarded-For/-Proto/-Host (ProxyFix).
+        "OMBUDSFLOW_PROXY_HOPS": _int("OMBUDSFLOW_PROXY_HOPS", 0),
+        # Sign-in throttle (workflows/users/throttle.py): wrong passwords per account / per address
+        # within the window before sign-in is refused for the rest of it.
+        "OMBUDSFLOW_SIGNIN_MAX_PER_ACCOUNT": _int("OMBUDSFLOW_SIGNIN_MAX_PER_ACCOUNT", 5),
+        "OMBUDSFLOW_SIGNIN_MAX_PER_ADDRESS": _int("OMBUDSFLOW_SIGNIN_MAX_PER_ADDRESS", 20),
+        "OMBUDSFLOW_SIGNIN_WINDOW_MINUTES": _int("OMBUDSFLOW_SIGNIN_WINDOW_MINUTES", 15),
         # Mail: without a host, messages go to files under OMBUDSFLOW_MAIL_SINK_DIR.
         "OMBUDSFLOW_SMTP_HOST": env("OMBUDSFLOW_SMTP_HOST", ""),
         "OMBUDSFLOW_SMTP_PORT": _int("OMBUDSFLOW_SMTP_PORT", 25),

@@ -67,6 +67,7 @@ def init_app(app: Flask, csrf) -> None:
         registry,
         system,
         tasks,
+        tokens,
         visits,
     )
 
@@ -81,6 +82,7 @@ def init_app(app: Flask, csrf) -> None:
         documents,
         grants,
         planning,
+        tokens,
     ):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
