@@ -243,3 +243,22 @@ def test_tokens_through_the_api_own_ones_only_and_admins_all(app, db, world, api
     assert api["lawyer"].post(f"/api/v1/users/{manager.id}/activate").status_code == 403
     db.session.expire_all()
     assert db.session.get(User, manager.id).active is False
+
+
+def test_the_admin_page_deactivates_a_person_and_revokes_a_token(app, db, world):
+    manager = world.users["manager"]
+    row, token = accounts.create_token(world.users["lawyer"], label="ci export", actor="test")
+    db.session.commit()
+    victim = Pages(app.test_client()).as_(world, "manager")
+    admin = Pages(app.test_client()).as_(world, "admin")
+    page = admin.get("/admin/accounts")
+    assert page.status_code == 200
+    assert "Облікові записи й токени" in text(page) and "ci export" in text(page)
+    assert Pages(app.test_client()).as_(world, "lawyer").get("/admin/accounts").status_code == 403
+    done = admin.post(f"/admin/accounts/{manager.id}/deactivate", follow_redirects=True)
+    assert f"{manager.name} більше не може увійти: сеанси завершено" in text(done)
+    assert "деактивований" in text(done)
+    assert victim.get("/inbox").status_code == 302
+    revoked = admin.post(f"/admin/tokens/{row.id}/revoke", follow_redirects=True)
+    assert f"Токен {row.id} відкликано" in text(revoked)
+    assert Api(app.test_client(), token).get("/api/v1/tasks").status_code == 401
