@@ -102,6 +102,8 @@ def load_settings() -> dict:
         "OMBUDSFLOW_OUTBOX_INTERVAL": _int("OMBUDSFLOW_OUTBOX_INTERVAL", 15),
         # SQLite only: fold the write-ahead log into the database between requests.
         "OMBUDSFLOW_CHECKPOINT_INTERVAL": _int("OMBUDSFLOW_CHECKPOINT_INTERVAL", 60),
+        # PostgreSQL: how often new audit events are sealed into the hash chain.
+        "OMBUDSFLOW_AUDIT_SEAL_INTERVAL": _int("OMBUDSFLOW_AUDIT_SEAL_INTERVAL", 5),
         "OMBUDSFLOW_SCRIPT_TIMEOUT_MS": _int("OMBUDSFLOW_SCRIPT_TIMEOUT_MS", 200),
         # Lets the CLI and admins move the clock (demo, acceptance tests); off in production.
         "OMBUDSFLOW_CLOCK_ADJUSTABLE": _bool(env("OMBUDSFLOW_CLOCK_ADJUSTABLE"), False),

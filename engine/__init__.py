@@ -29,6 +29,12 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli_versions.versions_group)
     app.cli.add_command(cli_versions.migrate_group)
     # Timers have their own loop in the scheduler (scheduler.TimerLoop), woken by the soonest timer.
+    from . import audit_chain
+
+    # PostgreSQL: chain the audit events written since the last run (engine/audit_chain.py).
+    scheduler.register_job(
+        "audit-seal", audit_chain.seal_job, seconds_setting="OMBUDSFLOW_AUDIT_SEAL_INTERVAL"
+    )
     scheduler.register_job(
         "sqlite-checkpoint", db_module.checkpoint, seconds_setting="OMBUDSFLOW_CHECKPOINT_INTERVAL"
     )

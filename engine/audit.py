@@ -48,16 +48,17 @@ def record(
         # the web request or scheduler job doing this (engine/correlation.py), as in the logs
         "request_id": correlation.get(),
     }
-    # Part of the INSERT itself: no extra statement on PostgreSQL, whose trigger chains it.
+    # A column of the same INSERT: no statement of its own on PostgreSQL, where the sealer chains
+    # the event a few seconds later (engine/audit_chain.py).
     row["digest"] = audit_chain.digest(row)
-    if not is_postgresql():
+    if is_postgresql():
+        row["chain_seq"] = row["chain_hash"] = None
+    else:
         # SQLite: the transaction holds the write lock (BEGIN IMMEDIATE), so moving the head now
         # keeps the chain in commit order even when the insert itself is deferred.
         row["chain_seq"], row["chain_hash"] = audit_chain.advance_sqlite(
             db.session.connection(), row["digest"]
         )
-    else:
-        row["chain_seq"] = row["chain_hash"] = None
     if deferred:
         writes.defer(_INSERT, row)
     else:

@@ -1,10 +1,20 @@
 """The audit log's hash chain: what makes a gap or an edit in it visible.
 
-Each event's `digest` is the sha256 of its canonical content (below); its `chain_hash` is
-sha256(previous chain_hash + digest) and `chain_seq` counts 1, 2, 3, … The head of the chain (one
-row of `audit_chain`) moves with every insert, in the inserting transaction: on PostgreSQL a trigger
-does it (migration 0051) and its row lock orders concurrent writers by commit; on SQLite the writer
-already holds the database's write lock and the engine moves the head itself (`advance_sqlite`).
+Each event's `digest` is the sha256 of its canonical content (below), computed by the writer and
+sent in the same INSERT; its `chain_hash` is sha256(previous chain_hash + digest) and `chain_seq`
+counts 1, 2, 3, … The head of the chain is one row of `audit_chain`.
+
+- SQLite: the writer holds the database's write lock anyway, so each event is chained in its own
+  transaction (`advance_sqlite`).
+- PostgreSQL: events are inserted with their digest only and *sealed* into the chain, in id order,
+  by `audit_seal()` (migration 0051: one function running as the owner; the application's role
+  may only EXECUTE it) — every few seconds by the scheduler's `audit-seal` job and before each
+  `verify`. Chaining at insert time would hold the head's row lock from a command's first audit
+  event to its commit: every writer would wait for every other, and a timer sweep's batch (which
+  writes audit events, then locks the next instance) would deadlock against a completion (which
+  locks its instance, then writes its events). Sealing costs a command nothing; the price is a
+  window of a few seconds in which an event is not yet chained — and only the owner or a superuser
+  could remove it then (the application's role can neither UPDATE, DELETE nor TRUNCATE).
 
 An operator with the application's rights cannot UPDATE, DELETE or TRUNCATE the log (triggers) nor
 switch the triggers off (the application role owns nothing: docs/OPERATIONS.md). The owner can, and
@@ -65,6 +75,33 @@ def advance_sqlite(conn: sa.Connection, digest_hex: str) -> tuple[int, str]:
     on every SQLite connection by engine/db.py) and return the new (seq, hash) for the row."""
     seq, value = conn.execute(_ADVANCE, {"digest": digest_hex}).one()
     return int(seq), value
+
+
+_SEAL = sa.text("SELECT audit_seal(:n)")
+
+
+def seal(conn: sa.Connection, *, batch: int = 5000) -> int:
+    """PostgreSQL: chain every event not yet chained (in batches, each its own transaction);
+    returns how many. SQLite chains at insert: nothing to do."""
+    if conn.dialect.name != "postgresql":
+        return 0
+    total = 0
+    while True:
+        sealed = int(conn.execute(_SEAL, {"n": batch}).scalar() or 0)
+        conn.commit()
+        total += sealed
+        if sealed < batch:
+            return total
+
+
+def seal_job() -> None:
+    """The scheduler's `audit-seal` job (engine/__init__.py)."""
+    from .db import db
+
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect() as conn:
+        seal(conn)
 
 
 @dataclass

@@ -26,6 +26,7 @@ def audit_verify_command():
     """Recompute the audit log's hash chain; exit status 1 and the first broken event if it does not
     hold (an event edited, deleted, or the newest ones cut off)."""
     with db.engine.connect() as conn:
+        audit_chain.seal(conn)  # PostgreSQL: chain what the scheduler has not sealed yet
         report = audit_chain.verify(conn)
     if report.broken is None:
         click.echo(f"audit log intact: {report.checked} events, chain head {report.head_seq}")

@@ -246,6 +246,13 @@ class AuditEvent(db.Model):
         # By kind in time order (migration 0032): e.g. the timers that fired in a period (the heat map).
         sa.Index("ix_audit_event_event_at", "event", "at"),
         sa.Index("ux_audit_event_chain_seq", "chain_seq", unique=True),
+        # The events the sealer has still to chain (PostgreSQL, engine/audit_chain.py).
+        sa.Index(
+            "ix_audit_event_unsealed",
+            "id",
+            postgresql_where=sa.text("chain_seq IS NULL"),
+            sqlite_where=sa.text("chain_seq IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
@@ -260,7 +267,7 @@ class AuditEvent(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The web request or scheduler job that wrote it (engine/correlation.py; also in the logs).
     request_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    # The hash chain (engine/audit_chain.py, migration 0051): set by the database on PostgreSQL.
+    # The hash chain (engine/audit_chain.py, migration 0051): on PostgreSQL set by the sealer.
     chain_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
     digest: Mapped[str | None] = mapped_column(sa.String(64))
     chain_hash: Mapped[str | None] = mapped_column(sa.String(64))

@@ -3,8 +3,9 @@
 Migrations run as the owner of the schema (`DATABASE_MIGRATION_URL`); the site, the scheduler and the
 CLI connect as this role (`DATABASE_URL`). It owns no table, so it cannot ALTER one, disable a
 trigger or TRUNCATE; it is no superuser, so `SET session_replication_role` is refused too. On the
-audit log it may only INSERT and SELECT, and on the chain's head only SELECT (the chaining trigger is
-SECURITY DEFINER). docs/OPERATIONS.md shows the commands.
+audit log it may only INSERT and SELECT, on the chain's head only SELECT, and it may EXECUTE the
+sealer `audit_seal`, a SECURITY DEFINER function (engine/audit_chain.py). docs/DEPLOYMENT.md shows
+the commands.
 """
 
 from __future__ import annotations
@@ -47,5 +48,7 @@ def app_role_sql(role: str, database: str, password: str | None = None, *, creat
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {', '.join(APPEND_ONLY)} FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {', '.join(READ_ONLY)} FROM {role}",
+        # The sealer of the audit chain runs as the owner (migration 0051).
+        f"GRANT EXECUTE ON FUNCTION audit_seal(integer) TO {role}",
     ]
     return statements

@@ -29,24 +29,47 @@ depends_on = None
 GENESIS = "0" * 64
 
 CHAIN_POSTGRESQL = [
-    """CREATE OR REPLACE FUNCTION audit_event_chain() RETURNS trigger
+    # Sealing: the events not yet chained, in id order, each linked to the head — by one function
+    # that runs as the owner (the application's role may EXECUTE it and has no UPDATE right on the
+    # log or its head). Inserts take no lock: chaining at insert time would hold one row lock from a
+    # command's first audit event to its commit, serialising every writer (and deadlocking a timer
+    # sweep's batch against a completion); sealing a few seconds later costs the commands nothing.
+    """CREATE OR REPLACE FUNCTION audit_seal(max_rows integer) RETURNS integer
        LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-       DECLARE head record;
+       DECLARE
+         seq_now bigint; hash_now text; ev record; sealed integer := 0;
        BEGIN
-         IF NEW.digest IS NULL OR length(NEW.digest) <> 64 THEN
-           RAISE EXCEPTION 'audit_event needs the digest of its content';
-         END IF;
-         UPDATE audit_chain
-            SET seq = seq + 1, hash = encode(sha256(convert_to(hash || NEW.digest, 'UTF8')), 'hex')
-          WHERE id = 1
-         RETURNING seq, hash INTO head;
+         SELECT seq, hash INTO seq_now, hash_now FROM audit_chain WHERE id = 1 FOR UPDATE;
          IF NOT FOUND THEN RAISE EXCEPTION 'the audit chain has no head'; END IF;
-         NEW.chain_seq := head.seq;
-         NEW.chain_hash := head.hash;
-         RETURN NEW;
+         PERFORM set_config('ombudsflow.sealing', 'on', true);
+         FOR ev IN SELECT id, digest FROM audit_event WHERE chain_seq IS NULL ORDER BY id LIMIT max_rows
+         LOOP
+           IF ev.digest IS NULL OR length(ev.digest) <> 64 THEN
+             RAISE EXCEPTION USING MESSAGE = 'audit event ' || ev.id || ' has no digest of its content';
+           END IF;
+           seq_now := seq_now + 1;
+           hash_now := encode(sha256(convert_to(hash_now || ev.digest, 'UTF8')), 'hex');
+           UPDATE audit_event SET chain_seq = seq_now, chain_hash = hash_now WHERE id = ev.id;
+           sealed := sealed + 1;
+         END LOOP;
+         PERFORM set_config('ombudsflow.sealing', 'off', true);
+         UPDATE audit_chain SET seq = seq_now, hash = hash_now WHERE id = 1;
+         RETURN sealed;
        END; $$""",
-    """CREATE TRIGGER audit_event_chain BEFORE INSERT ON audit_event
-       FOR EACH ROW EXECUTE FUNCTION audit_event_chain()""",
+    # UPDATE and DELETE stay refused, except the sealing of an unsealed event's chain columns.
+    """CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
+       BEGIN
+         IF TG_OP = 'UPDATE' AND OLD.chain_seq IS NULL AND NEW.chain_seq IS NOT NULL
+            AND current_setting('ombudsflow.sealing', true) = 'on'
+            AND (NEW.id, NEW.at, NEW.actor, NEW.event, NEW.instance_id, NEW.business_key, NEW.task_id,
+                 NEW.element_id, NEW.subject, NEW.details::text, NEW.request_id, NEW.digest)
+                IS NOT DISTINCT FROM
+                (OLD.id, OLD.at, OLD.actor, OLD.event, OLD.instance_id, OLD.business_key, OLD.task_id,
+                 OLD.element_id, OLD.subject, OLD.details::text, OLD.request_id, OLD.digest) THEN
+           RETURN NEW;
+         END IF;
+         RAISE EXCEPTION 'audit_event is append-only';
+       END; $$ LANGUAGE plpgsql""",
     """CREATE OR REPLACE FUNCTION audit_event_no_truncate() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'audit_event is append-only: TRUNCATE refused'; END; $$ LANGUAGE plpgsql""",
     """CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event
@@ -54,6 +77,9 @@ CHAIN_POSTGRESQL = [
     """CREATE TRIGGER audit_chain_no_truncate BEFORE TRUNCATE ON audit_chain
        FOR EACH STATEMENT EXECUTE FUNCTION audit_event_no_truncate()""",
 ]
+
+APPEND_ONLY_0001 = """CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'audit_event is append-only'; END; $$ LANGUAGE plpgsql"""
 
 
 def _canonical_digest(row) -> str:
@@ -132,6 +158,14 @@ def upgrade():
         )
         last_id = rows[-1].id
     conn.execute(sa.text("INSERT INTO audit_chain (id, seq, hash) VALUES (1, :seq, :hash)"), {"seq": seq, "hash": head})
+    # What the sealer reads (PostgreSQL); empty but kept alike on SQLite.
+    op.create_index(
+        "ix_audit_event_unsealed",
+        "audit_event",
+        ["id"],
+        postgresql_where=sa.text("chain_seq IS NULL"),
+        sqlite_where=sa.text("chain_seq IS NULL"),
+    )
     if dialect == "postgresql":
         conn.exec_driver_sql("ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_change")
         for statement in CHAIN_POSTGRESQL:
@@ -146,11 +180,12 @@ def upgrade():
 def downgrade():
     conn = op.get_bind()
     if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(APPEND_ONLY_0001)
+        conn.exec_driver_sql("DROP FUNCTION IF EXISTS audit_seal(integer)")
         conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_chain_no_truncate ON audit_chain")
         conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event")
         conn.exec_driver_sql("DROP FUNCTION IF EXISTS audit_event_no_truncate()")
-        conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_event_chain ON audit_event")
-        conn.exec_driver_sql("DROP FUNCTION IF EXISTS audit_event_chain()")
+    op.drop_index("ix_audit_event_unsealed", table_name="audit_event")
     with op.batch_alter_table("audit_event") as batch_op:
         batch_op.drop_index("ux_audit_event_chain_seq")
         batch_op.drop_column("chain_hash")

@@ -13,10 +13,15 @@ from engine import audit
 from tests.conftest import owner_url
 
 
-def _events(db, n: int, start: int = 0) -> None:
+def _events(db, n: int, start: int = 0, *, sealed: bool = True) -> None:
+    from engine import audit_chain
+
     for i in range(start, start + n):
         audit.record("test_event", actor=f"user:{i}", subject=f"thing:{i}", details={"n": i, "text": "ї€"})
         db.session.commit()
+    if sealed:  # PostgreSQL: what the scheduler's `audit-seal` job does every few seconds
+        with db.engine.connect() as conn:
+            audit_chain.seal(conn)
 
 
 def _owner(database_url: str) -> sa.Engine:
@@ -26,10 +31,14 @@ def _owner(database_url: str) -> sa.Engine:
 
 
 def _tamper(database_url: str, sql: str) -> None:
-    """What the schema's owner (or a superuser) could do: switch the guards off and change rows."""
+    """What the schema's owner (or a superuser) could do to sealed events: switch the guards off and
+    change rows."""
+    from engine import audit_chain
     from engine.db import db
 
     db.session.rollback()  # the test's own reads end before the owner writes
+    with db.engine.connect() as conn:
+        audit_chain.seal(conn)  # PostgreSQL: what the scheduler's job does every few seconds
     engine = _owner(database_url)
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
@@ -115,6 +124,8 @@ def test_the_newest_events_cut_off_disagree_with_the_head(app, db, runner, datab
         "DROP TRIGGER audit_event_no_truncate ON audit_event",
         "SET session_replication_role = replica",
         "UPDATE audit_chain SET seq = 0",
+        "UPDATE audit_event SET chain_seq = 1, chain_hash = 'x' WHERE chain_seq IS NULL",
+        "SELECT set_config('ombudsflow.sealing', 'on', false);; UPDATE audit_event SET chain_seq = 1",
         "TRUNCATE audit_chain",
         "DROP TABLE audit_event",
         "CREATE TABLE hidden (id int)",
@@ -127,8 +138,11 @@ def test_the_application_role_cannot_touch_the_log(app, db, database_url, statem
     engine = sa.create_engine(database_url)  # the application's role (tests/conftest.py)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT current_user").scalar() == "ombudsflow_app_test"
+        *before, last = statement.split(";; ")
+        for step in before:  # allowed on its own (a custom setting), refused with what follows
+            conn.exec_driver_sql(step)
         with pytest.raises(sa.exc.DBAPIError):
-            conn.exec_driver_sql(statement)
+            conn.exec_driver_sql(last)
         conn.rollback()
         assert conn.exec_driver_sql("SELECT count(*) FROM audit_event").scalar() == 3
     engine.dispose()
@@ -155,7 +169,7 @@ def test_concurrent_writers_make_one_unbroken_chain(app, db, runner, database_ur
         try:
             with app.app_context():
                 barrier.wait()
-                _events(db, each, start=k * 1000)
+                _events(db, each, start=k * 1000, sealed=False)
                 db.session.remove()
         except BaseException as exc:
             errors.append(exc)
@@ -166,8 +180,8 @@ def test_concurrent_writers_make_one_unbroken_chain(app, db, runner, database_ur
     for t in threads:
         t.join()
     assert errors == []
-    seqs = [r[0] for r in db.session.execute(sa.text("SELECT chain_seq FROM audit_event ORDER BY chain_seq"))]
-    assert seqs == list(range(1, writers * each + 1))
-    result = _verify(runner)
+    result = _verify(runner)  # seals, then verifies
     assert result.exit_code == 0, result.output
     assert f"{writers * each} events" in result.output
+    seqs = [r[0] for r in db.session.execute(sa.text("SELECT chain_seq FROM audit_event ORDER BY chain_seq"))]
+    assert seqs == list(range(1, writers * each + 1))
