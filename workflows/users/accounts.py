@@ -134,8 +134,14 @@ def user_for_token(token: str) -> User | None:
         return None
     user, token_id, last_used = row
     if last_used is None or now - last_used >= LAST_USED_EVERY:
-        db.session.execute(_TOUCH, {"token_id": token_id, "now": now})
-        db.session.commit()
+        try:
+            db.session.execute(_TOUCH, {"token_id": token_id, "now": now})
+            db.session.commit()
+        except sa.exc.OperationalError:
+            # SQLite: a read-only request's snapshot cannot always become a write; the next
+            # request will record the use. Never fail a request for its bookkeeping.
+            db.session.rollback()
+            user = db.session.get(User, user.id)
     return user
 
 
