@@ -262,3 +262,26 @@ def test_the_admin_page_deactivates_a_person_and_revokes_a_token(app, db, world)
     revoked = admin.post(f"/admin/tokens/{row.id}/revoke", follow_redirects=True)
     assert f"Токен {row.id} відкликано" in text(revoked)
     assert Api(app.test_client(), token).get("/api/v1/tasks").status_code == 401
+
+
+def test_an_authority_reply_typed_for_two_hours_is_registered(app, pages, scenario, world, db, monkeypatch):
+    """The reply form behind a letter's link: opened, typed for two hours (past the old one-hour
+    limit of the form's token), sent — and registered, not refused with the text lost."""
+    from .test_portal_pages import link
+
+    rec = scenario.send_act(scenario.recommendation())
+    url = link(app, rec, world.colony_admin)
+    pages.get(url)
+    task = scenario.task(rec, "authority_reply")
+    later = time.time() + 2 * 3600 + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    done = pages.post(
+        url,
+        {
+            "action": "reply",
+            "version": str(task.version),
+            "reply_text": "Вентиляцію встановлено (довга відповідь).",
+        },
+    )
+    assert done.status_code == 302 and done.headers["Location"] == url
+    assert "Вентиляцію встановлено (довга відповідь)." in text(pages.get(url))
