@@ -8,10 +8,25 @@ TEST_STAMP := $(VENV)/.installed-test
 export OMBUDSFLOW_CLOCK_ADJUSTABLE ?= 1
 export OMBUDSFLOW_SCHEDULER ?= 1
 
+# On PostgreSQL the DATABASE_URL given is the schema owner's: migrations run as the owner
+# (DATABASE_MIGRATION_URL), and the site, the scheduler and the demo connect as APP_ROLE, a role with
+# row rights only that `ombudsflow db-role` creates (docs/OPERATIONS.md). Its password, if the server
+# asks for one: APP_ROLE_PASSWORD.
+APP_ROLE ?= ombudsflow_app
+ifneq (,$(findstring postgres,$(DATABASE_URL)))
+export DATABASE_MIGRATION_URL ?= $(DATABASE_URL)
+APP_DATABASE_URL := $(shell $(PYTHON) -c 'import os, sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); pw = os.environ.get("APP_ROLE_PASSWORD"); who = sys.argv[2] + (":" + u.quote(pw, safe="") if pw else ""); print(u.urlunsplit((p.scheme, who + "@" + p.netloc.rsplit("@", 1)[-1], p.path, p.query, p.fragment)))' '$(DATABASE_URL)' '$(APP_ROLE)')
+AS_APP := DATABASE_URL='$(APP_DATABASE_URL)'
+ROLE_STEP := $(BIN)/ombudsflow db-role $(APP_ROLE) $(if $(APP_ROLE_PASSWORD),--password-env APP_ROLE_PASSWORD,)
+else
+AS_APP :=
+ROLE_STEP := @true
+endif
+
 .PHONY: run serve scheduler test soak install install-test frontend db demo lint format bench chromium clean
 
 run: install frontend db demo
-	$(BIN)/ombudsflow serve --host 127.0.0.1 --port 5000
+	$(AS_APP) $(BIN)/ombudsflow serve --host 127.0.0.1 --port 5000
 
 # Production-like: gunicorn with config/gunicorn.conf.py on DATABASE_URL (PostgreSQL in production;
 # the SQLite file when unset). Jobs: `make scheduler` beside it, or SERVE_SCHEDULER=1 in the workers.
@@ -60,10 +75,11 @@ frontend: node_modules/.package-lock.json $(DESIGNER_BUILD)
 
 db: install
 	$(BIN)/ombudsflow db upgrade
-	$(BIN)/ombudsflow deploy bpmn/
+	$(ROLE_STEP)
+	$(AS_APP) $(BIN)/ombudsflow deploy bpmn/
 
 demo: db
-	$(BIN)/ombudsflow demo load
+	$(AS_APP) $(BIN)/ombudsflow demo load
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root with apt).
 chromium:

@@ -82,6 +82,9 @@ def load_settings() -> dict:
     return {
         "SECRET_KEY": _secret_key(),
         "SQLALCHEMY_DATABASE_URI": database_url(),
+        # Migrations as the schema's owner; DATABASE_URL is then the application's role, with row
+        # rights only (`ombudsflow db-role`, docs/OPERATIONS.md). Empty: migrate with DATABASE_URL.
+        "OMBUDSFLOW_MIGRATION_URL": normalize_database_url(env("DATABASE_MIGRATION_URL", "").strip()),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "OMBUDSFLOW_INSTANCE_DIR": str(INSTANCE_DIR),
         # Public address used in e-mails (reply links) and webhooks.
@@ -99,6 +102,8 @@ def load_settings() -> dict:
         "OMBUDSFLOW_OUTBOX_INTERVAL": _int("OMBUDSFLOW_OUTBOX_INTERVAL", 15),
         # SQLite only: fold the write-ahead log into the database between requests.
         "OMBUDSFLOW_CHECKPOINT_INTERVAL": _int("OMBUDSFLOW_CHECKPOINT_INTERVAL", 60),
+        # PostgreSQL: how often new audit events are sealed into the hash chain.
+        "OMBUDSFLOW_AUDIT_SEAL_INTERVAL": _int("OMBUDSFLOW_AUDIT_SEAL_INTERVAL", 5),
         "OMBUDSFLOW_SCRIPT_TIMEOUT_MS": _int("OMBUDSFLOW_SCRIPT_TIMEOUT_MS", 200),
         # Limits before work (issue 21): the largest request body, a larger one for upload routes
         # only, and the most files one deployment may hold.
@@ -110,6 +115,15 @@ def load_settings() -> dict:
         "OMBUDSFLOW_BPMN_DIR": env("OMBUDSFLOW_BPMN_DIR", str(PROJECT_ROOT / "bpmn")),
         "OMBUDSFLOW_DEPLOY_ON_START": _bool(env("OMBUDSFLOW_DEPLOY_ON_START"), True),
         "OMBUDSFLOW_SESSION_HOURS": _int("OMBUDSFLOW_SESSION_HOURS", 8),
+        # The session cookie only over HTTPS (also set per request when it came over TLS).
+        "SESSION_COOKIE_SECURE": _bool(env("SESSION_COOKIE_SECURE"), False),
+        # Behind this many reverse proxies: trust their X-Forwarded-For/-Proto/-Host (ProxyFix).
+        "OMBUDSFLOW_PROXY_HOPS": _int("OMBUDSFLOW_PROXY_HOPS", 0),
+        # Sign-in throttle (workflows/users/throttle.py): wrong passwords per account / per address
+        # within the window before sign-in is refused for the rest of it.
+        "OMBUDSFLOW_SIGNIN_MAX_PER_ACCOUNT": _int("OMBUDSFLOW_SIGNIN_MAX_PER_ACCOUNT", 5),
+        "OMBUDSFLOW_SIGNIN_MAX_PER_ADDRESS": _int("OMBUDSFLOW_SIGNIN_MAX_PER_ADDRESS", 20),
+        "OMBUDSFLOW_SIGNIN_WINDOW_MINUTES": _int("OMBUDSFLOW_SIGNIN_WINDOW_MINUTES", 15),
         # Mail: without a host, messages go to files under OMBUDSFLOW_MAIL_SINK_DIR.
         "OMBUDSFLOW_SMTP_HOST": env("OMBUDSFLOW_SMTP_HOST", ""),
         "OMBUDSFLOW_SMTP_PORT": _int("OMBUDSFLOW_SMTP_PORT", 25),

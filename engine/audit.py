@@ -1,17 +1,19 @@
 """The append-only audit log: who did what, when, to which instance and task.
 
 Every command and every timer firing appends events here in its own transaction. The table refuses
-UPDATE and DELETE at the database level (triggers created by the migration), so the history a
-lawyer shows in court cannot be edited from the application.
+UPDATE, DELETE and TRUNCATE at the database level (triggers created by the migrations), so the
+history a lawyer shows in court cannot be edited from the application; each event is chained to the
+previous one by hash (engine/audit_chain.py), so an edit by the owner shows in `ombudsflow audit
+verify`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import correlation, writes
+from . import audit_chain, correlation, writes
 from .clock import clock
-from .db import db
+from .db import db, is_postgresql
 from .models import AuditEvent
 
 # inline: no RETURNING of the new id (nobody reads it), so the row can travel in a pipeline.
@@ -46,6 +48,17 @@ def record(
         # the web request or scheduler job doing this (engine/correlation.py), as in the logs
         "request_id": correlation.get(),
     }
+    # A column of the same INSERT: no statement of its own on PostgreSQL, where the sealer chains
+    # the event a few seconds later (engine/audit_chain.py).
+    row["digest"] = audit_chain.digest(row)
+    if is_postgresql():
+        row["chain_seq"] = row["chain_hash"] = None
+    else:
+        # SQLite: the transaction holds the write lock (BEGIN IMMEDIATE), so moving the head now
+        # keeps the chain in commit order even when the insert itself is deferred.
+        row["chain_seq"], row["chain_hash"] = audit_chain.advance_sqlite(
+            db.session.connection(), row["digest"]
+        )
     if deferred:
         writes.defer(_INSERT, row)
     else:

@@ -6,6 +6,7 @@ alter them later.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager, suppress
 from datetime import UTC, datetime
@@ -142,6 +143,10 @@ def _sqlite_connect(dbapi_connection, connection_record):
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     dbapi_connection.isolation_level = None
+    # The audit chain's hash on SQLite (engine/audit_chain.py; PostgreSQL has sha256() built in).
+    dbapi_connection.create_function(
+        "ombudsflow_sha256", 1, lambda text: hashlib.sha256(text.encode()).hexdigest(), deterministic=True
+    )
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")

@@ -245,6 +245,14 @@ class AuditEvent(db.Model):
         sa.Index("ix_audit_event_subject", "subject", "id"),
         # By kind in time order (migration 0032): e.g. the timers that fired in a period (the heat map).
         sa.Index("ix_audit_event_event_at", "event", "at"),
+        sa.Index("ux_audit_event_chain_seq", "chain_seq", unique=True),
+        # The events the sealer has still to chain (PostgreSQL, engine/audit_chain.py).
+        sa.Index(
+            "ix_audit_event_unsealed",
+            "id",
+            postgresql_where=sa.text("chain_seq IS NULL"),
+            sqlite_where=sa.text("chain_seq IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
@@ -259,6 +267,20 @@ class AuditEvent(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The web request or scheduler job that wrote it (engine/correlation.py; also in the logs).
     request_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    # The hash chain (engine/audit_chain.py, migration 0051): on PostgreSQL set by the sealer.
+    chain_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
+    digest: Mapped[str | None] = mapped_column(sa.String(64))
+    chain_hash: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class AuditChain(db.Model):
+    """The head of the audit log's hash chain: one row (id 1), moved by every insert."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(sa.BigInteger)
+    hash: Mapped[str] = mapped_column(sa.String(64))
 
 
 class OutboxMessage(db.Model):
@@ -285,6 +307,9 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(sa.String(200))
+    # Set just before the message is handed to SMTP/HTTP (notifications/delivery.py): a claimed row
+    # without it was never sent, and goes back to the queue when its deliverer dies.
+    handed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     sent_at: Mapped[datetime | None]
 

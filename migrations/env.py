@@ -15,6 +15,13 @@ logger = logging.getLogger("alembic.env")
 
 
 def get_engine():
+    # Migrations run as the schema's owner (DATABASE_MIGRATION_URL) when the application itself
+    # connects as a role with row rights only (engine/roles.py, docs/OPERATIONS.md).
+    owner = current_app.config.get("OMBUDSFLOW_MIGRATION_URL")
+    if owner:
+        import sqlalchemy as sa
+
+        return sa.create_engine(owner, poolclass=sa.pool.NullPool)
     return current_app.extensions["migrate"].db.engine
 
 

@@ -4,16 +4,19 @@ At most once, with any number of workers:
 1. Claim. Due `pending` rows are locked (`FOR UPDATE SKIP LOCKED` on PostgreSQL; on SQLite every
    transaction is `BEGIN IMMEDIATE`, so claims queue), marked `sending` with attempts+1, claimed_at
    and claimed_by, and committed: the attempt is on record before anything leaves the building.
-2. Send, with no transaction open (a slow SMTP server never holds a database lock). Just before,
-   claimed_at is renewed, so the lease below counts from the start of this very send.
+2. Send, with no transaction open (a slow SMTP server never holds a database lock). Just before the
+   hand-off (after the message is prepared) one UPDATE renews claimed_at and sets `handed_at`: the
+   lease below counts from the start of this very send, and the row is now "in flight".
 3. Record `sent`, or `pending` with exponential backoff, or `failed` once the attempts are used up.
    The update names the claim (claimed_by and attempts); a row someone else has since decided on
    is left alone.
 
-A row still `sending` after the lease belongs to a worker that died (or lost its database) between
-handing the message over and recording it. Nobody can know whether it arrived, so it is never resent
-blindly: it becomes `failed` with a last_error that says so and gives the Message-ID / delivery id
-to look for, and an admin decides (`retry`). Time is the engine clock's, so `--now` and tests move it.
+A row still `sending` after the lease belongs to a worker that died (or lost its database). If it
+was never handed over (`handed_at` empty: it waited in the dead worker's batch), nothing left the
+building and it simply goes back to the queue. If it was handed over, nobody can know whether it
+arrived, so it is never resent blindly: it becomes `failed` with a last_error that says so and gives
+the Message-ID / delivery id to look for, and an admin decides (`retry`). Time is the engine clock's,
+so `--now` and tests move it.
 """
 
 from __future__ import annotations
@@ -100,7 +103,7 @@ class Outcome:
     channel: str
     topic: str
     recipient: str
-    # sent | retry | failed | interrupted | skipped
+    # sent | retry | failed | interrupted | requeued | skipped
     result: str
     attempts: int
     detail: str = ""
@@ -120,7 +123,7 @@ class DeliveryResult:
         return (
             f"delivered at {self.now.isoformat()}: {self.count('sent')} sent, "
             f"{self.count('retry')} to retry, {self.count('failed')} failed, "
-            f"{self.count('interrupted')} interrupted, "
+            f"{self.count('interrupted')} interrupted, {self.count('requeued')} requeued, "
             f"{self.seconds * 1000:.1f} ms"
         )
 
@@ -166,23 +169,26 @@ def _claim(now: datetime, batch: int) -> list[Envelope]:
     stamp, worker = clock.now(), worker_name()
     for row in rows:
         row.status, row.attempts, row.claimed_at, row.claimed_by = "sending", row.attempts + 1, stamp, worker
+        row.handed_at = None
     db.session.flush()
     claimed = [Envelope.of(row) for row in rows]
     db.session.commit()
     return claimed
 
 
+def _skipped(row: Envelope) -> Outcome:
+    return Outcome(
+        row.id,
+        row.channel,
+        row.topic,
+        row.recipient,
+        "skipped",
+        row.attempts,
+        "the claim was taken over while waiting in the batch",
+    )
+
+
 def _deliver_one(row: Envelope, channels: dict[str, Channel], actor: str) -> Outcome:
-    if not _renew_claim(row):
-        return Outcome(
-            row.id,
-            row.channel,
-            row.topic,
-            row.recipient,
-            "skipped",
-            row.attempts,
-            "the claim was taken over while waiting in the batch",
-        )
     channel = channels.get(row.channel)
     try:
         if channel is None:
@@ -191,6 +197,12 @@ def _deliver_one(row: Envelope, channels: dict[str, Channel], actor: str) -> Out
             prepared = channel.prepare(row)
         finally:
             db.session.rollback()  # prepare only reads; end its transaction before the network
+    except Exception as exc:
+        return _record_failure(row, exc, actor)
+    # In flight from here: the one statement that renews the lease marks the hand-off.
+    if not _renew_claim(row):
+        return _skipped(row)
+    try:
         details = channel.send(row, prepared)
     except Exception as exc:
         return _record_failure(row, exc, actor)
@@ -208,7 +220,8 @@ def _mine(row: Envelope, *statuses: str):
 
 
 def _renew_claim(row: Envelope) -> bool:
-    renewed = db.session.execute(_mine(row, "sending").values(claimed_at=clock.now())).rowcount
+    now = clock.now()
+    renewed = db.session.execute(_mine(row, "sending").values(claimed_at=now, handed_at=now)).rowcount
     db.session.commit()
     return renewed == 1
 
@@ -312,7 +325,10 @@ def _expire_interrupted(now: datetime, actor: str) -> list[Outcome]:
     outcomes = []
     for row in db.session.scalars(query).all():
         envelope = Envelope.of(row)
-        since = row.claimed_at.isoformat() if row.claimed_at else "?"
+        if row.handed_at is None:
+            outcomes.append(_requeue(row, envelope, now, actor))
+            continue
+        since = row.handed_at.isoformat()
         row.status = "failed"
         row.last_error = _interrupted_text(
             envelope, f"{row.claimed_by or 'a worker'} started sending at {since} and never reported back"
@@ -332,6 +348,24 @@ def _expire_interrupted(now: datetime, actor: str) -> list[Outcome]:
         )
     db.session.commit()
     return outcomes
+
+
+def _requeue(row: OutboxMessage, envelope: Envelope, now: datetime, actor: str) -> Outcome:
+    """A claimed row its dead deliverer never handed over: nothing was sent, so it goes back to the
+    queue as it was (the attempt it was charged is given back: none was made)."""
+    detail = f"{row.claimed_by or 'a worker'} claimed it and stopped before sending it; back in the queue"
+    row.status, row.next_attempt_at = "pending", now
+    row.attempts = max(0, row.attempts - 1)
+    row.claimed_at = row.claimed_by = None
+    audit.record(
+        "notification_requeued",
+        actor=actor,
+        instance_id=row.instance_id,
+        business_key=row.business_key,
+        subject=f"outbox:{row.id}",
+        details=_details(envelope, reason=detail),
+    )
+    return Outcome(row.id, row.channel, row.topic, row.recipient, "requeued", row.attempts, detail)
 
 
 def _interrupted_text(row: Envelope, cause: str) -> str:

@@ -7,6 +7,7 @@ database and truncate it before each test.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -27,6 +28,7 @@ T0 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
 def base_config(database_url: str, tmp_path) -> dict:
     return {
+        "OMBUDSFLOW_MIGRATION_URL": owner_url(database_url) if database_url.startswith("postgresql") else "",
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -75,15 +77,51 @@ def postgresql_url(tmp_path_factory):
         pytest.fail(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {exc.orig}")
     url = server.set(database=name).render_as_string(hide_password=False)
     _migrate(url, tmp_path_factory.mktemp("pg"))
-    yield url
+    # The application connects as a role that owns nothing (engine/roles.py), as in production.
+    yield _app_role(admin, url, name)
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
 
 
+APP_ROLE = "ombudsflow_app_test"
+
+
+def _app_role(admin, owner_url: str, database: str) -> str:
+    """The per-run database's application role: DML only (engine/roles.py). The role is the
+    cluster's, shared by concurrent runs; its rights are granted per database."""
+    from engine.roles import app_role_sql
+
+    owner = sa.create_engine(owner_url, isolation_level="AUTOCOMMIT")
+    with owner.connect() as conn:
+        for statement in app_role_sql(APP_ROLE, database):
+            # another run may create the role at the same moment
+            with contextlib.suppress(sa.exc.IntegrityError):
+                conn.exec_driver_sql(statement)
+    owner.dispose()
+    return (
+        sa.engine.make_url(owner_url)
+        .set(username=APP_ROLE, password=None)
+        .render_as_string(hide_password=False)
+    )
+
+
+def owner_url(app_url: str) -> str:
+    """The owner's (the test server's superuser's) address of the same per-run database."""
+    server = sa.engine.make_url(TEST_DATABASE_URL)
+    return (
+        sa.engine.make_url(app_url)
+        .set(username=server.username, password=server.password)
+        .render_as_string(hide_password=False)
+    )
+
+
 def _truncate(url: str) -> None:
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(owner_url(url))
     with engine.begin() as conn:
+        # The audit log refuses TRUNCATE (a trigger); the test server's superuser switches triggers
+        # off for this transaction only, and puts the chain's head back to its start.
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
         tables = [
             r[0]
             for r in conn.exec_driver_sql(
@@ -93,6 +131,7 @@ def _truncate(url: str) -> None:
         ]
         if tables:
             conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+            conn.exec_driver_sql(f"INSERT INTO audit_chain (id, seq, hash) VALUES (1, 0, '{'0' * 64}')")
     engine.dispose()
 
 

@@ -46,9 +46,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from engine.db import db
 
     Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True)
+    # Before CSRFProtect, whose own default is one hour: the token lives as long as the session.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     csrf = CSRFProtect(app)
 
-    from . import api, auth, commands, errors, guards, ops, pages
+    from . import api, auth, commands, errors, guards, ops, pages, security
 
     if app.config.get("OMBUDSFLOW_CLOCK_ADJUSTABLE"):
         # A clock moved by `ombudsflow clock set` or PUT /api/v1/clock (another process, maybe) holds
@@ -60,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     guards.init_app(app)
     auth.init_app(app)
+    security.init_app(app)
     api.init_app(app, csrf)
     guards.init_body_checks(app)  # after the API's authentication: anonymous bodies stay unread
     pages.init_app(app)

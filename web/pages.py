@@ -29,6 +29,7 @@ NAVIGATION = (
     ("dashboard.heat_map", _l("Heat map of the process"), access.SEE_HEATMAP),
     ("admin.calendar_page", _l("Calendar"), access.EDIT_CALENDAR),
     ("admin.deliveries", _l("Failed deliveries"), access.ADMINISTER),
+    ("admin.accounts_page", _l("Accounts and tokens"), access.MANAGE_ACCOUNTS),
     ("designer.index", _l("Process designer"), access.DEPLOY),
 )
 

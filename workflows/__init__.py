@@ -27,7 +27,10 @@ def init_app(app: Flask) -> None:
     catalog.forget()  # a new app may be on another database (tests): its reference rows are its own
     documents.init_app(app)
 
+    from . import cli_accounts
+
     app.cli.add_command(cli.users_group)
+    app.cli.add_command(cli_accounts.tokens_group)
     app.cli.add_command(cli.seed_command)
     app.cli.add_command(cli.demo_group)
     app.cli.add_command(cli.calendar_group)

@@ -162,7 +162,8 @@ def users_position_command(email, position):
 def users_list_command():
     for user in db.session.scalars(sa.select(User).order_by(User.id)):
         authority = f" [{user.authority.code}]" if user.authority else ""
-        click.echo(f"{user.id:>4}  {user.role:<9} {user.email}{authority}  {user.name}")
+        inactive = "" if user.active else "  (deactivated)"
+        click.echo(f"{user.id:>4}  {user.role:<9} {user.email}{authority}  {user.name}{inactive}")
 
 
 @click.command("seed")

@@ -41,6 +41,8 @@ class SmtpRecorder:
     messages: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     hold: bool = False
+    # Hold only the message that arrives as this number (1-based); the ones before pass.
+    hold_at: int | None = None
     delay: float = 0.0
     in_data: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
@@ -60,10 +62,13 @@ class SmtpRecorder:
                 message_from_bytes(envelope.content, policy=policy.default),
             )
         )
+        if self.hold_at is not None and len(self.messages) != self.hold_at:
+            return "250 OK queued"
         self.in_data.set()
         await asyncio.sleep(self.delay)
         deadline = time.monotonic() + 15
-        while self.hold and not self.release.is_set() and time.monotonic() < deadline:
+        held = self.hold or self.hold_at is not None
+        while held and not self.release.is_set() and time.monotonic() < deadline:
             await asyncio.sleep(0.02)
         return "250 OK queued"
 

@@ -291,6 +291,71 @@ def test_a_worker_killed_while_sending_causes_no_duplicate_and_leaves_the_row_in
     assert len(smtp.messages) == 1  # never resent on its own
 
 
+def test_a_worker_killed_mid_batch_strands_only_the_message_in_flight(
+    app, db, clock, smtp, database_url, tmp_path
+):
+    """A real deliverer (its own process) claims a batch of 8, sends 2, is killed with SIGKILL while
+    the SMTP server holds the 3rd: after the lease the 3rd is "interrupted" (it reached the server;
+    nobody can say more), the 5 it never handed over go back to the queue and are sent once each."""
+    ids = [add_email(db, recipient=f"authority{i}@kyiv.test") for i in range(8)]
+    db.session.remove()
+    smtp.recorder.hold_at = 3
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "OMBUDSFLOW_INSTANCE_DIR": str(tmp_path),
+        "SECRET_KEY": "test-secret",
+        "OMBUDSFLOW_SMTP_HOST": "127.0.0.1",
+        "OMBUDSFLOW_SMTP_PORT": str(smtp.port),
+        "OMBUDSFLOW_SMTP_SECURITY": "none",
+        "OMBUDSFLOW_SCHEDULER": "0",
+        "OMBUDSFLOW_OUTBOX_BATCH": "8",
+    }
+    worker = subprocess.Popen(
+        [str(OMBUDSFLOW), "outbox", "deliver", "--now", T0_ISO],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert smtp.recorder.in_data.wait(60), worker.communicate(timeout=5)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        smtp.recorder.release.set()
+    assert worker.returncode == -signal.SIGKILL
+    assert len(smtp.messages) == 3
+    in_flight = int(smtp.messages[2].message["X-Ombudsflow-Outbox-Id"])
+    db.session.expire_all()
+    rows = {r.id: r for r in db.session.scalars(sa.select(OutboxMessage))}
+    assert sorted(r.status for r in rows.values()) == ["sending"] * 6 + ["sent"] * 2
+    assert [i for i, r in rows.items() if r.handed_at is not None and r.status == "sending"] == [in_flight]
+    db.session.remove()
+
+    smtp.recorder.hold_at = None
+    assert deliver_due().outcomes == []  # within the lease: the worker may still be alive
+    clock.advance(minutes=11)
+    result = deliver_due()
+    by_result = sorted((o.result, o.id) for o in result.outcomes)
+    never_handed = sorted(
+        set(ids) - {in_flight} - {int(m.message["X-Ombudsflow-Outbox-Id"]) for m in smtp.messages[:2]}
+    )
+    assert by_result == sorted(
+        [("interrupted", in_flight)]
+        + [("requeued", i) for i in never_handed]
+        + [("sent", i) for i in never_handed]
+    )
+    received = sorted(int(m.message["X-Ombudsflow-Outbox-Id"]) for m in smtp.messages)
+    assert received == sorted(ids)  # every message once: none lost, none doubled
+    db.session.expire_all()
+    statuses = {i: (r.status, r.attempts) for i, r in ((i, db.session.get(OutboxMessage, i)) for i in ids)}
+    assert statuses[in_flight] == ("failed", 1)
+    assert {statuses[i] for i in never_handed} == {("sent", 1)}  # the aborted claim is not counted
+    assert len(events(db, "notification_requeued")) == 5
+
+
 def test_a_connection_lost_after_the_message_was_handed_over_is_interrupted_not_retried(app, db, smtp):
     app.config["OMBUDSFLOW_SMTP_TIMEOUT"] = 1
     smtp.recorder.hold = True  # the server takes the message and never answers in time

@@ -150,3 +150,83 @@ def calendar_martial_law():
         "success",
     )
     return redirect(url_for("admin.calendar_page", year=request.form.get("year") or None))
+
+
+# --- accounts: people and their API tokens ------------------------------------------------------
+
+
+@bp.route("/accounts")
+@allowed(access.MANAGE_ACCOUNTS)
+def accounts_page():
+    from workflows.users import accounts
+    from workflows.users.models import User
+
+    people = db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)).all()
+    tokens = accounts.tokens(include_ended=request.args.get("ended") == "1")
+    return render_template(
+        "admin/accounts.html",
+        people=people,
+        tokens=tokens,
+        state=accounts.state,
+        show_ended=request.args.get("ended") == "1",
+    )
+
+
+@bp.route("/accounts/<int:user_id>/deactivate", methods=["POST"])
+@allowed(access.MANAGE_ACCOUNTS)
+def deactivate_account(user_id: int):
+    from workflows.users import accounts
+    from workflows.users.models import User
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        return redirect(url_for("admin.accounts_page"))
+    try:
+        revoked = accounts.deactivate(user, actor=g.user.actor)
+        db.session.commit()
+        flash(
+            _(
+                "%(name)s can no longer sign in: sessions ended, %(n)d token(s) revoked.",
+                name=user.name,
+                n=revoked,
+            ),
+            "success",
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("admin.accounts_page"))
+
+
+@bp.route("/accounts/<int:user_id>/activate", methods=["POST"])
+@allowed(access.MANAGE_ACCOUNTS)
+def activate_account(user_id: int):
+    from workflows.users import accounts
+    from workflows.users.models import User
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        return redirect(url_for("admin.accounts_page"))
+    try:
+        accounts.reactivate(user, actor=g.user.actor)
+        db.session.commit()
+        flash(_("%(name)s may sign in again.", name=user.name), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("admin.accounts_page"))
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@allowed(access.MANAGE_ACCOUNTS)
+def revoke_token(token_id: int):
+    from workflows.users import accounts
+
+    try:
+        row = accounts.revoke_token(accounts.get_token(token_id), actor=g.user.actor)
+        db.session.commit()
+        flash(_("Token %(id)d revoked: requests with it are refused from now on.", id=row.id), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("admin.accounts_page"))

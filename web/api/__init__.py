@@ -71,6 +71,7 @@ def init_app(app: Flask, csrf) -> None:
         registry,
         system,
         tasks,
+        tokens,
         visits,
     )
 
@@ -85,6 +86,7 @@ def init_app(app: Flask, csrf) -> None:
         documents,
         grants,
         planning,
+        tokens,
     ):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

@@ -15,6 +15,7 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from engine import audit
 from engine.db import db
 from workflows import access
+from workflows.users import accounts, throttle
 from workflows.users import services as users
 from workflows.users.models import User
 
@@ -24,10 +25,20 @@ login_manager.login_view = "auth.login"
 login_manager.session_protection = "strong"
 
 
+# The session cookie's copy of the person's session generation (workflows/users/accounts.py).
+GENERATION = "_generation"
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
+    """The session's person — if still active and the session was not ended server-side (sign-out,
+    deactivation, a new password all raise the generation the cookie was issued with)."""
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    if session.get(GENERATION, 0) != (user.session_generation or 0):
+        return None
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -40,10 +51,16 @@ def init_app(app: Flask) -> None:
     # Flask's own default (31 days) is always present, so a setdefault would never apply.
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["OMBUDSFLOW_SESSION_HOURS"])
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Flask defines the key (as None), so a setdefault would never apply.
+    if not app.config.get("SESSION_COOKIE_SAMESITE"):
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(0))
-    # The CSRF token lives as long as the session: a lawyer may spend an afternoon on one form.
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config["REMEMBER_COOKIE_SAMESITE"] = app.config["SESSION_COOKIE_SAMESITE"]
+    # The CSRF token lives as long as the session (web/__init__.py sets it before Flask-WTF's own
+    # default of one hour): a lawyer may spend an afternoon on one reply.
+    from ..security import SessionInterface
+
+    app.session_interface = SessionInterface()
     login_manager.init_app(app)
     app.register_blueprint(bp)
 
@@ -105,17 +122,31 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
+        account, address = users.normalize_email(form.email.data), request.remote_addr or "?"
+        wait = throttle.wait_minutes(account, address)
+        if wait:
+            audit.record(
+                "sign_in_throttled", actor="anonymous", subject=account, details={"address": address}
+            )
+            db.session.commit()
+            message = _("Too many failed sign-in attempts. Try again in %(n)d min.", n=wait)
+            form.password.errors.append(message)
+            response = render_template("auth/login.html", form=form), 429
+            return response[0], 429, {"Retry-After": str(wait * 60)}
         user = users.authenticate(form.email.data, form.password.data)
         if user is None:
-            audit.record("sign_in_failed", actor="anonymous", subject=users.normalize_email(form.email.data))
+            throttle.failed(account, address)
+            audit.record("sign_in_failed", actor="anonymous", subject=account, details={"address": address})
             db.session.commit()
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
+            throttle.succeeded(account)
             chosen = session.get("language")  # a language picked on the sign-in page stays
             session.clear()
             if chosen:
                 session["language"] = chosen
             session.permanent = True
+            session[GENERATION] = user.session_generation or 0
             login_user(user, remember=False)
             audit.record("signed_in", actor=user.actor, subject=user.actor)
             db.session.commit()
@@ -126,6 +157,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # Server-side: the person's session generation moves on, so this cookie (and any copy of it)
+    # is refused from now on (workflows/users/accounts.py).
+    accounts.end_sessions(current_user)
     audit.record("signed_out", actor=current_user.actor, subject=current_user.actor)
     db.session.commit()
     chosen = session.get("language")

@@ -36,6 +36,7 @@ READ_DOCUMENTS = "documents.read"  # open the Office's outgoing documents and th
 DRAFT_DOCUMENTS = "documents.draft"  # draft, edit and submit outgoing documents; choose a signatory
 APPROVE_DOCUMENTS = "documents.approve"  # approve (number) or return a colleague's document
 MANAGE_GRANTS = "users.grant"  # give and take sign_documents / draw_protocols
+MANAGE_ACCOUNTS = "users.manage"  # deactivate and reactivate people; see and revoke anyone's API tokens
 SEE_DASHBOARD = "dashboard.see"  # overdue figures; a lawyer's counts only their own (scopes.dashboard_lawyer)
 SEE_HEATMAP = "dashboard.heatmap"  # where recommendations wait in the process: about the process, not people
 MANAGE_PUBLICATION = "reports.manage"  # publish on /public, the annual report, alerts
@@ -94,6 +95,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         | {
             APPROVE_DOCUMENTS,
             MANAGE_GRANTS,
+            MANAGE_ACCOUNTS,
             CREATE_RECOMMENDATION,
             REGISTER_RECEIPT,
             HAND_OVER_TASKS,

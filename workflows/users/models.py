@@ -47,6 +47,9 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
+    # Carried in the session cookie and compared on every request: raising it (sign-out,
+    # deactivation, a new password) ends every session of this person at once, copied cookies too.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     authority: Mapped[Authority | None] = relationship()
 
@@ -84,8 +87,26 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # None: until revoked.
+    expires_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class SignInFailure(db.Model):
+    """A wrong password, counted by the sign-in throttle (workflows/users/throttle.py) per account
+    and per address; in the database so that every worker counts the same."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (
+        sa.Index("ix_sign_in_failure_account_at", "account", "at"),
+        sa.Index("ix_sign_in_failure_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    account: Mapped[str] = mapped_column(sa.String(320))
+    address: Mapped[str] = mapped_column(sa.String(64))
 
 
 class UserGrant(db.Model):

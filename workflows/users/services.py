@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,7 +13,7 @@ from engine.db import db
 
 from ..authorities.models import Authority
 from ..errors import Invalid
-from .models import ROLES, ApiToken, User
+from .models import ROLES, User
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 10
@@ -92,6 +89,8 @@ def set_password(user: User, password: str, *, actor: str) -> None:
             {"password": [_("The password must have at least %(n)d characters.", n=MIN_PASSWORD)]},
         )
     user.password_hash = _hasher.hash(password)
+    # A new password ends the sessions signed in with the old one (workflows/users/accounts.py).
+    user.session_generation = (user.session_generation or 0) + 1
     audit.record("password_set", actor=actor, subject=user.actor)
 
 
@@ -111,27 +110,15 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_token(user: User, *, label: str = "", actor: str) -> str:
-    token = "of_" + secrets.token_urlsafe(32)
-    db.session.add(
-        ApiToken(user_id=user.id, token_hash=_token_hash(token), label=label, created_at=clock.now())
-    )
-    audit.record("token_issued", actor=actor, subject=user.actor, details={"label": label})
-    return token
+    """A token without expiry (`users add --token`, `users token`); workflows/users/accounts.py
+    keeps the whole of a token's life."""
+    from . import accounts
 
-
-# Every API request asks this: one prebuilt statement (SQLAlchemy memoizes its cache key).
-_USER_FOR_TOKEN = (
-    sa.select(User)
-    .join(ApiToken, ApiToken.user_id == User.id)
-    .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None), User.active)
-)
+    return accounts.create_token(user, label=label, actor=actor)[1]
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user of a token that is not revoked, in one query."""
-    return db.session.scalars(_USER_FOR_TOKEN, {"token_hash": _token_hash(token)}).first()
+    from . import accounts
+
+    return accounts.user_for_token(token)
