@@ -168,7 +168,7 @@ def test_after_the_limitation_ran_out_a_protocol_cannot_go_to_court(api, world, 
     authorise(world)
     clock.advance(days=92)  # 26.03.2027: the three months from 24.12.2026 are over
     refused = complete(api, "lawyer", "draw_protocol", PROTOCOL, status=422)
-    message = " ".join(refused["errors"]["protocol_action"])
+    message = " ".join(refused["error"]["fields"]["protocol_action"])
     assert "24.03.2027" in message
     assert protocol_of(rec["id"]) is None
     complete(
@@ -196,9 +196,9 @@ def test_an_offence_date_before_the_act_or_in_the_future_is_refused(api, world, 
     to_protocol(api, world, clock)
     authorise(world)
     early = complete(api, "lawyer", "draw_protocol", {**PROTOCOL, "offence_date": "2026-11-01"}, status=422)
-    assert "offence_date" in early["errors"]
+    assert "offence_date" in early["error"]["fields"]
     late = complete(api, "lawyer", "draw_protocol", {**PROTOCOL, "offence_date": "2026-12-30"}, status=422)
-    assert "offence_date" in late["errors"]
+    assert "offence_date" in late["error"]["fields"]
 
 
 def decide(api, data):  # noqa: F811
@@ -285,7 +285,7 @@ def test_a_penalty_needs_its_amount(api, world, clock, db):  # noqa: F811
         },
         status=422,
     )
-    assert "penalty_amount" in refused["errors"]
+    assert "penalty_amount" in refused["error"]["fields"]
 
 
 def test_the_appeal_window_and_the_appeal_courts_outcome(api, world, clock, db):  # noqa: F811
@@ -293,7 +293,7 @@ def test_the_appeal_window_and_the_appeal_courts_outcome(api, world, clock, db):
     clock.advance(days=28)  # 21.01.2027
     decide(api, {"court_decision": "offender_liable", "penalty_amount": 3400})
     early = complete(api, "lawyer", "decide_appeal", {"appeal_action": "not_appealed"}, status=422)
-    assert "30.01.2027" in " ".join(early["errors"]["appeal_action"])
+    assert "30.01.2027" in " ".join(early["error"]["fields"]["appeal_action"])
     clock.advance(days=12)  # 02.02.2027
     late = complete(
         api,
@@ -302,7 +302,7 @@ def test_the_appeal_window_and_the_appeal_courts_outcome(api, world, clock, db):
         {"appeal_action": "appealed", "appeal_filed_on": "2027-02-01"},
         status=422,
     )
-    assert "30.01.2027" in " ".join(late["errors"]["appeal_filed_on"])
+    assert "30.01.2027" in " ".join(late["error"]["fields"]["appeal_filed_on"])
     complete(api, "lawyer", "decide_appeal", {"appeal_action": "appealed", "appeal_filed_on": "2027-01-29"})
     assert open_tasks(rec) == ["authority_reply", "follow_appeal"]
     complete(
