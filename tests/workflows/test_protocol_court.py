@@ -19,7 +19,6 @@ from tests.workflows.conftest import api  # noqa: F401 - fixture
 from tests.workflows.cycle_helpers import (
     complete,
     deliver_mail,
-    one_task,
     recommendation,
     send_act,
     sweep,
