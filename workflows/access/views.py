@@ -10,10 +10,9 @@ dates), not the exchange with them. Built here once, so the page and the API can
 
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 

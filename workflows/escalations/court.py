@@ -120,6 +120,24 @@ def limitation_for(rec_id: int, today: date | None = None) -> protocols.Limitati
     return protocols.limitation_of(protocol.offence_date, today or _today())
 
 
+def limitations_for(rec_ids: list[int], today: date | None = None) -> dict[int, protocols.Limitation]:
+    """The countdowns of several recommendations at once (the inbox's page): one indexed query."""
+    if not rec_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Escalation.recommendation_id, Escalation.offence_date)
+        .where(
+            Escalation.recommendation_id.in_(rec_ids),
+            protocols.pending_clause(),
+            Escalation.offence_date.is_not(None),
+        )
+        .order_by(Escalation.id)
+    ).all()
+    today = today or _today()
+    months = protocols.limitation_months() if rows else 0
+    return {r.recommendation_id: protocols.limitation_of(r.offence_date, today, months) for r in rows}
+
+
 # --- form rules -------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from engine import audit, instances, services
 from engine.clock import clock
 from engine.db import db
 
+from .. import deadlines
 from ..facilities.models import Facility
 
 PROCESS_ID = "obstruction"
@@ -53,6 +54,33 @@ class Obstruction(db.Model):
     @property
     def business_key(self) -> str:
         return f"obstruction:{self.id}"
+
+    @property
+    def limitation(self):
+        """The countdown from the day of the visit (the one rule, `protocols.limitation_of`)."""
+        from . import protocols
+
+        return protocols.limitation_of(self.offence_date, deadlines.kyiv_date(clock.now()))
+
+
+def of_instance(instance_id: int) -> Obstruction | None:
+    return db.session.scalar(sa.select(Obstruction).where(Obstruction.process_instance_id == instance_id))
+
+
+def open_tasks(user: Any) -> list[tuple[Any, Obstruction]]:
+    """Open obstruction tasks `user` may work on, with their obstruction (the inbox, above the rest)."""
+    from engine.models import HumanTask
+
+    from ..access import task_filter
+
+    rows = db.session.execute(
+        sa.select(HumanTask, Obstruction)
+        .join(Obstruction, Obstruction.process_instance_id == HumanTask.instance_id)
+        .where(HumanTask.process_id == PROCESS_ID, HumanTask.status == "open", task_filter(user))
+        .order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.id)
+        .limit(50)
+    ).all()
+    return [(task, obstruction) for task, obstruction in rows]
 
 
 def open_for_visit(visit: Any, *, actor: str) -> Obstruction | None:
