@@ -472,7 +472,8 @@ class EscalationOut(Schema):
     decision_date = fields.Date(allow_none=True)
     decision_note = fields.String()
     offence_date = fields.Date(
-        allow_none=True, metadata={"description": "The date of the offence: the limitation period counts from it"}
+        allow_none=True,
+        metadata={"description": "The date of the offence: the limitation period counts from it"},
     )
     official_name = fields.String(allow_none=True)
     official_position = fields.String(allow_none=True)
