@@ -11,7 +11,7 @@ from tests.workflows.cycle_helpers import complete, draw_protocol, one_task, sen
 from workflows.users import grants
 from workflows.visits import services as visits
 
-from .conftest import text
+from .conftest import Pages, text
 
 
 def test_the_countdown_shows_on_the_recommendation_and_in_the_inbox(api, world, clock, lawyer):  # noqa: F811
@@ -60,3 +60,24 @@ def test_an_obstruction_is_in_the_inbox_with_its_visit(app, world, clock, lawyer
     inbox = text(lawyer.get("/inbox"))
     assert "Перешкоджання доступу" in inbox and "Групу не пропустили до карцеру." in inbox
     assert "Строк накладення стягнення: залишилось 89 днів" in inbox  # 20.11.2026 + 3 months = 20.02.2027
+
+
+def test_the_drawer_sees_the_managers_comment_and_the_protocols_document(app, api, world, clock, lawyer):  # noqa: F811
+    send_act(api, world)
+    clock.advance(days=31)
+    sweep(api)
+    complete(api, "lawyer", "decide_next_steps", {"next_action": "protocol", "decision_reason": "Немає."})
+    draw_protocol(api, world, "2026-12-24", approve=False)
+    approval = one_task(api, "manager", "approve_protocol")
+    manager = Pages(app.test_client()).as_(world, "manager")
+    shown = manager.get(f"/tasks/{approval['id']}").get_data(as_text=True)
+    assert 'data-protocol-document="submitted"' in shown and "/documents/" in shown
+    complete(
+        api,
+        "manager",
+        "approve_protocol",
+        {"protocol_approval": "return", "return_comment": "Уточніть посаду."},
+    )
+    task = one_task(api, "lawyer", "draw_protocol")
+    page = text(lawyer.get(f"/tasks/{task['id']}"))
+    assert "Повернуто керівником: Уточніть посаду." in page

@@ -7,10 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import db
 from engine.models import JSON
+
+from ..documents.models import Document
 
 KINDS = ("repeat_request", "superior_authority", "protocol", "court")
 
@@ -72,3 +74,6 @@ class Escalation(db.Model):
     appeal_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(sa.String(200))
+
+    # The protocol as a document: its status, the manager's return comment, its PDF.
+    document: Mapped[Document | None] = relationship(lazy="select")
