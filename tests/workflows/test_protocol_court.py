@@ -386,3 +386,26 @@ def test_there_is_one_limitation_rule():
         if "add_months(" in p.read_text(encoding="utf-8") and p.name != "protocols.py"
     ]
     assert hits == []
+
+
+def test_a_manager_cannot_send_a_protocol_whose_limitation_ran_out_while_it_waited(api, world, clock, db):  # noqa: F811
+    rec = to_protocol(api, world, clock)
+    authorise(world)
+    complete(api, "lawyer", "draw_protocol", PROTOCOL)
+    assert court.limitation_for(rec["id"]).days_left == 90  # counted while it waits for approval
+    clock.advance(days=91)  # 25.03.2027
+    refused = complete(api, "manager", "approve_protocol", {"protocol_approval": "approve"}, status=422)
+    assert "24.03.2027" in " ".join(refused["error"]["fields"]["protocol_approval"])
+    complete(
+        api, "manager", "approve_protocol", {"protocol_approval": "return", "return_comment": "Строк сплив."}
+    )
+    # Returned, the draft no longer counts; the lawyer may only close or continue following up.
+    assert court.limitation_for(rec["id"]) is None
+    complete(
+        api, "lawyer", "draw_protocol", {"protocol_action": "follow_up", "protocol_note": "Контроль триває."}
+    )
+    assert open_tasks(rec) == ["authority_reply", "decide_next_steps"]
+    pending = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Escalation).where(protocols.pending_clause())
+    )
+    assert pending == 0

@@ -27,6 +27,7 @@ from engine.db import db
 from engine.models import OutboxMessage
 
 from .. import deadlines, notices
+from ..documents.models import Document
 from ..recommendations.models import Recommendation
 from ..users.models import User
 from . import protocols
@@ -101,6 +102,9 @@ def pending_protocol(rec_id: int) -> Escalation | None:
     protocol = _latest(rec_id, "protocol")
     if protocol is None or protocol.offence_date is None:
         return None
+    if protocol.protocol_number is None:
+        # Not approved yet: it counts while it waits for the manager, not once returned or dropped.
+        return protocol if protocol.document is not None and protocol.document.status == "submitted" else None
     case = _latest(rec_id, "court")
     if (
         case is not None
@@ -124,11 +128,16 @@ def limitations_for(rec_ids: list[int], today: date | None = None) -> dict[int, 
     """The countdowns of several recommendations at once (the inbox's page): one indexed query."""
     if not rec_ids:
         return {}
+    awaiting_approval = sa.and_(
+        Escalation.kind == "protocol",
+        Escalation.protocol_number.is_(None),
+        Escalation.document_id.in_(sa.select(Document.id).where(Document.status == "submitted")),
+    )
     rows = db.session.execute(
         sa.select(Escalation.recommendation_id, Escalation.offence_date)
         .where(
             Escalation.recommendation_id.in_(rec_ids),
-            protocols.pending_clause(),
+            sa.or_(protocols.pending_clause(), awaiting_approval),
             Escalation.offence_date.is_not(None),
         )
         .order_by(Escalation.id)
@@ -178,6 +187,26 @@ def check_protocol(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
                 )
             ]
     return errors
+
+
+@forms.rule("approve_protocol")
+def check_protocol_approval(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
+    """A protocol whose limitation period is over cannot be sent to court: only returned."""
+    offence = _day((data.get("protocol") or {}).get("offence_date"))
+    if submitted.get("protocol_approval") != "approve" or offence is None:
+        return {}
+    limitation = protocols.limitation_of(offence, _today())
+    if limitation.expired:
+        return {
+            "protocol_approval": [
+                _(
+                    "The limitation period ended on %(date)s: a court can no longer impose a penalty. "
+                    "Return the protocol to its author.",
+                    date=_shown(limitation.ends_on),
+                )
+            ]
+        }
+    return {}
 
 
 @forms.rule("follow_court_case")
@@ -277,8 +306,6 @@ def record_protocol(ctx: services.ServiceContext, params: dict[str, Any]) -> dic
     if protocol is not None and protocol.protocol_number is None:
         # A draft the manager returned: redrawn, it replaces its earlier document.
         if protocol.document_id is not None:
-            from ..documents.models import Document
-
             earlier = db.session.get(Document, protocol.document_id)
             if earlier is not None and earlier.status in ("draft", "returned", "submitted"):
                 documents.cancel(author, earlier.id, reason=_("Redrawn"), expected_version=None)

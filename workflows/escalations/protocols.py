@@ -138,7 +138,8 @@ def pending_clause():
         court.protocol_number == Escalation.protocol_number,
         court.decision.is_not(None),
     )
-    return sa.and_(Escalation.kind == "protocol", sa.not_(decided))
+    # Numbered: approved and sent. A draft awaiting the manager is not in court yet (`court.py`).
+    return sa.and_(Escalation.kind == "protocol", Escalation.protocol_number.is_not(None), sa.not_(decided))
 
 
 def pending_with_limitation(today: date, bucket: str, months: int):
