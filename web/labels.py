@@ -94,10 +94,19 @@ EXTENSION_DECISION = {
 }
 
 COURT_DECISION = {
-    "offender_liable": _l("Official held liable"),
-    "closed_no_offence": _l("Proceedings closed"),
-    "returned_for_revision": _l("Protocol returned for revision"),
-    "other": _l("Other"),
+    "offender_liable": _l("Penalty imposed"),
+    "closed_limitation": _l("Closed: the limitation period ran out"),
+    "closed_no_offence": _l("Closed: no offence"),
+    "returned_for_revision": _l("Protocol returned for rework"),
+    "other": _l("Other"),  # recorded before the kinds of issue 15
+}
+
+APPEAL_OUTCOME = {
+    "not_appealed": _l("Not appealed: the decision took effect"),
+    "upheld": _l("Appeal: decision upheld"),
+    "overturned": _l("Appeal: decision overturned"),
+    "changed": _l("Appeal: decision changed"),
+    None: _l("Appeal window open"),
 }
 
 DELIVERY = {
@@ -329,6 +338,7 @@ TABLES = {
     "verification_method": VERIFICATION_METHOD,
     "extension_decision": EXTENSION_DECISION,
     "court_decision": COURT_DECISION,
+    "appeal_outcome": APPEAL_OUTCOME,
     "delivery": DELIVERY,
     "channel": CHANNEL,
     "topic": TOPIC,

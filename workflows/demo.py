@@ -30,6 +30,7 @@ from .recommendations import extensions
 from .recommendations import services as recommendations
 from .recommendations.models import Recommendation
 from .reference.seed import seed_reference
+from .users import grants
 from .users import services as users
 from .users.models import User
 from .visits import services as visits
@@ -196,6 +197,12 @@ FACILITIES = [
 
 
 FINDINGS = {
+    "Забезпечити затриманих окремими ліжками в камерах карантину.": (
+        "У камерах карантину на 8 затриманих 5 ліжок; двоє сплять на підлозі."
+    ),
+    "Забезпечити засуджених у ДІЗО постільною білизною.": (
+        "У дисциплінарному ізоляторі засуджені не отримують постільної білизни."
+    ),
     "Забезпечити засуджених індивідуальними спальними місцями.": (
         "У секторі № 3 на 52 засуджених 40 спальних місць; частина людей спить почергово."
     ),
@@ -281,6 +288,19 @@ REVIEW_DONE = {
     "verify_later": False,
     "assessment_note": "Виконання підтверджено документами.",
 }
+
+
+def protocol(offence_date: str, court: str = "Франківський районний суд м. Львова") -> dict:
+    """The protocol's form (ст. 188-40 КУпАП): the official it names and the date of the offence."""
+    return {
+        "protocol_action": "submit",
+        "official_name": "Гнатюк Олег Васильович",
+        "official_position": "начальник установи",
+        "offence_date": offence_date,
+        "offence": "невиконання законних вимог Уповноваженого, викладених у поданні",
+        "court": court,
+    }
+
 
 STORIES = [
     Story(
@@ -435,17 +455,9 @@ STORIES = [
                 "decide_next_steps",
                 {"next_action": "protocol", "decision_reason": "Систематичне невиконання вимог."},
             ),
-            (
-                -100,
-                "lawyer",
-                "draw_protocol",
-                {
-                    "protocol_number": "П-3/2026",
-                    "protocol_date": "-100",
-                    "offender": "Начальник колонії",
-                    "court": "Франківський районний суд м. Львова",
-                },
-            ),
+            # The colony's month ran out about 119 days ago: the offence was committed the day after.
+            (-100, "lawyer", "draw_protocol", protocol("-115")),
+            (-99, "manager", "approve_protocol", {"protocol_approval": "approve"}),
             (
                 -60,
                 "lawyer",
@@ -454,7 +466,8 @@ STORIES = [
                     "court_action": "hearing",
                     "case_number": "465/7781/26",
                     "hearing_date": "-60",
-                    "next_hearing_date": "+12",
+                    # Set after the three months from the offence ran out: the page says so.
+                    "next_hearing_date": "-20",
                 },
             ),
         ],
@@ -612,11 +625,90 @@ STORIES = [
             (-1, "sweep", "", {}),
         ],
     ),
+    # A protocol within its limitation period, pending in court (issue 15).
+    Story(
+        "sizo_odesa",
+        "SIZO-ODESA",
+        "Забезпечити затриманих окремими ліжками в камерах карантину.",
+        "high",
+        "material_conditions",
+        [
+            (-80, "lawyer", "draft_act", act("Вимагаємо забезпечити кожного затриманого окремим ліжком.")),
+            (-79, "manager", "approve_act", {"approved": True}),
+            (-45, "sweep", "", {}),
+            (
+                -44,
+                "lawyer",
+                "decide_next_steps",
+                {"next_action": "protocol", "decision_reason": "Подання не розглянуто у строк."},
+            ),
+            (-43, "lawyer", "draw_protocol", protocol("-44", "Приморський районний суд м. Одеси")),
+            (-42, "manager", "approve_protocol", {"protocol_approval": "approve"}),
+            (
+                -20,
+                "lawyer",
+                "follow_court_case",
+                {
+                    "court_action": "hearing",
+                    "case_number": "522/4410/26",
+                    "hearing_date": "-20",
+                    "next_hearing_date": "+10",
+                },
+            ),
+        ],
+    ),
+    # A penalty imposed and appealed within the ten days of Art. 294 (issue 15).
+    Story(
+        "colony48",
+        "COLONY-48",
+        "Забезпечити засуджених у ДІЗО постільною білизною.",
+        "medium",
+        "material_conditions",
+        [
+            (-125, "lawyer", "draft_act", act("Вимагаємо видати постільну білизну в ДІЗО.")),
+            (-124, "manager", "approve_act", {"approved": True}),
+            (-86, "sweep", "", {}),
+            (
+                -85,
+                "lawyer",
+                "decide_next_steps",
+                {"next_action": "protocol", "decision_reason": "Подання не виконано."},
+            ),
+            (-84, "lawyer", "draw_protocol", protocol("-90")),
+            (-83, "manager", "approve_protocol", {"protocol_approval": "approve"}),
+            (
+                -12,
+                "lawyer",
+                "follow_court_case",
+                {
+                    "court_action": "decision",
+                    "case_number": "465/9120/26",
+                    "court_decision": "offender_liable",
+                    "penalty_amount": 3400,
+                    "decision_date": "-12",
+                    "court_note": "Накладено штраф.",
+                },
+            ),
+            (
+                -4,
+                "lawyer",
+                "decide_appeal",
+                {
+                    "appeal_action": "appealed",
+                    "appeal_filed_on": "-5",
+                    "appeal_note": "Скаргу подав порушник.",
+                },
+            ),
+        ],
+    ),
 ]
 
 
 DATE_FIELDS = (
     "requested_until",
+    "offence_date",
+    "appeal_filed_on",
+    "appeal_decision_date",
     "follow_up_date",
     "protocol_date",
     "hearing_date",
@@ -714,6 +806,10 @@ def load(force: bool = False) -> str:
         people[email] = user
     lawyer, manager = people["lawyer@ombudsflow.local"], people["manager@ombudsflow.local"]
     lawyer2, monitor = people["lawyer2@ombudsflow.local"], people["monitor@ombudsflow.local"]
+    # Both lawyers may draw up (and so sign) protocols: ст. 188-40, 256 КУпАП.
+    for person in (lawyer, lawyer2):
+        for permission in ("draw_protocols", "sign_documents"):
+            grants.grant(person, permission, actor="demo")
     by_role = {"lawyer": lawyer, "manager": manager}
     for email, _name, _role, code in officials:
         by_role[f"authority:{code}"] = people[email]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -20,6 +21,7 @@ from . import paging
 from .access import task_filter, task_filter_parts
 from .authorities.models import Authority
 from .deadlines import KYIV
+from .escalations import court
 from .facilities.models import Facility
 from .recommendations.models import OPEN_STATUSES, Recommendation
 from .recommendations.queries import search_clause
@@ -70,6 +72,8 @@ class InboxRow:
     authority_id: int
     authority_name_uk: str
     authority_name_en: str
+    # A protocol pending in court: its limitation countdown (`escalations.court`), else None.
+    limitation: Any = None
 
 
 @dataclass
@@ -210,6 +214,9 @@ def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool 
 
     facility_names = _names(Facility, {r.facility_id for r in rows})
     authority_names = _names(Authority, {r.addressee_id for r in rows})
+    limitations = court.limitations_for(
+        sorted({r.rec_id for r in rows if r.status in ("escalated", "in_court")})
+    )
     result = [
         InboxRow(
             task_id=r.id,
@@ -232,6 +239,7 @@ def inbox(user: User, filters: InboxFilters | None = None, *, with_counts: bool 
             authority_id=r.addressee_id,
             authority_name_uk=authority_names.get(r.addressee_id, ("", ""))[0],
             authority_name_en=authority_names.get(r.addressee_id, ("", ""))[1],
+            limitation=limitations.get(r.rec_id),
         )
         for r in rows
     ]

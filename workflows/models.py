@@ -5,6 +5,7 @@ from .authorities.models import Authority
 from .calendar.models import CalendarDay
 from .documents.models import Document, DocumentRecommendation, DocumentVersion
 from .escalations.models import Escalation
+from .escalations.obstructions import Obstruction
 from .facilities.models import Facility, FacilitySignal
 from .files.models import StoredFile
 from .monitors.models import (
@@ -69,6 +70,7 @@ __all__ = [
     "MonitorAbsence",
     "MonitorExpertise",
     "Observation",
+    "Obstruction",
     "PlanAmendment",
     "PlanBudget",
     "PlanVersion",

@@ -20,7 +20,7 @@ from engine import tasks as engine_tasks
 from engine.db import db
 from engine.models import HumanTask
 
-from .access import ADMINISTER, HAND_OVER_TASKS, RETURN_OTHERS_TASKS, can, may_work_on
+from .access import ADMINISTER, HAND_OVER_TASKS, RETURN_OTHERS_TASKS, can, may_work_on, missing_task_grants
 from .actors import authority_group, authority_of_group, link_actor
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .recommendations.models import Recommendation
@@ -145,6 +145,8 @@ def complete(
         if task.status != "open":
             raise Conflict(_("This task has already been %(status)s.", status=_status_word(task.status)))
         _require_not_claimed_by_other(user, task)
+        if missing_task_grants(user, task.element_id):
+            raise Forbidden(_("Only a person an admin has authorised to draw up protocols may do this task."))
 
     return _complete(task_id, user.actor, data, expected_version, authorize)
 

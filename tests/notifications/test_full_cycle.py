@@ -7,7 +7,7 @@ from __future__ import annotations
 from engine.db import db
 from notifications import delivery, webhooks
 from tests.workflows.conftest import api, world  # noqa: F401 - fixtures
-from tests.workflows.cycle_helpers import ACT, complete, create, recommendation, sweep
+from tests.workflows.cycle_helpers import ACT, complete, create, draw_protocol, recommendation, sweep
 
 
 def deliver():
@@ -68,17 +68,7 @@ def test_full_cycle_sends_exactly_the_expected_messages(api, world, clock, smtp,
         "decide_next_steps",
         {"next_action": "protocol", "decision_reason": "Невиконання законних вимог."},
     )
-    complete(
-        api,
-        "lawyer",
-        "draw_protocol",
-        {
-            "protocol_number": "П-1/2026",
-            "protocol_date": "2026-12-28",
-            "offender": "Начальник колонії",
-            "court": "Франківський районний суд м. Львова",
-        },
-    )
+    draw_protocol(api, world, "2026-12-24")
     complete(
         api,
         "lawyer",
@@ -87,6 +77,7 @@ def test_full_cycle_sends_exactly_the_expected_messages(api, world, clock, smtp,
             "court_action": "decision",
             "case_number": "465/1/26",
             "court_decision": "offender_liable",
+            "penalty_amount": 3400,
             "decision_date": "2026-12-28",
             "court_note": "Штраф.",
         },
@@ -105,8 +96,7 @@ def test_full_cycle_sends_exactly_the_expected_messages(api, world, clock, smtp,
         (lawyer, "overdue"),
         (west, "escalation"),
         (west, "reply_receipt"),
-        (west, "protocol_notice"),
-        (west, "closed"),
+        (west, "document_sent"),
     ]
     letters = {(m.rcpt_tos[0], m.message["X-Ombudsflow-Topic"]): m.message for m in smtp.messages}
 
@@ -140,9 +130,12 @@ def test_full_cycle_sends_exactly_the_expected_messages(api, world, clock, smtp,
     assert "188-40" in overdue
     escalation = body(letters[(west, "escalation")])
     assert "у строк 1 місяць з дня отримання цього звернення" in escalation and "188-40" not in escalation
-    protocol = body(letters[(west, "protocol_notice")])
-    assert "протокол про адміністративне правопорушення № П-1/2026 від 28.12.2026" in protocol
+    # The protocol goes out as a document (the official's copy, PDF); a court decision closes nothing.
+    protocol = letters[(west, "document_sent")]
+    [copy] = [p for p in protocol.iter_attachments() if (p.get_filename() or "").endswith(".pdf")]
+    printed = pdf_text(copy.get_content())
+    assert "Іваненко Петро Сергійович" in printed and "24.12.2026" in printed
 
     events = [call.headers["X-Ombudsflow-Event"] for call in receiver.calls]
-    assert events == ["act_sent", "overdue", "escalated", "reply_received", "escalated", "closed"]
+    assert events == ["act_sent", "overdue", "escalated", "reply_received", "escalated"]
     assert len({call.headers["X-Ombudsflow-Delivery"] for call in receiver.calls}) == len(events)

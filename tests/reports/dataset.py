@@ -314,6 +314,7 @@ def build(db, world) -> Dataset:
                 target_authority_id=r.addressee_id,
                 protocol_number=number,
                 protocol_date=on,
+                offence_date=on,  # the limitation counts from the offence (here: the protocol's day)
                 offender="Посадова особа",
                 court="Районний суд",
                 created_at=kyiv(on),

@@ -85,7 +85,7 @@ def test_the_pdf_read_back_has_the_tables(app, world, data):
     # Rows as the tables print them: name, the counts, the total.
     assert "Матеріальні умови тримання 1 1 7 0 9" in flat
     assert "Подання 4 0 1 0 5" in flat
-    assert "Особу притягнуто до відповідальності 1" in flat
+    assert "Накладено стягнення 1" in flat
     assert re.search(r"Львівська область 1 0 0 1", flat)
 
     english = _pdf_text(manager.get("/reports/annual.pdf?from=2026-01-01&to=2026-12-31&lang=en").get_data())

@@ -280,7 +280,7 @@ def test_nothing_internal_or_private_reaches_the_public(client, story, db):
         "INTERNAL-FACILITY колонія",
         "Вжито заходів INTERNAL-MEASURES",
         "Під час повторного візиту вентиляцію встановлено.",
-        "Особу притягнуто до відповідальності",
+        "Накладено стягнення",
     ):
         assert shown in page, shown
     document = json.loads(texts["/public/data/v1/recommendations.json"])

@@ -16,6 +16,7 @@ from tests.workflows.conftest import api  # noqa: F401 - fixture
 from tests.workflows.cycle_helpers import (
     complete,
     deliver_mail,
+    draw_protocol,
     one_task,
     recommendation,
     send_act,
@@ -23,6 +24,7 @@ from tests.workflows.cycle_helpers import (
     topics,
 )
 from workflows import links
+from workflows.users import grants
 
 from .conftest import Pages, text
 
@@ -52,17 +54,7 @@ def to_stage(api, world, clock, stage):  # noqa: F811
     if stage in ("protocol", "court"):
         complete(api, "lawyer", "decide_next_steps", {"next_action": "protocol", "decision_reason": "Немає."})
     if stage == "court":
-        complete(
-            api,
-            "lawyer",
-            "draw_protocol",
-            {
-                "protocol_number": "П-2/2026",
-                "protocol_date": "2026-12-24",
-                "offender": "Начальник колонії",
-                "court": "Франківський районний суд м. Львова",
-            },
-        )
+        draw_protocol(api, world, "2026-12-24")
     return rec
 
 
@@ -303,6 +295,9 @@ def test_a_bad_date_on_a_task_page_is_refused_beside_its_field_and_nothing_is_wr
     lawyer,
 ):
     rec = to_stage(api, world, clock, "protocol")
+    for permission in ("draw_protocols", "sign_documents"):
+        grants.grant(world.users["lawyer"], permission, actor="test")
+    db.session.commit()
     task = one_task(api, "lawyer", "draw_protocol")
     lawyer.get(f"/tasks/{task['id']}")
     from engine.models import AuditEvent
@@ -313,17 +308,18 @@ def test_a_bad_date_on_a_task_page_is_refused_beside_its_field_and_nothing_is_wr
         {
             "action": "complete",
             "version": str(task["version"]),
-            "protocol_number": "П-9/2026",
-            "protocol_date": "2027-01-15",
-            "offender": "Начальник колонії",
+            "protocol_action": "submit",
+            "official_name": "Іваненко Петро",
+            "official_position": "Начальник колонії",
+            "offence_date": "2027-01-15",
             "court": "Франківський районний суд м. Львова",
         },
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert 'id="field-protocol_date-error"' in page
-    assert "Дата протоколу не може бути в майбутньому (сьогодні 24.12.2026)." in text(response)
-    assert ">П-9/2026<" in page or 'value="П-9/2026"' in page  # the input is kept
+    assert 'id="field-offence_date-error"' in page
+    assert "Дата вчинення правопорушення не може бути в майбутньому (сьогодні 24.12.2026)." in text(response)
+    assert ">Іваненко Петро<" in page or 'value="Іваненко Петро"' in page  # the input is kept
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before
     assert one_task(api, "lawyer", "draw_protocol")["version"] == task["version"]

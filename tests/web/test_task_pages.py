@@ -13,6 +13,7 @@ from engine.models import AuditEvent, HumanTask
 from notifications import delivery
 from web.forms import jsonschema_form
 from workflows.recommendations import extensions
+from workflows.users import grants
 
 from .conftest import Pages, text
 from .scenario import ACT
@@ -235,9 +236,33 @@ def test_every_bundled_form_renders_on_its_task_page(app, scenario, world, clock
         rec, "decide_next_steps", {"next_action": "protocol", "decision_reason": "Невиконання."}
     )
     open_page("draw_protocol", "lawyer")
+    for permission in ("draw_protocols", "sign_documents"):
+        grants.grant(world.users["lawyer"], permission, actor="test")
     scenario.complete(
         rec,
         "draw_protocol",
-        {"protocol_number": "П-1", "protocol_date": "2026-11-23", "offender": "Начальник", "court": "Суд"},
+        {
+            "protocol_action": "submit",
+            "official_name": "Іваненко Петро",
+            "official_position": "Начальник",
+            "offence_date": "2026-11-23",
+            "court": "Суд",
+        },
     )
+    open_page("approve_protocol", "manager")
+    scenario.complete(rec, "approve_protocol", {"protocol_approval": "approve"}, by="manager")
     open_page("follow_court_case", "lawyer")
+    scenario.complete(
+        rec,
+        "follow_court_case",
+        {
+            "court_action": "decision",
+            "case_number": "1/26",
+            "court_decision": "offender_liable",
+            "penalty_amount": 3400,
+            "decision_date": "2026-11-23",
+        },
+    )
+    open_page("decide_appeal", "lawyer")
+    scenario.complete(rec, "decide_appeal", {"appeal_action": "appealed", "appeal_filed_on": "2026-11-23"})
+    open_page("follow_appeal", "lawyer")

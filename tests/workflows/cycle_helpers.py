@@ -94,3 +94,25 @@ def topics(rec_id):
             .order_by(OutboxMessage.id)
         )
     ]
+
+
+PROTOCOL = {
+    "protocol_action": "submit",
+    "official_name": "Іваненко Петро Сергійович",
+    "official_position": "начальник колонії",
+    "offence": "невиконання подання",
+    "court": "Франківський районний суд м. Львова",
+}
+
+
+def draw_protocol(api, world, offence_date, approve=True, **fields):
+    """The lawyer (authorised to draw protocols and sign) draws the protocol; the manager approves
+    it (numbered in the protocols' register, the official's copy sent)."""
+    from workflows.users import grants
+
+    for permission in ("draw_protocols", "sign_documents"):
+        grants.grant(world.users["lawyer"], permission, actor="test")
+    db.session.commit()
+    complete(api, "lawyer", "draw_protocol", {**PROTOCOL, "offence_date": offence_date, **fields})
+    if approve:
+        complete(api, "manager", "approve_protocol", {"protocol_approval": "approve"})

@@ -12,6 +12,7 @@ from .cycle_helpers import (
     REVIEW_DONE,
     complete,
     create,
+    draw_protocol,
     one_task,
     recommendation,
     send_act,
@@ -199,19 +200,18 @@ def test_no_reply_reminders_overdue_superior_protocol_court_closed(api, world, d
         "decide_next_steps",
         {"next_action": "protocol", "decision_reason": "Невиконання законних вимог Уповноваженого."},
     )
-    complete(
+    draw_protocol(
         api,
-        "lawyer",
-        "draw_protocol",
-        {
-            "protocol_number": "П-17/2027",
-            "protocol_date": "2027-02-01",
-            "offender": "Начальник управління, Іваненко І. І.",
-            "court": "Галицький районний суд м. Львова",
-        },
+        world,
+        "2027-01-26",
+        official_name="Іваненко І. І.",
+        official_position="начальник управління",
+        court="Галицький районний суд м. Львова",
     )
     assert recommendation(api, rec["id"])["status"] == "in_court"
-    assert topics(rec["id"])[-1] == ("protocol_notice", "west@example.gov.ua")
+    # The official's copy goes to the authority as a document; the lawyer's limitation reminders wait.
+    assert ("document_sent", "west@example.gov.ua") in topics(rec["id"])[-4:]
+    assert topics(rec["id"])[-1] == ("limitation_reminder", "lawyer@ombudsman.example")
     complete(
         api,
         "lawyer",
@@ -235,17 +235,29 @@ def test_no_reply_reminders_overdue_superior_protocol_court_closed(api, world, d
             "court_action": "decision",
             "case_number": "461/1234/27",
             "court_decision": "offender_liable",
+            "penalty_amount": 3400,
             "decision_date": "2027-02-02",
             "court_note": "Накладено штраф.",
         },
     )
-    closed = recommendation(api, rec["id"])
-    assert closed["status"] == "closed" and closed["outcome"] == "not_implemented"
-    kinds = [e["kind"] for e in closed["escalations"]]
+    # A court decision does not close the recommendation: the appeal window, then its follow-up.
+    followed = recommendation(api, rec["id"])
+    assert followed["status"] == "in_court" and followed["closed_at"] is None
+    kinds = [e["kind"] for e in followed["escalations"]]
     assert kinds == ["superior_authority", "protocol", "court"]
-    court = closed["escalations"][-1]
+    court = followed["escalations"][-1]
     assert court["case_number"] == "461/1234/27" and court["decision"] == "offender_liable"
     assert court["hearings"][0]["date"] == "2027-02-02"
+    clock.advance(days=12)
+    complete(api, "lawyer", "decide_appeal", {"appeal_action": "not_appealed"})
+    complete(
+        api,
+        "lawyer",
+        "decide_next_steps",
+        {"next_action": "close", "decision_reason": "Штраф сплачено; вимогу не виконано, контроль знято."},
+    )
+    closed = recommendation(api, rec["id"])
+    assert closed["status"] == "closed" and closed["outcome"] == "not_implemented"
     # Closing ends every task, the reply tasks of both authorities too.
     assert api["authority"].get("/api/v1/tasks").json["items"] == []
     assert api["regional"].get("/api/v1/tasks").json["items"] == []

@@ -10,8 +10,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from engine.db import db
 from engine.models import AuditEvent, OutboxMessage
 from workflows.recommendations.models import ExtensionRequest
+from workflows.users import grants
 
 from .cycle_helpers import (
     REVIEW_DONE,
@@ -231,16 +233,25 @@ def test_dates_of_the_lawyers_path(api, world, clock):
     complete(
         api, "lawyer", "decide_next_steps", {"next_action": "protocol", "decision_reason": "Невиконання."}
     )
-    protocol = {"protocol_number": "П-1/2027", "offender": "Начальник колонії", "court": "Франківський суд"}
+    for permission in ("draw_protocols", "sign_documents"):
+        grants.grant(world.users["lawyer"], permission, actor="test")
+    db.session.commit()
+    protocol = {
+        "protocol_action": "submit",
+        "official_name": "Іваненко Петро",
+        "official_position": "Начальник колонії",
+        "court": "Франківський суд",
+    }
     refused(
         api,
         "lawyer",
         "draw_protocol",
-        {**protocol, "protocol_date": "2026-12-31"},
-        "protocol_date",
-        "Дата протоколу не може бути в майбутньому (сьогодні 24.12.2026)",
+        {**protocol, "offence_date": "2026-12-31"},
+        "offence_date",
+        "Дата вчинення правопорушення не може бути в майбутньому (сьогодні 24.12.2026)",
     )
-    complete(api, "lawyer", "draw_protocol", {**protocol, "protocol_date": "2026-12-24"})
+    complete(api, "lawyer", "draw_protocol", {**protocol, "offence_date": "2026-12-24"})
+    complete(api, "manager", "approve_protocol", {"protocol_approval": "approve"})
     refused(
         api,
         "lawyer",
@@ -248,7 +259,7 @@ def test_dates_of_the_lawyers_path(api, world, clock):
         {
             "court_action": "decision",
             "case_number": "1/27",
-            "court_decision": "other",
+            "court_decision": "closed_no_offence",
             "decision_date": "2027-01-05",
         },
         "decision_date",

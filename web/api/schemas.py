@@ -465,9 +465,28 @@ class EscalationOut(Schema):
     court = fields.String(allow_none=True)
     case_number = fields.String(allow_none=True)
     hearings = fields.List(fields.Dict())
-    decision = fields.String(allow_none=True)
+    decision = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "offender_liable (penalty imposed) | closed_limitation | closed_no_offence | "
+            "returned_for_revision (back to the protocol); `other` on cases recorded before issue 15"
+        },
+    )
     decision_date = fields.Date(allow_none=True)
     decision_note = fields.String()
+    offence_date = fields.Date(
+        allow_none=True,
+        metadata={"description": "The date of the offence: the limitation period counts from it"},
+    )
+    official_name = fields.String(allow_none=True)
+    official_position = fields.String(allow_none=True)
+    document_id = Int(allow_none=True, metadata={"description": "The protocol's document (its PDF)"})
+    penalty_amount = fields.Decimal(allow_none=True, as_string=True, metadata={"description": "UAH"})
+    appeal_until = fields.Date(allow_none=True, metadata={"description": "The last day of the appeal window"})
+    appeal_filed_on = fields.Date(allow_none=True)
+    appeal_outcome = fields.String(
+        allow_none=True, metadata={"description": "not_appealed | upheld | overturned | changed"}
+    )
     created_at = fields.DateTime()
 
 

@@ -10,6 +10,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from workflows import access, inbox
+from workflows.escalations import obstructions
 from workflows.planning import queries as planning_queries
 from workflows.visits.models import SEVERITIES
 
@@ -38,6 +39,7 @@ def index():
     filters = params.filters_from(request.args)
     page = inbox.inbox(g.user, filters)
     plan_tasks = planning_queries.open_tasks(g.user) if filters.page == 1 else []
+    obstruction_tasks = obstructions.open_tasks(g.user) if filters.page == 1 else []
     return render_template(
         "inbox/index.html",
         page=page,
@@ -55,4 +57,5 @@ def index():
         },
         staff=access.can(g.user, access.HAND_OVER_TASKS),
         plan_tasks=plan_tasks,
+        obstruction_tasks=obstruction_tasks,
     )

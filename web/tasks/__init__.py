@@ -37,6 +37,15 @@ def planning_context(task):
     return {"plan": plan, "amendment": plans.amendment_of_instance(task.instance_id)}
 
 
+def obstruction_context(task):
+    """The obstruction of access a lawyer decides on (bpmn/obstruction.bpmn), beside the form."""
+    from workflows.escalations import obstructions
+
+    if task.process_id != obstructions.PROCESS_ID:
+        return None
+    return obstructions.of_instance(task.instance_id)
+
+
 bp = Blueprint("task", __name__)
 
 
@@ -63,6 +72,9 @@ def render_task(task, values: dict[str, Any], errors: dict[str, list[str]] | Non
         task=task,
         title=task_label(task.element_id, task.name, task.process_id),
         plan_context=planning_context(task) if rec is None else None,
+        obstruction=obstruction_context(task) if rec is None else None,
+        # A task only authorised people may do (a protocol): say so before the form is filled in.
+        missing_grants=access.missing_task_grants(g.user, task.element_id) if task.status == "open" else (),
         form=form,
         rec=rec,
         view=views.view(rec, g.user, with_history=False) if rec else None,

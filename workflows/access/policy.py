@@ -182,6 +182,26 @@ def capabilities(user: User | None) -> frozenset[str]:
     return base | extra if extra else base
 
 
+# Tasks only the holders of a per-user grant may complete, whatever their role allows: a protocol
+# (ст. 188-40 КУпАП) is drawn up and signed (ст. 256) by a person the Commissioner authorised — the
+# `draw_protocols` grant, with `sign_documents` because the drawer signs it. Asked by
+# `tasks.complete` (pages and API alike) and by the task page to say why.
+TASK_GRANTS: dict[str, tuple[str, ...]] = {
+    "draw_protocol": ("draw_protocols", "sign_documents"),
+    "decide_obstruction": ("draw_protocols",),
+}
+
+
+def missing_task_grants(user: User | None, element_id: str | None) -> tuple[str, ...]:
+    """The grants `user` lacks to complete a task of `element_id` (empty: none needed or all held)."""
+    needed = TASK_GRANTS.get(element_id or "")
+    if not needed:
+        return ()
+    from ..users.grants import has_grant
+
+    return tuple(name for name in needed if not has_grant(user, name))
+
+
 def can(user: User | None, capability: str) -> bool:
     return capability in capabilities(user)
 

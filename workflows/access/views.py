@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -70,6 +71,8 @@ class RecommendationView:
     may_request_extension: bool = False
     may_register_receipt: bool = False
     receipt_pending: bool = False
+    # A protocol pending in court: the days left for a court to impose the penalty (the Office's).
+    limitation: Any = None
 
 
 def _receipts(rec: Recommendation) -> list[Receipt]:
@@ -80,6 +83,12 @@ def _receipts(rec: Recommendation) -> list[Receipt]:
             .order_by(Receipt.received_at, Receipt.id)
         )
     )
+
+
+def _limitation(rec: Recommendation):
+    from ..escalations import court
+
+    return court.limitation_for(rec.id) if rec.status in ("escalated", "in_court") else None
 
 
 def view(rec: Recommendation, viewer: User, *, with_history: bool = True) -> RecommendationView:
@@ -102,6 +111,7 @@ def view(rec: Recommendation, viewer: User, *, with_history: bool = True) -> Rec
             show_next_step=True,
             task_links=can(viewer, OPEN_TASK_LINKS),
             diagram=can(viewer, SEE_PROCESS_DIAGRAM),
+            limitation=_limitation(rec),
         )
         v.due_at, v.legal_basis, v.legal_basis_en = rec.due_at, rec.legal_basis, rec.legal_basis_en
         v.extension_pending = pending_extension(rec)

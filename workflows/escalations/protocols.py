@@ -1,12 +1,16 @@
-"""Administrative-offence protocols (ст. 188-40 КУпАП) and their court outcomes, for the dashboard,
-the alerts and the annual report — one module, so that when protocols get their own date of the
-offence and limitation date (issue 15) the figures follow from here.
+"""Administrative-offence protocols (ст. 188-40 КУпАП): the one limitation rule, and the queries of
+the dashboard, the alerts and the annual report.
+
+The limitation period (строк накладення стягнення) ends `months` after the date of the offence, the
+months from the DMN table `protocol_limitation` (bpmn/limitations.dmn, Art. 38 КУпАП: three months
+when a court decides) — the only place the term lives. The recommendation's page, the inbox, the
+reminders (at the table's `reminder_days`), the protocol task's rule and the dashboard all ask
+`limitation_of` / `limitation_end` here. The date of the offence is the day after the statutory
+term ran out, or the day of an obstruction; a protocol recorded before it was asked for counts
+from its own date (migration 0065).
 
 A protocol is *pending* while no court decision is recorded for it (the court case row carries the
-protocol's number and the decision). Its limitation period ends `months` after the offence, the
-months from the DMN table `protocol_limitation` (bpmn/limitations.dmn, Art. 38 КУпАП: three months
-when a court decides). The date of the offence is not recorded yet; the protocol's date stands in
-for it, which makes the countdown err on the late side by the days between the two.
+protocol's number and the decision).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from engine import decisions
 from .models import Escalation
 
 LIMITATION_DECISION = "protocol_limitation"
+APPEAL_DECISION = "appeal_window"
 # Days left until the limitation period ends: the dashboard's and the list filter's buckets.
 LIMITATION_BUCKETS = ("expired", "0-14", "15-30", "31-")
 
@@ -32,6 +37,51 @@ def limitation_months() -> int:
     return int(result.outputs["months"])
 
 
+def reminder_days() -> tuple[int, ...]:
+    """Days before the end of the limitation period at which the lawyer is reminded (the table)."""
+    result = decisions.evaluate(LIMITATION_DECISION, {"decided_by": "court"})
+    value = result.outputs.get("reminder_days") or ()
+    if isinstance(value, str):
+        value = [v for v in value.strip("[]() ").split(",") if v.strip()]
+    return tuple(sorted({int(v) for v in value}, reverse=True))
+
+
+def appeal_days() -> int:
+    """Days from a court's decision within which it may be appealed (ст. 294 КУпАП; the table)."""
+    result = decisions.evaluate(APPEAL_DECISION, {"decided_by": "court"})
+    return int(result.outputs["days"])
+
+
+def appeal_until(decision_date: date) -> date:
+    """The last day of the appeal window."""
+    return decision_date + timedelta(days=appeal_days())
+
+
+@dataclass(frozen=True)
+class Limitation:
+    """Where a protocol stands against its limitation period on `today`."""
+
+    offence_date: date
+    ends_on: date
+    days_left: int
+
+    @property
+    def expired(self) -> bool:
+        """The last day a penalty could be imposed has passed."""
+        return self.days_left < 0
+
+    @property
+    def bucket(self) -> str:
+        return bucket_of(self.days_left)
+
+
+def limitation_of(offence_date: date, today: date, months: int | None = None) -> Limitation:
+    """The limitation period of an offence committed on `offence_date` (the one rule)."""
+    months = limitation_months() if months is None else months
+    end = limitation_end(offence_date, months)
+    return Limitation(offence_date, end, (end - today).days)
+
+
 def add_months(day: date, months: int) -> date:
     """The same day `months` later (the last day of a shorter month: 30.11 for 31.08 + 3)."""
     index = day.month - 1 + months
@@ -39,12 +89,13 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def limitation_end(protocol_date: date, months: int) -> date:
-    return add_months(protocol_date, months)
+def limitation_end(offence_date: date, months: int) -> date:
+    """The last day a court may impose the penalty (ст. 38 КУпАП)."""
+    return add_months(offence_date, months)
 
 
 def _first_date_ending_on_or_after(end: date, months: int) -> date:
-    """The earliest protocol date whose limitation period ends on or after `end`."""
+    """The earliest offence date whose limitation period ends on or after `end`."""
     day = add_months(end, -months)
     while add_months(day - timedelta(days=1), months) >= end:
         day -= timedelta(days=1)
@@ -56,7 +107,7 @@ def _first_date_ending_on_or_after(end: date, months: int) -> date:
 def protocol_dates_for(
     ends_from: date | None, ends_to: date | None, months: int
 ) -> tuple[date | None, date | None]:
-    """The protocol dates whose limitation ends in [ends_from, ends_to]: [lo, hi] (None: open)."""
+    """The offence dates whose limitation ends in [ends_from, ends_to]: [lo, hi] (None: open)."""
     lo = _first_date_ending_on_or_after(ends_from, months) if ends_from else None
     hi = (
         _first_date_ending_on_or_after(ends_to + timedelta(days=1), months) - timedelta(days=1)
@@ -87,7 +138,8 @@ def pending_clause():
         court.protocol_number == Escalation.protocol_number,
         court.decision.is_not(None),
     )
-    return sa.and_(Escalation.kind == "protocol", sa.not_(decided))
+    # Numbered: approved and sent. A draft awaiting the manager is not in court yet (`court.py`).
+    return sa.and_(Escalation.kind == "protocol", Escalation.protocol_number.is_not(None), sa.not_(decided))
 
 
 def pending_with_limitation(today: date, bucket: str, months: int):
@@ -103,9 +155,9 @@ def pending_with_limitation(today: date, bucket: str, months: int):
     )
     clauses = [pending_clause()]
     if lo is not None:
-        clauses.append(Escalation.protocol_date >= lo)
+        clauses.append(Escalation.offence_date >= lo)
     if hi is not None:
-        clauses.append(Escalation.protocol_date <= hi)
+        clauses.append(Escalation.offence_date <= hi)
     return sa.and_(*clauses)
 
 

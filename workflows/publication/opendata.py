@@ -19,7 +19,9 @@ CODES = {
     "outcome": " | ".join((*OUTCOMES, "null")),
     "reply": "in_term | late | no_reply | pending (the first reply to the first act of response)",
     "escalation_kind": "repeat_request | superior_authority | protocol | court",
-    "court_decision": "offender_liable | closed_no_offence | returned_for_revision | other | null",
+    "court_decision": (
+        "offender_liable | closed_limitation | closed_no_offence | returned_for_revision | other | null"
+    ),
 }
 
 CSV_COLUMNS = (

@@ -522,57 +522,6 @@ def escalate(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
     return result
 
 
-@services.register("record_protocol")
-def record_protocol(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Протокол про адміністративне правопорушення (ст. 188-40 КУпАП), sent to court."""
-    data = ctx.task_data
-    rec = _recommendation(ctx)
-    escalation = Escalation(
-        recommendation_id=rec.id,
-        kind="protocol",
-        target_authority_id=rec.addressee_id,
-        reason=data.get("protocol_note") or data.get("decision_reason") or "",
-        protocol_number=data["protocol_number"],
-        protocol_date=_date(data["protocol_date"]),
-        offender=data["offender"],
-        court=data["court"],
-        created_at=clock.now(),
-        created_by=ctx.actor,
-    )
-    db.session.add(escalation)
-    rec.due_at, rec.next_step_at = None, None
-    _touch(rec, "in_court")
-    db.session.flush()
-    notices.to_authority(
-        rec,
-        rec.addressee,
-        "protocol_notice",
-        {
-            "escalation": {
-                "kind": "protocol",
-                "reason": escalation.reason,
-                "protocol_number": escalation.protocol_number,
-                "protocol_date": escalation.protocol_date.isoformat(),
-                "court": escalation.court,
-            },
-            "subordinate": {"name": rec.addressee.name(rec.addressee.language or "uk")},
-        },
-        dedupe=f"escalation:{escalation.id}",
-    )
-    notices.publish(
-        "escalated",
-        rec,
-        {
-            "escalation": {
-                "id": escalation.id,
-                "kind": "protocol",
-                "protocol_number": escalation.protocol_number,
-            }
-        },
-    )
-    return {"escalation_id": escalation.id}
-
-
 def _court_case(rec: Recommendation, data: dict[str, Any], actor: str) -> Escalation:
     """The court case of the recommendation's latest protocol, opened on first news from court."""
     case = db.session.scalar(
@@ -627,21 +576,6 @@ def record_hearing(ctx: services.ServiceContext, params: dict[str, Any]) -> dict
     _touch(rec, "in_court")
     db.session.flush()
     return {"court_case_id": case.id, "hearings": len(hearings)}
-
-
-@services.register("record_court_decision")
-def record_court_decision(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Рішення суду."""
-    data = ctx.task_data
-    rec = _recommendation(ctx)
-    case = _court_case(rec, data, ctx.actor)
-    case.decision = data["court_decision"]
-    case.decision_date = _date(data["decision_date"])
-    case.decision_note = data.get("court_note") or ""
-    rec.next_step_at = None
-    _touch(rec)
-    db.session.flush()
-    return {"court_case_id": case.id, "decision": case.decision}
 
 
 @services.register("close_recommendation")

@@ -163,11 +163,6 @@ forms.rule("verify")(_follow_up)
 forms.rule("assess_late_reply")(_follow_up)
 
 
-@forms.rule("draw_protocol")
-def check_protocol(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
-    return not_in_future("protocol_date", submitted.get("protocol_date"), _("The protocol date"))
-
-
 @forms.rule("follow_court_case")
 def check_court(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
     errors: Errors = {}

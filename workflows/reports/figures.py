@@ -444,14 +444,15 @@ def protocol_figures(base: list | None, period: Period, today: date, soonest: in
                 .label("number"),
                 Escalation.protocol_number,
                 Escalation.protocol_date,
+                Escalation.offence_date,
                 Escalation.court,
-            ).where(protocols.pending_clause(), Escalation.protocol_date.is_not(None))
-        ).order_by(Escalation.protocol_date, Escalation.id)
+            ).where(protocols.pending_clause(), Escalation.offence_date.is_not(None))
+        ).order_by(Escalation.offence_date, Escalation.id)
     ).all()
     listed, in_bucket = [], {b: set() for b in protocols.LIMITATION_BUCKETS}
     for p in pending:
-        end = protocols.limitation_end(p.protocol_date, months)
-        days_left = (end - today).days
+        limitation = protocols.limitation_of(p.offence_date, today, months)
+        end, days_left = limitation.ends_on, limitation.days_left
         in_bucket[protocols.bucket_of(days_left)].add(p.recommendation_id)
         if len(listed) < soonest:
             listed.append(

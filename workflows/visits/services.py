@@ -14,6 +14,7 @@ from engine.db import db
 from ..access import RECORD_VISITS, can, may_see_visit
 from ..deadlines import kyiv_date
 from ..errors import Forbidden, Invalid, NotFound
+from ..escalations import obstructions
 from ..facilities.models import Facility
 from ..users.models import User
 from .models import FINDING_CATEGORIES, MEMBER_ROLES, SEVERITIES, VISIT_KINDS, Finding, Visit, VisitMember
@@ -79,6 +80,8 @@ def create(
         subject=f"visit:{visit.id}",
         details={"facility_id": facility_id, "kind": kind, "members": len(visit.members)},
     )
+    # An obstruction of access is itself an offence (ст. 188-40 КУпАП): a lawyer decides on a protocol.
+    obstructions.open_for_visit(visit, actor=user.actor)
     return visit
 
 
