@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0065_protocol_court"
-down_revision = "0029_visit_plans"
+down_revision = "0052_outbox_in_flight"
 branch_labels = None
 depends_on = None
 
