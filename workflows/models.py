@@ -1,6 +1,7 @@
 """Every table of the domain, imported in one place so Alembic and `create_app` see them all."""
 
 from .alerts.models import AlertSubscription
+from .answers.models import AnswerItem, DocumentAnswer, EvidenceFile, ReplyLink, ReplyLinkOpening
 from .authorities.models import Authority
 from .calendar.models import CalendarDay
 from .documents.models import Document, DocumentRecommendation, DocumentVersion
@@ -48,6 +49,11 @@ from .visits.models import Finding, Visit, VisitMember
 
 __all__ = [
     "AlertSubscription",
+    "AnswerItem",
+    "DocumentAnswer",
+    "EvidenceFile",
+    "ReplyLink",
+    "ReplyLinkOpening",
     "ApiToken",
     "Authority",
     "AuthorityReply",
