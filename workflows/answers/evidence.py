@@ -262,3 +262,23 @@ def get(evidence_id: int) -> EvidenceFile:
     if row is None:
         raise NotFound(_("File %(id)s does not exist.", id=evidence_id))
     return row
+
+
+def of_answer(answer_id: int) -> list[EvidenceFile]:
+    return list(
+        db.session.scalars(
+            sa.select(EvidenceFile)
+            .where(EvidenceFile.answer_id == answer_id, EvidenceFile.removed_at.is_(None))
+            .order_by(EvidenceFile.id)
+        )
+    )
+
+
+def of_finding(finding_id: int) -> list[EvidenceFile]:
+    return list(
+        db.session.scalars(
+            sa.select(EvidenceFile)
+            .where(EvidenceFile.finding_id == finding_id, EvidenceFile.removed_at.is_(None))
+            .order_by(EvidenceFile.id)
+        )
+    )
