@@ -1,0 +1,71 @@
+"""A letter to answer: two recommendations of one visit whose acts were sent (so each waits for the
+authority's reply), covered by one approved submission that is then sent — its e-mail carries the
+letter's signed link, read back from the outbox as an official would click it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+from engine.models import OutboxMessage
+from workflows.documents import services as documents
+
+
+@dataclass
+class Letter:
+    doc: object
+    recs: list
+    token: str
+
+    @property
+    def url(self) -> str:
+        return f"/respond/{self.token}"
+
+    @property
+    def portal_url(self) -> str:
+        return f"/portal/documents/{self.doc.id}/answer"
+
+
+def send_letter(desk, scenario, db, recs) -> Letter:
+    for rec in recs:
+        scenario.send_act(rec)
+    doc = desk.approved(recs=recs)
+    documents.mark_sent(desk.manager, doc.id)
+    db.session.commit()
+    row = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.topic == "document_sent", OutboxMessage.payload["document_id"].as_integer() == doc.id)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    token = re.search(r"/respond/([A-Za-z0-9_-]+)", row.payload["message"]["text"]).group(1)
+    return Letter(doc, list(recs), token)
+
+
+@pytest.fixture
+def letter(desk, scenario, db) -> Letter:
+    return send_letter(desk, scenario, db, desk.recs[:2])
+
+
+def answer_form(letter: Letter, key: str = "k" * 24, **overrides) -> dict:
+    """A complete answer on every recommendation of the letter."""
+    first, second = letter.recs[0].id, letter.recs[1].id
+    data = {
+        "idempotency_key": key,
+        "action": "submit",
+        "recommendation": [str(first), str(second)],
+        f"items-{first}-claimed_status": "implemented",
+        f"items-{first}-done_text": "Встановлено припливно-витяжну вентиляцію в усіх камерах.",
+        f"items-{second}-claimed_status": "in_progress",
+        f"items-{second}-done_text": "Укладено договір на підведення водогону.",
+        f"items-{second}-measures-0-measure": "Підведення водогону до корпусу 2",
+        f"items-{second}-measures-0-planned_on": "2027-02-15",
+        f"items-{second}-measures-0-responsible": "Заступник начальника Іван Петренко",
+        "official_name": "Ганна Коваль",
+        "official_position": "Начальник відділу",
+        "official_email": "koval@colony48.example",
+    }
+    data.update(overrides)
+    return data
