@@ -37,15 +37,18 @@ def send_letter(desk, scenario, db, recs) -> Letter:
     db.session.commit()
     row = db.session.scalars(
         sa.select(OutboxMessage)
-        .where(OutboxMessage.topic == "document_sent", OutboxMessage.payload["document_id"].as_integer() == doc.id)
+        .where(
+            OutboxMessage.topic == "document_sent",
+            OutboxMessage.payload["document_id"].as_integer() == doc.id,
+        )
         .order_by(OutboxMessage.id.desc())
     ).first()
     token = re.search(r"/respond/([A-Za-z0-9_-]+)", row.payload["message"]["text"]).group(1)
     return Letter(doc, list(recs), token)
 
 
-@pytest.fixture
-def letter(desk, scenario, db) -> Letter:
+@pytest.fixture(name="letter")
+def letter_fixture(desk, scenario, db) -> Letter:
     return send_letter(desk, scenario, db, desk.recs[:2])
 
 

@@ -58,6 +58,7 @@ def init_app(app: Flask, csrf) -> None:
     api = OmbudsflowApi(app)
     app.before_request(authenticate_request)
     from . import (
+        answers,
         calendar,
         documents,
         grants,
@@ -81,6 +82,7 @@ def init_app(app: Flask, csrf) -> None:
         documents,
         grants,
         planning,
+        answers,
     ):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

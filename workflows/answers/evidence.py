@@ -25,6 +25,7 @@ from engine.db import db
 
 from ..access import SEE_EVIDENCE, can
 from ..access.scopes import may_see_visit, recommendation_filter
+from ..documents.models import DocumentRecommendation
 from ..errors import Invalid, NotFound
 from ..files import names, store, types
 from ..files.models import StoredFile
@@ -203,6 +204,9 @@ def of_recommendation(recommendation_id: int) -> list[EvidenceFile]:
     finding_id = (
         sa.select(Recommendation.finding_id).where(Recommendation.id == recommendation_id).scalar_subquery()
     )
+    covering = sa.select(DocumentRecommendation.document_id).where(
+        DocumentRecommendation.recommendation_id == recommendation_id
+    )
     return list(
         db.session.scalars(
             sa.select(EvidenceFile)
@@ -210,8 +214,15 @@ def of_recommendation(recommendation_id: int) -> list[EvidenceFile]:
                 EvidenceFile.removed_at.is_(None),
                 sa.or_(
                     sa.and_(
-                        EvidenceFile.recommendation_id == recommendation_id,
                         EvidenceFile.answer_id.is_not(None),
+                        sa.or_(
+                            EvidenceFile.recommendation_id == recommendation_id,
+                            # Files given for the whole letter belong to each recommendation it covers.
+                            sa.and_(
+                                EvidenceFile.recommendation_id.is_(None),
+                                EvidenceFile.document_id.in_(covering),
+                            ),
+                        ),
                     ),
                     EvidenceFile.finding_id == finding_id,
                 ),

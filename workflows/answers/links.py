@@ -16,10 +16,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from engine import audit
 from engine.clock import clock
@@ -166,9 +167,9 @@ def revoke(link_id: int, *, actor: str) -> ReplyLink:
     """A lawyer stops a link (sent to a wrong address, say). Revoking twice is refused."""
     link = db.session.get(ReplyLink, link_id)
     if link is None:
-        raise NotFound(f"reply link {link_id}")
+        raise NotFound(_("Link %(id)s does not exist.", id=link_id))
     if link.revoked_at is not None:
-        raise Conflict("This link is already revoked.")
+        raise Conflict(_("This link no longer opens already."))
     link.revoked_at, link.revoked_by, link.revoked_why = clock.now(), actor, REVOKED
     audit.record(
         "reply_link_revoked",
@@ -194,10 +195,10 @@ class LinkSummary:
 
     id: int
     authority_id: int
-    issued_at: str
-    expires_at: str
+    issued_at: datetime
+    expires_at: datetime
     state: str  # active | expired | revoked | superseded
-    first_opened_at: str | None
+    first_opened_at: datetime | None
     openings: int
 
 
@@ -211,9 +212,9 @@ def summary(link: ReplyLink) -> LinkSummary:
     return LinkSummary(
         id=link.id,
         authority_id=link.authority_id,
-        issued_at=link.issued_at.isoformat(),
-        expires_at=link.expires_at.isoformat(),
+        issued_at=link.issued_at,
+        expires_at=link.expires_at,
         state=state,
-        first_opened_at=link.first_opened_at.isoformat() if link.first_opened_at else None,
+        first_opened_at=link.first_opened_at,
         openings=link.openings or 0,
     )
