@@ -19,6 +19,8 @@ class Letter:
     doc: object
     recs: list
     token: str
+    doc_id: int = 0
+    ids: tuple = ()
 
     @property
     def url(self) -> str:
@@ -26,7 +28,7 @@ class Letter:
 
     @property
     def portal_url(self) -> str:
-        return f"/portal/documents/{self.doc.id}/answer"
+        return f"/portal/documents/{self.doc_id}/answer"
 
 
 def send_letter(desk, scenario, db, recs) -> Letter:
@@ -44,7 +46,7 @@ def send_letter(desk, scenario, db, recs) -> Letter:
         .order_by(OutboxMessage.id.desc())
     ).first()
     token = re.search(r"/respond/([A-Za-z0-9_-]+)", row.payload["message"]["text"]).group(1)
-    return Letter(doc, list(recs), token)
+    return Letter(doc, list(recs), token, doc.id, tuple(r.id for r in recs))
 
 
 @pytest.fixture(name="letter")
