@@ -98,8 +98,9 @@ def test_a_draft_comes_back_after_the_browser_is_closed(browser, live_server, le
 
 
 def test_the_text_is_kept_when_the_session_ends_while_typing(page, live_server, letter, world, scenario):
+    email = world.users["authority"].email
     scenario.done()
-    sign_in(page, live_server, world.users["authority"].email, letter.portal_url)
+    sign_in(page, live_server, email, letter.portal_url)
     field = page.locator(f"#items-{letter.ids[0]}-done_text")
     field.fill("Перший абзац відповіді.")
     expect(page.locator("[data-autosave-status][data-saved]")).to_be_attached()
@@ -108,7 +109,7 @@ def test_the_text_is_kept_when_the_session_ends_while_typing(page, live_server, 
     expect(page.locator("[data-session-lost]")).to_be_visible()
     expect(page.get_by_text("Ваш сеанс завершився.")).to_be_visible()
     page.get_by_role("link", name="Увійти знову").click()
-    page.get_by_label("Електронна пошта").fill(world.users["authority"].email)
+    page.get_by_label("Електронна пошта").fill(email)
     page.get_by_label("Пароль").fill("correct horse battery")
     page.locator("main").get_by_role("button", name="Увійти").click()
     expect(page).to_have_url(re.compile(re.escape(letter.portal_url) + "$"))

@@ -20,8 +20,10 @@
       return el.name && el.type !== "file" && el.type !== "hidden" && el.type !== "submit" && el.type !== "button";
     });
   }
-  function keep() {
-    var data = {};
+  // `unsaved`: the server has not got this text yet (autosave pending or refused): it wins over the
+  // server's draft when the page opens again; otherwise it only fills fields the server left empty.
+  function keep(unsaved) {
+    var data = { "__unsaved": unsaved === false ? "" : "1" };
     fields().forEach(function (el) {
       if (el.type === "radio") { if (el.checked) data[el.name] = el.value; }
       else if (el.value) data[el.name] = el.value;
@@ -33,16 +35,19 @@
     try { raw = localStorage.getItem(key); } catch (e) { return; }
     if (!raw) return;
     var data = JSON.parse(raw);
+    var wins = data.__unsaved === "1";
+    delete data.__unsaved;
     var restored = false;
     Object.keys(data).forEach(function (name) {
       if (/-measures-\d+-/.test(name)) ensureRow(name);
       var els = form.querySelectorAll('[name="' + name.replace(/"/g, "") + '"]');
       Array.prototype.forEach.call(els, function (el) {
-        if (el.type === "radio") { if (!form.querySelector('[name="' + el.name + '"]:checked') && el.value === data[name]) { el.checked = true; restored = true; } }
-        else if (!el.value) { el.value = data[name]; restored = true; }
+        if (el.type === "radio") {
+          if ((wins || !form.querySelector('[name="' + el.name + '"]:checked')) && el.value === data[name]) { el.checked = true; restored = true; }
+        } else if ((wins || !el.value) && el.value !== data[name]) { el.value = data[name]; restored = true; }
       });
     });
-    if (restored && status) status.textContent = status.getAttribute("data-restored") || status.textContent;
+    if (restored && wins) later();  // hand the server what it missed
   }
   function lost(reason) {
     if (banner) { banner.hidden = false; banner.setAttribute("data-reason", reason); }
@@ -61,7 +66,7 @@
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": token ? token.content : "", "Accept": "application/json" }
     }).then(function (r) {
-      if (r.ok) { if (banner) banner.hidden = true; if (status) status.setAttribute("data-saved", "1"); return; }
+      if (r.ok) { keep(false); if (banner) banner.hidden = true; if (status) status.setAttribute("data-saved", "1"); return; }
       if (r.status === 401 || r.status === 400 || r.status === 403) lost("signed_out");
       else if (r.status === 410 || r.status === 404) lost("link");
     }).catch(function () { /* offline: the text is in localStorage */ });
