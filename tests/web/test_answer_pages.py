@@ -72,8 +72,10 @@ def test_an_official_answers_through_the_link_and_gets_a_receipt(app, pages, let
     assert row.answer_id == answer.id and row.stored.content_type == "application/pdf"
     assert row.uploaded_by == actor and len(row.stored.sha256) == 64
     # A copy for the official, with the receipt PDF, goes through the outbox.
-    copy = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.topic == "message"))
-    assert copy.recipient == "koval@colony48.example" and answer.reference in copy.payload["subject"]
+    copy = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.topic == "answer_receipt"))
+    assert (
+        copy.recipient == "koval@colony48.example" and answer.reference in copy.payload["message"]["subject"]
+    )
     assert copy.payload["attachments"][0]["content_type"] == "application/pdf"
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.event == "document_answered")) is not None
     # The link still opens (to read), but takes no second answer.
@@ -221,7 +223,7 @@ def test_a_double_submission_or_a_second_tab_gives_one_answer_and_one_receipt(ap
     assert db.session.scalar(sa.select(sa.func.count(DocumentAnswer.id))) == 1
     assert db.session.scalar(sa.select(sa.func.count(AuthorityReply.id))) == 2  # one per recommendation
     copies = db.session.scalar(
-        sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.topic == "message")
+        sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.topic == "answer_receipt")
     )
     assert copies == 1
 

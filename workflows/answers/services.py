@@ -42,6 +42,8 @@ from .labels import claimed_status_label
 from .models import CLAIMED_STATUSES, NEEDS_REASONS, AnswerItem, DocumentAnswer
 
 MAX_TEXT = 10_000
+# The outbox topic of the official's copy of the receipt (a pre-written message, see notifications/topics.py).
+RECEIPT_TOPIC = "answer_receipt"
 MAX_MEASURES = 30
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -291,12 +293,15 @@ def _receipt_and_copy(answer: DocumentAnswer, doc: Document, files, actor: str) 
     text = "\n".join(line for _style, line in printed) + "\n"
     outbox.enqueue(
         channel="email",
-        topic="message",
+        topic=RECEIPT_TOPIC,
         recipient=answer.official_email,
         language="uk",
         payload={
-            "subject": _("Your answer is registered: %(ref)s", ref=answer.reference),
-            "text": text,
+            # Written here in full (the domain's words); notifications/ sends it as it is.
+            "message": {
+                "subject": _("Your answer is registered: %(ref)s", ref=answer.reference),
+                "text": text,
+            },
             "attachments": [
                 {
                     "sha256": stored.sha256,
@@ -304,6 +309,7 @@ def _receipt_and_copy(answer: DocumentAnswer, doc: Document, files, actor: str) 
                     "content_type": "application/pdf",
                 }
             ],
+            "document_id": doc.id,
         },
         dedupe_key=f"answer:{answer.id}:copy",
     )
