@@ -34,8 +34,9 @@ def fill_answer(page, letter) -> None:
 
 
 def test_an_official_answers_through_the_link_with_files_and_gets_a_receipt(
-    page, live_server, letter, scenario, db, tmp_path, screenshot
+    page, live_server, letter, scenario, db, tmp_path, screenshot, app
 ):
+    live_server_app_config = app.config
     scenario.done()
     good = tmp_path / "акт виконання.pdf"
     good.write_bytes(samples.pdf())
@@ -54,6 +55,21 @@ def test_an_official_answers_through_the_link_with_files_and_gets_a_receipt(
     expect(page.locator(f"#items-{letter.ids[0]}-done_text")).to_have_value(
         "Встановлено припливно-витяжну вентиляцію."
     )
+    # An oversized file and a name with folders are refused with their own messages.
+    live_server_app_config["OMBUDSFLOW_EVIDENCE_MAX_FILE_MB"] = 1
+    page.locator("#evidence-input").set_input_files(
+        [
+            {"name": "../../secret.pdf", "mimeType": "application/pdf", "buffer": samples.pdf()},
+            {
+                "name": "великий.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1),
+            },
+        ]
+    )
+    page.get_by_role("button", name="Зберегти чернетку").click()
+    expect(page.locator("#evidence-error")).to_contain_text("Назва файлу не може містити папок або «..»")
+    expect(page.locator("#evidence-error")).to_contain_text("«великий.pdf»: Файл більший за дозволені 1.0 МБ")
     page.locator("#evidence-input").set_input_files([str(photo)])
     screenshot(page, "answer-form-1366")
     page.set_viewport_size({"width": 360, "height": 780})
@@ -132,3 +148,26 @@ def test_a_revoked_link_gets_a_clear_page(page, live_server, letter, lawyer, db,
     tampered = page.goto(f"{live_server.url}/respond/{letter.token[:-2]}xx")
     assert tampered.status == 404
     expect(page.get_by_role("heading", name="Посилання недійсне")).to_be_visible()
+
+
+def test_a_link_revoked_while_typing_keeps_the_text_and_says_whom_to_write_to(
+    page, live_server, letter, db, scenario
+):
+    from workflows.answers import links
+
+    scenario.done()
+    page.goto(f"{live_server.url}{letter.url}")
+    field = page.locator(f"#items-{letter.ids[0]}-done_text")
+    field.fill("Текст, набраний до відкликання.")
+    expect(page.locator("[data-autosave-status][data-saved]")).to_be_attached()
+    links.revoke(links.of_document(letter.doc_id)[0].id, actor="test")
+    db.session.commit()
+    scenario.done()
+    field.fill("Текст, набраний до відкликання. І після нього.")
+    expect(page.locator("[data-session-lost]")).to_be_visible()
+    expect(page.get_by_text("Це посилання більше не приймає відповідей.")).to_be_visible()
+    expect(field).to_have_value("Текст, набраний до відкликання. І після нього.")
+    # Sending anyway shows the clear page with the text to copy.
+    page.get_by_role("button", name="Надіслати відповідь").click()
+    expect(page.get_by_role("heading", name="Це посилання відкликано")).to_be_visible()
+    expect(page.locator("[data-kept-text]")).to_contain_text("І після нього.")
