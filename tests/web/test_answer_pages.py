@@ -145,7 +145,7 @@ def test_each_allowed_type_is_kept_and_bad_files_are_refused_with_clear_messages
     assert len(names) == 7
 
 
-def test_an_extension_is_its_own_action_checked_against_today_and_the_deadline(pages, letter, db):
+def test_an_extension_is_its_own_action_checked_against_today_and_the_deadline(pages, letter, db, scenario):
     pages.get(letter.url)
     rec = letter.recs[0]
     early = pages.post(
@@ -161,6 +161,19 @@ def test_an_extension_is_its_own_action_checked_against_today_and_the_deadline(p
     assert "Клопотання не надіслано." in text(
         early
     ) and "Просіть день, пізніший за чинний строк (23.12.2026)." in text(early)
+    # A deadline that has passed (the sweep has not run yet): a day already gone is refused too.
+    scenario.clock.advance(days=35)
+    gone = pages.post(
+        letter.url,
+        {
+            "action": "extension",
+            "recommendation_id": str(rec.id),
+            "requested_until": "2026-12-27",
+            "reason": "Потрібен час на закупівлю обладнання.",
+        },
+    )
+    assert gone.status_code == 422 and "Просіть день, пізніший за сьогоднішній." in text(gone)
+    scenario.clock.advance(days=-35)
     asked = pages.post(
         letter.url,
         {
