@@ -74,6 +74,9 @@ def _for_official(document_id: int) -> Answering:
 def _for_link(token: str) -> Answering:
     link = reply_links.resolve(token)
     doc = db.session.get(Document, link.document_id)
+    if doc is None or doc.status == "cancelled":
+        # A cancelled letter is withdrawn: its link says so, like a revoked one.
+        raise reply_links.LinkRefused(reply_links.REVOKED, link)
     authority = db.session.get(Authority, link.authority_id)
     return Answering(doc, authority, link_actor(authority.id), link=link, token=token)
 
