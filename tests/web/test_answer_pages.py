@@ -410,3 +410,17 @@ def test_a_monitors_internal_photo_never_leaves_the_office(app, world, db, lette
         follow_redirects=True,
     )
     assert "Файли такого типу не приймаються" in text(refused)
+
+
+def test_when_no_recommendation_awaits_a_reply_the_link_takes_no_answer(pages, letter, db, scenario):
+    # Both replies came another way (the first-wave link of each recommendation, say).
+    for rec in letter.recs:
+        scenario.complete(rec, "authority_reply", {"reply_text": "Відповідь листом."}, by="authority")
+    page = pages.get(letter.url)
+    assert page.status_code == 200
+    assert "Відповідь на цей лист більше не очікується" in text(page) and "Надіслати відповідь" not in text(
+        page
+    )
+    refused = pages.post(letter.url, answer_form(letter, key="too-late-answer-0001"))
+    assert refused.status_code == 409 and "Відповідь на цей лист більше не очікується." in text(refused)
+    assert db.session.scalar(sa.select(sa.func.count(DocumentAnswer.id))) == 0
