@@ -424,3 +424,16 @@ def test_when_no_recommendation_awaits_a_reply_the_link_takes_no_answer(pages, l
     refused = pages.post(letter.url, answer_form(letter, key="too-late-answer-0001"))
     assert refused.status_code == 409 and "Відповідь на цей лист більше не очікується." in text(refused)
     assert db.session.scalar(sa.select(sa.func.count(DocumentAnswer.id))) == 0
+
+
+def test_the_openapi_document_lists_links_and_evidence(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for route in (
+        "/api/v1/documents/{document_id}/reply-links",
+        "/api/v1/reply-links/{link_id}/revoke",
+        "/api/v1/recommendations/{recommendation_id}/evidence",
+        "/api/v1/evidence/{evidence_id}",
+    ):
+        assert route in paths, route
+    state = paths["/api/v1/documents/{document_id}/reply-links"]["get"]["responses"]["200"]
+    assert "ReplyLinkOut" in str(state)
