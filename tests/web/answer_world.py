@@ -11,7 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from engine.models import OutboxMessage
+from tests.workflows.documents_world import SUBMISSION_TERM
 from workflows.documents import services as documents
+
+__all__ = ["SUBMISSION_TERM", "Letter", "answer_form", "letter_fixture", "send_letter", "token_of"]
 
 
 @dataclass
@@ -31,22 +34,26 @@ class Letter:
         return f"/portal/documents/{self.doc_id}/answer"
 
 
+def token_of(db, document_id: int) -> str:
+    """The link in the e-mail of a sent document, as the official clicks it."""
+    row = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(
+            OutboxMessage.topic == "document_sent",
+            OutboxMessage.payload["document_id"].as_integer() == document_id,
+        )
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    return re.search(r"/respond/([A-Za-z0-9_-]+)", row.payload["message"]["text"]).group(1)
+
+
 def send_letter(desk, scenario, db, recs) -> Letter:
     for rec in recs:
         scenario.send_act(rec)
     doc = desk.approved(recs=recs)
     documents.mark_sent(desk.manager, doc.id)
     db.session.commit()
-    row = db.session.scalars(
-        sa.select(OutboxMessage)
-        .where(
-            OutboxMessage.topic == "document_sent",
-            OutboxMessage.payload["document_id"].as_integer() == doc.id,
-        )
-        .order_by(OutboxMessage.id.desc())
-    ).first()
-    token = re.search(r"/respond/([A-Za-z0-9_-]+)", row.payload["message"]["text"]).group(1)
-    return Letter(doc, list(recs), token, doc.id, tuple(r.id for r in recs))
+    return Letter(doc, list(recs), token_of(db, doc.id), doc.id, tuple(r.id for r in recs))
 
 
 @pytest.fixture(name="letter")

@@ -437,3 +437,50 @@ def test_the_openapi_document_lists_links_and_evidence(client):
         assert route in paths, route
     state = paths["/api/v1/documents/{document_id}/reply-links"]["get"]["responses"]["200"]
     assert "ReplyLinkOut" in str(state)
+
+
+def test_another_authoritys_link_opens_only_its_own_letter(app, letter, db, desk, scenario):
+    from workflows.documents import services as documents
+
+    from .answer_world import SUBMISSION_TERM
+
+    _place, other_admin, finding = scenario.place(
+        region="kharkiv", kind="pretrial_detention", name_uk="Харківський СІЗО"
+    )
+    rec = scenario.recommendation(
+        "Забезпечити конфіденційність медичних оглядів.", finding_id=finding.id, authority=other_admin
+    )
+    theirs = documents.draft(
+        kind="submission",
+        addressee_id=other_admin.id,
+        recommendation_ids=[rec.id],
+        author=desk.lawyer,
+        term=SUBMISSION_TERM,
+        signatory_id=desk.signatory.id,
+    )
+    db.session.commit()
+    scenario.send_act(rec)
+    documents.submit(desk.lawyer, theirs.id, expected_version=None)
+    documents.approve(desk.manager, theirs.id, expected_version=None)
+    documents.mark_sent(desk.manager, theirs.id)
+    db.session.commit()
+    from .answer_world import token_of
+
+    their_url = f"/respond/{token_of(db, theirs.id)}"
+    ours = Pages(app.test_client())
+    ours.get(letter.url)
+    ours.post(
+        letter.url,
+        {"action": "draft", "idempotency_key": "o" * 24, "evidence": files(("акт.pdf", samples.pdf()))},
+        content_type="multipart/form-data",
+    )
+    row = db.session.scalar(sa.select(EvidenceFile))
+    stranger = Pages(app.test_client())
+    page = text(stranger.get(their_url))
+    assert rec.number in page and letter.recs[0].number not in page and "акт.pdf" not in page
+    assert stranger.get(f"{their_url}/files/{row.id}").status_code == 404
+    assert stranger.get(f"{their_url}/receipt").status_code == 302  # nothing answered there yet
+    # Naming our recommendations in their form changes nothing of ours.
+    forged = answer_form(letter, key="forged-answer-key-01")
+    stranger.post(their_url, forged)
+    assert db.session.scalar(sa.select(sa.func.count(DocumentAnswer.id))) == 0
