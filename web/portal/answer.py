@@ -161,9 +161,8 @@ def _page(who: Answering, *, items=None, official=None, errors=None, message=Non
 
 def _typed_texts() -> dict[str, str]:
     """What the official typed, to show back when the form cannot be taken (to copy it)."""
-    return {
-        k: v for k, v in request.form.items() if k not in ("csrf_token", "idempotency_key", "action") and v
-    }
+    machine = ("csrf_token", "idempotency_key", "action", "recommendation", "evidence_for", "remove_evidence")
+    return {k: v for k, v in request.form.items(multi=True) if k not in machine and v.strip()}
 
 
 def _parse() -> tuple[list[services.ItemInput], services.Official]:

@@ -69,3 +69,30 @@ def recommendation_files(recommendation_id: int) -> list[evidence.EvidenceFile]:
     """The evidence of a recommendation the signed-in person may open (its page lists them)."""
     rows = evidence.of_recommendation(recommendation_id)
     return [r for r in rows if evidence.may_see(r, user=g.get("user"))]
+
+
+@bp.app_template_filter("file_size")
+def file_size(size: int) -> str:
+    """A file's size as people read it: 812 B, 14 KB, 2.3 MB (in the page's language)."""
+    from workflows.files.store import _size_text
+
+    return _("%(n)d B", n=size) if size < 1024 else _size_text(size)
+
+
+@bp.app_template_filter("iso_day")
+def iso_day(value: str) -> str:
+    """A measure's planned date (kept as YYYY-MM-DD) as the pages write dates: 15.02.2027."""
+    from workflows.deadlines import as_day
+
+    try:
+        return as_day(value).strftime("%d.%m.%Y")
+    except (TypeError, ValueError):
+        return value or ""
+
+
+@bp.app_template_filter("file_kind")
+def file_kind(content_type: str) -> str:
+    """PDF, JPEG, DOCX…: the name people know a sniffed type by."""
+    from workflows.files import types
+
+    return types.label(content_type)

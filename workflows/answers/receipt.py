@@ -7,7 +7,7 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from ..authorities.models import Authority
-from ..deadlines import KYIV
+from ..deadlines import KYIV, as_day
 from ..documents.models import Document
 from ..pdf_fonts import add_fonts
 from ..recommendations.models import Recommendation
@@ -62,7 +62,7 @@ def lines(
                     + _(
                         "%(measure)s — by %(date)s, responsible: %(person)s",
                         measure=measure.get("measure", ""),
-                        date=measure.get("planned_on", ""),
+                        date=_day(measure.get("planned_on", "")),
                         person=measure.get("responsible", ""),
                     ),
                 )
@@ -93,3 +93,10 @@ def render(receipt_lines: list[tuple[str, str]]) -> bytes:
         pdf.set_font(font, weight, size)
         pdf.multi_cell(pdf.epw, height, text, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _day(value: str) -> str:
+    try:
+        return as_day(value).strftime("%d.%m.%Y")
+    except (TypeError, ValueError):
+        return value or ""
