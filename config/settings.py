@@ -154,6 +154,14 @@ def load_settings() -> dict:
         "OMBUDSFLOW_LOG_LEVEL": env("OMBUDSFLOW_LOG_LEVEL", "INFO"),
         # The content-addressed file store (documents as sent, evidence); empty: <instance>/files.
         "OMBUDSFLOW_FILES_DIR": env("OMBUDSFLOW_FILES_DIR", ""),
+        # Answers of authorities (docs/PORTAL.md): how long a letter's signed link opens, evidence
+        # size limits (per file and per answer, in MB), and whom an official writes to when a link
+        # no longer opens (shown on that page).
+        "OMBUDSFLOW_REPLY_LINK_DAYS": _int("OMBUDSFLOW_REPLY_LINK_DAYS", 180),
+        "OMBUDSFLOW_EVIDENCE_MAX_FILE_MB": _int("OMBUDSFLOW_EVIDENCE_MAX_FILE_MB", 20),
+        "OMBUDSFLOW_EVIDENCE_MAX_ANSWER_MB": _int("OMBUDSFLOW_EVIDENCE_MAX_ANSWER_MB", 60),
+        "OMBUDSFLOW_OFFICE_EMAIL": env("OMBUDSFLOW_OFFICE_EMAIL", "npm@ombudsman.gov.ua"),
+        "OMBUDSFLOW_OFFICE_PHONE": env("OMBUDSFLOW_OFFICE_PHONE", ""),
         # Outgoing documents (docs/DOCUMENTS.md): how register numbers are written (empty: the
         # defaults in workflows/documents/registers.py), the contacts under the letterhead, and
         # the CPU time one template may take to render.

@@ -1,6 +1,7 @@
 """Every table of the domain, imported in one place so Alembic and `create_app` see them all."""
 
 from .alerts.models import AlertSubscription
+from .answers.models import AnswerItem, DocumentAnswer, EvidenceFile, ReplyLink, ReplyLinkOpening
 from .authorities.models import Authority
 from .calendar.models import CalendarDay
 from .documents.models import Document, DocumentRecommendation, DocumentVersion
@@ -49,6 +50,7 @@ from .visits.models import Finding, Visit, VisitMember
 
 __all__ = [
     "AlertSubscription",
+    "AnswerItem",
     "ApiToken",
     "Authority",
     "AuthorityReply",
@@ -57,9 +59,11 @@ __all__ = [
     "CostRate",
     "Counter",
     "Document",
+    "DocumentAnswer",
     "DocumentRecommendation",
     "DocumentVersion",
     "Escalation",
+    "EvidenceFile",
     "Expense",
     "ExtensionRequest",
     "Facility",
@@ -85,6 +89,8 @@ __all__ = [
     "RecommendationMilestone",
     "Region",
     "RegionalOffice",
+    "ReplyLink",
+    "ReplyLinkOpening",
     "ResponseAct",
     "RiskRefresh",
     "RiskScore",

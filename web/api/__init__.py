@@ -62,6 +62,7 @@ def init_app(app: Flask, csrf) -> None:
     api = OmbudsflowApi(app)
     app.before_request(authenticate_request)
     from . import (
+        answers,
         calendar,
         documents,
         grants,
@@ -87,6 +88,7 @@ def init_app(app: Flask, csrf) -> None:
         grants,
         planning,
         tokens,
+        answers,
     ):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

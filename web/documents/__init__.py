@@ -3,15 +3,21 @@ and its PDF — the one kept as sent, or a preview of the current text until it 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, render_template
+from flask import Blueprint, Response, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_pgettext
 from flask_login import login_required
 
+from engine.db import db
+from workflows import access
+from workflows.answers import links as reply_links
 from workflows.documents import queries
 from workflows.documents import services as documents
 from workflows.documents.formatting import term_words
 from workflows.documents.models import Document
 from workflows.files import store
 
+from ..auth import allowed
 from ..files import send_bytes, send_stored
 from ..people import actor_names
 
@@ -46,3 +52,37 @@ def show(document_id: int):
 @login_required
 def pdf(document_id: int):
     return send_pdf(queries.get(g.user, document_id))
+
+
+# --- the letter's signed links (issue 16) ------------------------------------------------------------
+
+REPLY_LINK_STATES = {
+    "active": lazy_pgettext("reply link", "active"),
+    "expired": lazy_pgettext("reply link", "expired"),
+    "revoked": lazy_pgettext("reply link", "revoked"),
+    "superseded": lazy_pgettext("reply link", "replaced by a newer letter"),
+}
+
+
+@bp.app_template_global()
+def document_reply_links(document_id: int) -> list[reply_links.LinkSummary]:
+    return [reply_links.summary(link) for link in reply_links.of_document(document_id)]
+
+
+@bp.app_template_global()
+def reply_link_state(state: str) -> str:
+    return str(REPLY_LINK_STATES.get(state, state))
+
+
+@bp.route("/documents/<int:document_id>/links/<int:link_id>/revoke", methods=["POST"])
+@allowed(access.REVOKE_REPLY_LINKS)
+def revoke_link(document_id: int, link_id: int):
+    """A lawyer stops a letter's link (sent to a wrong address, say): it opens no more, and the
+    official who follows it is told whom to write to."""
+    doc = queries.get(g.user, document_id)
+    if link_id not in [link.id for link in reply_links.of_document(doc.id)]:
+        return redirect(url_for("document.show", document_id=doc.id))
+    reply_links.revoke(link_id, actor=g.user.actor)
+    db.session.commit()
+    flash(_("The link is revoked: it no longer opens."), "success")
+    return redirect(url_for("document.show", document_id=doc.id) + "#reply-links-title")

@@ -53,6 +53,12 @@ def _render(token, rec, authority, task, values=None, errors=None, status=200, *
 
 @bp.route("/respond/<token>", methods=["GET", "POST"])
 def respond(token: str):
+    from .answer import respond_by_link
+
+    if "." not in token:
+        # A letter's link from the registry (names one authority and one document). Signed links of
+        # the first wave (one recommendation, `links.reply_token`, with dots) are read below.
+        return respond_by_link(token)
     try:
         recommendation_id, authority_id = links.read_reply_token(token)
     except links.InvalidLink as exc:
@@ -119,3 +125,6 @@ def _request_extension(token, rec, authority):
         "success",
     )
     return redirect(url_for("portal.respond", token=token))
+
+
+from . import answer, evidence_files  # noqa: E402,F401  (routes on this blueprint)

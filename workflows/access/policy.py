@@ -54,6 +54,12 @@ EDIT_RATES = "rates.edit"  # travel and per-diem rates, regional offices
 REFRESH_RISK = "risk.refresh"  # recompute risk scores now
 REIMBURSE_EXPENSES = "expense.reimburse"  # reimburse monitors' expenses
 SEE_OBSERVATIONS = "observations.see"  # beside the authority's reply (never authorities)
+# Issue 16: the authority answers its letters; the Office revokes a letter's signed link and opens
+# evidence files (authorities see only their own, never one marked as never leaving the Office).
+ANSWER_LETTERS = "letters.answer"  # an official answers a letter sent to their authority
+REVOKE_REPLY_LINKS = "letters.revoke_link"  # stop a letter's signed link from accepting answers
+SEE_EVIDENCE = "evidence.see"  # every evidence file of the recommendations and findings one may see
+ATTACH_FINDING_EVIDENCE = "evidence.findings"  # photos and documents of a finding (monitors, staff)
 
 _STAFF = {
     SEE_ALL_RECOMMENDATIONS,
@@ -131,7 +137,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     # An authority's officials: what was sent to their authority, and its reply tasks.
-    "authority": frozenset({USE_INBOX, OPEN_TASK_LINKS, REQUEST_EXTENSION}),
+    "authority": frozenset({USE_INBOX, OPEN_TASK_LINKS, REQUEST_EXTENSION, ANSWER_LETTERS}),
 }
 
 # Visit planning (issue 19): who may do what in registries, the pool and plans.
@@ -148,6 +154,9 @@ _PLANNING: dict[str, tuple[str, ...]] = {
     EDIT_RATES: ("admin",),
     REFRESH_RISK: ("lawyer", "manager", "admin"),
     REIMBURSE_EXPENSES: ("manager", "admin"),
+    REVOKE_REPLY_LINKS: ("lawyer", "manager", "admin"),
+    SEE_EVIDENCE: ("lawyer", "manager", "admin", "designer", "monitor"),
+    ATTACH_FINDING_EVIDENCE: ("lawyer", "manager", "admin", "monitor"),
 }
 CAPABILITIES = {
     role: caps | {cap for cap, roles in _PLANNING.items() if role in roles}

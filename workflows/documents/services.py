@@ -445,6 +445,13 @@ def mark_sent(
     doc.sent_at, doc.sent_by_id = now, user.id
     _touch(doc)
     recs = recommendations_of(doc)
+    if reply_url is None and recs:
+        # The letter's own signed link (one authority, one document); it supersedes earlier links
+        # of this authority on the same recommendations (workflows/answers/links.py).
+        from ..answers import links as reply_links
+
+        _link, token = reply_links.issue(doc, actor=user.actor)
+        reply_url = reply_links.url(token)
     recipients = _enqueue_mail(doc, recs, stored.sha256, name, reply_url)
     db.session.flush()
     _audit(

@@ -30,6 +30,8 @@ LABELS = {
     "image/webp": "WebP",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
     "application/vnd.oasis.opendocument.text": "ODT",
+    "application/x-msdownload": "EXE",
+    "application/x-executable": "ELF",
 }
 
 

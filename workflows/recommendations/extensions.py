@@ -78,6 +78,9 @@ def request(
         errors["requested_until"] = [
             _("Ask for a day after your current deadline (%(date)s).", date=current.strftime("%d.%m.%Y"))
         ]
+    elif until <= deadlines.kyiv_date(clock.now()):
+        # The deadline has passed already: a day that is gone extends nothing.
+        errors["requested_until"] = [_("Ask for a day after today.")]
     elif limit is not None and until > limit:
         errors["requested_until"] = [
             _("The term may be extended until %(date)s at the latest.", date=limit.strftime("%d.%m.%Y"))
