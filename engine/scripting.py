@@ -280,6 +280,39 @@ class _GuardedStr(metaclass=_StrType):
     pass
 
 
+MAX_PARSED_INT_BITS = 16_384  # an integer read from text or bytes, or written as a literal
+
+
+def _checked_int(value):
+    if isinstance(value, int) and value.bit_length() > MAX_PARSED_INT_BITS:
+        _budget().fail(ScriptTooLarge(f"number too large (more than {MAX_PARSED_INT_BITS} bits)"))
+    return value
+
+
+class _IntType(type):
+    """`int` as the sandbox sees it: `int("f" * 10**6, 16)` and `int.from_bytes` would build
+    numbers whose division takes minutes inside C (hex is not bound by Python's digit limit)."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, int)
+
+    def __subclasscheck__(cls, sub):
+        return issubclass(sub, int)
+
+    def __call__(cls, *args, **kwargs):
+        return _checked_int(int(*args, **kwargs))
+
+    def __getattr__(cls, name):
+        value = _guarded_getattr(int, name)
+        if name == "from_bytes":
+            return lambda *args, **kwargs: _checked_int(int.from_bytes(*args, **kwargs))
+        return value
+
+
+class _GuardedInt(metaclass=_IntType):
+    pass
+
+
 def _guarded_mod(left, right):
     if isinstance(left, str | bytes):
         _printable(right)
@@ -514,6 +547,12 @@ class _Policy(RestrictingNodeTransformer):
             node.value = ast.fix_missing_locations(ast.copy_location(_call("_star_", node.value), node))
         return node
 
+    def visit_Constant(self, node):
+        node = super().visit_Constant(node)
+        if isinstance(node.value, int) and node.value.bit_length() > MAX_PARSED_INT_BITS:
+            self.error(node, f"a number literal of more than {MAX_PARSED_INT_BITS} bits")
+        return node
+
     def visit_JoinedStr(self, node):
         node = super().visit_JoinedStr(node)
         return ast.fix_missing_locations(ast.copy_location(_call("_text_", node), node))
@@ -589,6 +628,7 @@ def _base_builtins() -> dict[str, Any]:
     allowed["pow"] = _guarded_pow
     allowed["sum"] = _guarded_sum
     allowed["str"] = _GuardedStr
+    allowed["int"] = _GuardedInt
     allowed["repr"] = _guarded_repr
     return allowed
 

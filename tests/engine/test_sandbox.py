@@ -189,6 +189,9 @@ TOO_LARGE = [
     "str(10 ** 4000)",
     "str.ljust('a', 3 * 10**9)",
     "b'a'.ljust(3 * 10**9)",
+    "int('f' * 100000, 16)",
+    "int.from_bytes(b'a' * 100000, 'big')",
+    "divmod(int('f' * 999999, 16), int('f' * 499999, 16))",
 ]
 
 
@@ -310,6 +313,14 @@ def test_a_caught_stop_is_still_a_stop(env):
     with pytest.raises(ScriptTimeout):
         env.execute("try:\n    while 1: pass\nexcept BaseException:\n    caught = 1", data)
     assert "caught" not in data
+
+
+def test_a_huge_number_literal_is_refused():
+    assert "number literal" in check_expression("0x" + "f" * 50000 + " // 3")
+    assert (
+        check_expression("isinstance(1, int) and int('12') == 12 and int.from_bytes(b'a', 'big') == 97")
+        is None
+    )
 
 
 def test_a_huge_source_is_refused():
