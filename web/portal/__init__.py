@@ -119,3 +119,7 @@ def _request_extension(token, rec, authority):
         "success",
     )
     return redirect(url_for("portal.respond", token=token))
+
+
+# The authority's own site for signed-in officials (issue 16), on this blueprint.
+from . import accounts, answer_stub, home  # noqa: E402, F401

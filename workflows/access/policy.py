@@ -53,6 +53,13 @@ EDIT_RATES = "rates.edit"  # travel and per-diem rates, regional offices
 REFRESH_RISK = "risk.refresh"  # recompute risk scores now
 REIMBURSE_EXPENSES = "expense.reimburse"  # reimburse monitors' expenses
 SEE_OBSERVATIONS = "observations.see"  # beside the authority's reply (never authorities)
+# The Office's own pages (inbox, recommendations, visits, documents…): every role but the authorities'
+# officials, who have their own site instead (issue 16) and never land on the lawyers' inbox.
+SEE_OFFICE_PAGES = "pages.office"
+USE_PORTAL = "portal.use"  # the authority's own site, /portal: what was addressed to it and its answers
+# Invite officials of an authority by e-mail: admins for any authority; an authority's lead official
+# (`User.authority_lead`, a per-user grant below) for their own authority only (scopes.may_invite_to).
+INVITE_OFFICIALS = "portal.invite"
 
 _STAFF = {
     SEE_ALL_RECOMMENDATIONS,
@@ -128,8 +135,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             SEE_OBSERVATIONS,
         }
     ),
-    # An authority's officials: what was sent to their authority, and its reply tasks.
-    "authority": frozenset({USE_INBOX, OPEN_TASK_LINKS, REQUEST_EXTENSION}),
+    # An authority's officials: their own site (what was sent to their authority, its answers,
+    # the follow-up of the authorities below it) and the extension request — never the inbox.
+    "authority": frozenset({USE_PORTAL, REQUEST_EXTENSION}),
+}
+# Everyone but the authorities' officials works on the Office's pages; admins also invite officials.
+CAPABILITIES = {
+    role: caps
+    | ({SEE_OFFICE_PAGES} if role != "authority" else set())
+    | ({INVITE_OFFICIALS} if role == "admin" else set())
+    for role, caps in CAPABILITIES.items()
 }
 
 # Visit planning (issue 19): who may do what in registries, the pool and plans.
@@ -163,6 +178,16 @@ def register_grants(source: GrantSource) -> GrantSource:
     if source not in _grant_sources:
         _grant_sources.append(source)
     return source
+
+
+def _lead_official(user: User) -> Iterable[str]:
+    """An authority's lead official invites colleagues of the same authority (issue 16)."""
+    if user.role == "authority" and user.authority_id and getattr(user, "authority_lead", False):
+        return (INVITE_OFFICIALS,)
+    return ()
+
+
+register_grants(_lead_official)
 
 
 def grants_of(user: User) -> set[str]:

@@ -15,11 +15,13 @@ from engine.models import HumanTask
 
 from ..actors import authority_group
 from ..authorities.models import Authority
+from ..documents.kinds import DELIVERED
+from ..documents.models import Document
 from ..escalations.models import Escalation
 from ..recommendations.models import Recommendation, ResponseAct
 from ..users.models import User
 from ..visits.models import Finding, Visit, VisitMember
-from .policy import SEE_ALL_RECOMMENDATIONS, SEE_VISITS, can
+from .policy import INVITE_OFFICIALS, READ_DOCUMENTS, SEE_ALL_RECOMMENDATIONS, SEE_VISITS, can
 
 # The letters that put a recommendation in front of the authority they went to.
 LETTER_KINDS = ("repeat_request", "superior_authority", "protocol", "court")
@@ -42,14 +44,22 @@ def sent_to(authority_ids):
     return acts.union(letters)
 
 
+def authority_parts(authority_id: int):
+    """Two WHERE clauses on `recommendation` for an authority's officials: what was sent to their own
+    authority (they read the exchange and answer), and what was sent only to the authorities below
+    it (they follow it, read-only). Their union is what the officials see (`recommendation_filter`)."""
+    own = Recommendation.id.in_(sent_to([authority_id]))
+    below = sa.and_(Recommendation.id.in_(sent_to(subordinates(authority_id))), sa.not_(own))
+    return own, below
+
+
 def recommendation_filter(user: User):
     """A WHERE clause on `recommendation` limiting rows to what `user` may see."""
     if can(user, SEE_ALL_RECOMMENDATIONS):
         return sa.true()
     if user.role == "authority" and user.authority_id:
-        own = sent_to([user.authority_id])
-        below = sent_to(subordinates(user.authority_id))
-        return sa.or_(Recommendation.id.in_(own), Recommendation.id.in_(below))
+        own, below = authority_parts(user.authority_id)
+        return sa.or_(own, below)
     if user.role == "monitor":
         own_visits = sa.select(VisitMember.visit_id).where(VisitMember.user_id == user.id)
         findings = (
@@ -59,6 +69,25 @@ def recommendation_filter(user: User):
         )
         return Recommendation.finding_id.in_(findings)
     return sa.false()
+
+
+def document_filter(user: User):
+    """A WHERE clause on `document`: the Office's staff read every document; an authority's
+    officials read only what was sent to their own authority (never a draft, never what went to
+    the authorities below: a superior follows their follow-up, not their correspondence)."""
+    if can(user, READ_DOCUMENTS):
+        return sa.true()
+    if user.role == "authority" and user.authority_id:
+        return sa.and_(Document.addressee_id == user.authority_id, Document.status.in_(DELIVERED))
+    return sa.false()
+
+
+def may_invite_to(user: User, authority_id: int) -> bool:
+    """Whether `user` may invite officials of this authority (and see its officials' list): an
+    admin, any authority; a lead official, their own."""
+    if not can(user, INVITE_OFFICIALS):
+        return False
+    return user.role != "authority" or user.authority_id == authority_id
 
 
 def task_groups(user: User) -> list[str]:
