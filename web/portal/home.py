@@ -23,6 +23,8 @@ from . import bp
 
 # Where a recommendation stands, said to the authority (never the Office's process words).
 STANDING = {
+    # A recommendation a document was sent about before its process sends the act (issue 15 part 1).
+    "draft": lazy_pgettext("portal", "Sent to the authority"),
     "awaiting_receipt": lazy_pgettext("portal", "Sent to the authority"),
     "awaiting_reply": lazy_pgettext("portal", "Awaiting the answer"),
     "reply_overdue": lazy_pgettext("portal", "No answer within the term"),

@@ -16,7 +16,7 @@ from engine.models import HumanTask
 from ..actors import authority_group
 from ..authorities.models import Authority
 from ..documents.kinds import DELIVERED
-from ..documents.models import Document
+from ..documents.models import Document, DocumentRecommendation
 from ..escalations.models import Escalation
 from ..recommendations.models import Recommendation, ResponseAct
 from ..users.models import User
@@ -36,12 +36,18 @@ def subordinates(authority_id: int):
 
 def sent_to(authority_ids):
     """A SELECT of the recommendations something was sent to these authorities about (ids or a
-    SELECT of ids)."""
+    SELECT of ids): an act, a letter, or a document that covers them."""
     acts = sa.select(ResponseAct.recommendation_id).where(ResponseAct.addressee_id.in_(authority_ids))
     letters = sa.select(Escalation.recommendation_id).where(
         Escalation.target_authority_id.in_(authority_ids), Escalation.kind.in_(LETTER_KINDS)
     )
-    return acts.union(letters)
+    # Outgoing documents (issue 15) sent to them: a submission covering several recommendations.
+    documents = (
+        sa.select(DocumentRecommendation.recommendation_id)
+        .join(Document, Document.id == DocumentRecommendation.document_id)
+        .where(Document.addressee_id.in_(authority_ids), Document.status.in_(DELIVERED))
+    )
+    return acts.union(letters, documents)
 
 
 def authority_parts(authority_id: int):
