@@ -19,6 +19,7 @@ from workflows.recommendations import extensions
 
 from ..auth import allowed
 from ..documents import send_pdf
+from ..recommendations import timeline
 from . import bp
 
 # Where a recommendation stands, said to the authority (never the Office's process words).
@@ -86,6 +87,8 @@ def _render_recommendation(detail, *, status=200, **extra):
         item=detail.item,
         view=detail.item.view,
         rec=detail.item.rec,
+        # What was sent to us and what we did, oldest first (the records and the notices only).
+        timeline=timeline.items(detail.item.view, None) if detail.item.view.direct else [],
         extension_errors=extra.pop("extension_errors", {}),
         extension_values=extra.pop("extension_values", {}),
         **extra,

@@ -165,7 +165,7 @@ def recommendation(user: User, recommendation_id: int) -> Detail:
     )
     if rec is None:
         raise NotFound(_("Recommendation %(id)s does not exist.", id=recommendation_id))
-    view = views.for_authority(rec, authority.id, with_history=False)
+    view = views.for_authority(rec, authority.id, with_history=True)
     docs = documents.for_recommendation(user, rec.id)
     item = Item(rec, view, deadline_of(rec, view, authority.id, clock.now()), list(docs))
     return Detail(item, authority, None if view.direct else rec.authority)
