@@ -105,6 +105,8 @@ def load_settings() -> dict:
         "OMBUDSFLOW_BPMN_DIR": env("OMBUDSFLOW_BPMN_DIR", str(PROJECT_ROOT / "bpmn")),
         "OMBUDSFLOW_DEPLOY_ON_START": _bool(env("OMBUDSFLOW_DEPLOY_ON_START"), True),
         "OMBUDSFLOW_SESSION_HOURS": _int("OMBUDSFLOW_SESSION_HOURS", 8),
+        # An official's invitation link (set a password, issue 16) works this long, once.
+        "OMBUDSFLOW_INVITATION_HOURS": _int("OMBUDSFLOW_INVITATION_HOURS", 72),
         # Mail: without a host, messages go to files under OMBUDSFLOW_MAIL_SINK_DIR.
         "OMBUDSFLOW_SMTP_HOST": env("OMBUDSFLOW_SMTP_HOST", ""),
         "OMBUDSFLOW_SMTP_PORT": _int("OMBUDSFLOW_SMTP_PORT", 25),

@@ -135,7 +135,11 @@ def test_another_authoritys_official_gets_404_for_guessed_ids(app, world, sent, 
     ):
         assert api["other_authority"].get(url).status_code == 404, url
     # The colony's own official reads them.
-    assert api["authority"].get(f"/api/v1/documents/{doc.id}").status_code == 200
+    mine = api["authority"].get(f"/api/v1/documents/{doc.id}")
+    assert mine.status_code == 200 and mine.json["number"] == doc.number and mine.json["body"]
+    # What the letter says, not how the Office drafted it.
+    assert not {"author", "approver", "versions", "history", "return_comment"} & set(mine.json)
+    assert {"author", "versions", "history"} <= set(api["lawyer"].get(f"/api/v1/documents/{doc.id}").json)
     assert api["authority"].get(f"/api/v1/documents/{doc.id}/pdf").mimetype == "application/pdf"
     listed = api["authority"].get(f"/api/v1/recommendations/{doc.recommendation_ids[0]}/documents").get_json()
     assert [d["id"] for d in listed] == [doc.id]

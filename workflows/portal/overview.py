@@ -21,10 +21,11 @@ from ..deadlines import kyiv_date
 from ..documents import queries as documents
 from ..documents.models import Document, DocumentRecommendation
 from ..errors import NotFound
-from ..recommendations.models import OPEN_STATUSES, Recommendation
+from ..recommendations.models import OPEN_STATUSES, WAITING_STATUSES, Recommendation
 from ..users.models import User
 
 PER_PAGE = 30
+ANSWER_AWAITED = (*WAITING_STATUSES, "reply_overdue")
 
 
 @dataclass
@@ -76,7 +77,9 @@ class Overview:
 def deadline_of(
     rec: Recommendation, view: views.RecommendationView, authority_id: int, now: datetime
 ) -> Deadline:
-    due = view.due_at if rec.status in OPEN_STATUSES else None
+    # The deadline counts while an answer is awaited; once the Office considers it, checks, or went
+    # to court, there is no countdown to show (the answer may still come: the form stays).
+    due = view.due_at if rec.status in ANSWER_AWAITED else None
     if due is None:
         return Deadline(None, None, False, False)
     days = (kyiv_date(due) - kyiv_date(now)).days
