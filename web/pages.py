@@ -22,7 +22,6 @@ class NavItem:
 # What each person finds in the header, by capability (`workflows.access`); None: everyone signed in.
 NAVIGATION = (
     ("portal.home", lazy_pgettext("portal", "Addressed to us"), access.USE_PORTAL),
-    ("portal.officials_home", _l("Our officials"), access.INVITE_OFFICIALS),
     ("inbox.index", _l("Inbox"), access.USE_INBOX),
     ("recommendation.index", _l("Recommendations"), access.SEE_OFFICE_PAGES),
     ("visit.index", _l("Visits"), access.SEE_VISITS),

@@ -96,7 +96,7 @@ def test_overdue_and_the_urgency_date_as_the_official_reads_them(app, db, world,
     delivery.deliver_due()
     db.session.commit()
     page = text(pages.get("/portal"))
-    assert "1 прострочено" in page
+    assert "Прострочено: 1" in page
     assert "Прострочено на 1 день" in page
     assert "Відповідь не надано в строк" in page
 
