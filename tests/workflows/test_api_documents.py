@@ -1,5 +1,6 @@
 """The documents API (staff): one document with its text, versions and history; its PDF (as sent,
-or a preview before); the documents of a recommendation. Monitors get 403; an authority's officials read only what was sent to it."""
+or a preview before); the documents of a recommendation. Monitors get 403; an authority's
+officials read only what was sent to it."""
 
 from __future__ import annotations
 
