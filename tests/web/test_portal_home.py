@@ -114,7 +114,9 @@ def test_an_answer_and_the_offices_decision_appear(app, db, world, scenario):
 def test_another_authoritys_official_gets_404_for_guessed_ids(app, world, sent, api, scenario):
     rec, doc = sent
     other = official(app, world, "other_authority")
-    assert "Рекомендація" not in text(other.get("/portal")).replace("Рекомендації", "")
+    theirs = text(other.get("/portal"))
+    assert "Нам поки нічого не адресовано." in theirs
+    assert rec.number not in theirs and doc.number not in theirs
     for url in (
         f"/portal/recommendations/{rec.id}",
         f"/portal/recommendations/{doc.recommendation_ids[0]}",
@@ -198,3 +200,13 @@ def test_an_official_asks_for_an_extension_on_the_portal(app, db, world, scenari
     assert ok.status_code == 302
     page = text(pages.get(f"/portal/recommendations/{rec.id}"))
     assert "очікується рішення" in page
+
+
+def test_the_portal_in_english(app, world, scenario):
+    rec = scenario.send_act(scenario.recommendation())
+    pages = official(app, world)
+    pages.post("/language", {"language": "en"})
+    page = text(pages.get("/portal"))
+    assert "Addressed to us" in page and "Awaiting our answer: 1" in page
+    assert f"Recommendation {rec.number}" in page and "23.12.2026 30 days left" in page
+    assert "Administration of Lviv Penal Colony No. 48" in page
