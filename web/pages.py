@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from engine.clock import clock
 from workflows import access
+from workflows.errors import Forbidden
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,6 @@ def refuse_office_pages():
     if user is None or endpoint == "inbox.home" or endpoint.split(".")[0] not in OFFICE_AREAS:
         return None
     if not access.can(user, access.SEE_OFFICE_PAGES):
-        from workflows.errors import Forbidden
-
         raise Forbidden(
             gettext("These are the Office's pages. What was addressed to your authority is on its own site.")
         )

@@ -6,7 +6,8 @@ link form of the first recommendation it covers that awaits their authority's an
 
 from __future__ import annotations
 
-from flask import abort, g, redirect, url_for
+from flask import flash, g, redirect, url_for
+from flask_babel import pgettext
 
 from workflows import access, links
 from workflows.documents import queries as documents
@@ -24,4 +25,5 @@ def answer(document_id: int):
         item = overview.recommendation(g.user, rec_id).item
         if item.view.direct and item.awaiting_answer:
             return redirect(url_for("portal.respond", token=links.reply_token(rec_id, g.user.authority_id)))
-    abort(409)
+    flash(pgettext("portal", "Nothing is awaiting our answer on this recommendation now."), "info")
+    return redirect(url_for("portal.home"))
