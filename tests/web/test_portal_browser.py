@@ -138,3 +138,46 @@ def test_the_superior_follows_its_subordinate_read_only(page, live_server, world
     page.set_viewport_size(PHONE)
     fits(page, PHONE["width"])
     screenshot(page, "portal-superior-360")
+
+
+def test_an_invited_official_sets_a_password_on_a_phone(app, db, browser, live_server, world, screenshot):
+    from workflows.users import invitations
+
+    lead = world.users["authority"]
+    lead.authority_lead = True
+    with app.test_request_context():
+        sent = invitations.invite(
+            lead,
+            world.colony_admin.id,
+            email="phone@colony48.example",
+            name="Олег Бондар",
+            position="Черговий",
+        )
+    path = sent.url.split("/portal/", 1)[1]
+    lead_email = lead.email
+    db.session.commit()
+    db.session.close()
+
+    phone = on_phone(browser)
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/portal/{path}")
+    expect(page.get_by_role("heading", name="Вітаємо, Олег Бондар")).to_be_visible()
+    fits(page, PHONE["width"])
+    screenshot(page, "portal-welcome-360")
+    page.get_by_label("Пароль", exact=True).fill("новий пароль 2026")
+    page.get_by_label("Пароль ще раз").fill("новий пароль 2026")
+    page.get_by_role("button", name="Встановити пароль і увійти").click()
+    expect(page).to_have_url(re.compile(r"/portal$"))
+    expect(page.get_by_text("Пароль встановлено")).to_be_visible()
+    phone.close()
+
+    laptop = browser.new_context(viewport={"width": 1366, "height": 800}, locale="uk-UA")
+    wide = laptop.new_page()
+    sign_in(wide, live_server, lead_email)
+    wide.get_by_role("link", name="Наші посадові особи").click()
+    expect(wide.locator('[data-official="phone@colony48.example"]')).to_contain_text("Олег Бондар, Черговий")
+    screenshot(wide, "portal-officials-1366")
+    wide.set_viewport_size(PHONE)
+    fits(wide, PHONE["width"])
+    screenshot(wide, "portal-officials-360")
+    laptop.close()

@@ -248,6 +248,7 @@ def accept(token: str, *, password: str, password_again: str) -> User:
         actor=actor,
     )
     user.authority_lead = invitation.lead
+    user.last_login_at = clock.now()  # they are signed in right away
     invitation.accepted_at, invitation.user_id = clock.now(), user.id
     audit.record(
         "invitation_accepted",
