@@ -38,16 +38,47 @@ def get(user: User, document_id: int) -> Document:
     return doc
 
 
-def addressed_to(user: User, authority_id: int) -> list[Document]:
-    """The documents sent to an authority that `user` may read, newest first."""
+def _addressed(user: User, authority_id: int):
+    return sa.and_(
+        Document.addressee_id == authority_id,
+        Document.status.in_(DELIVERED),
+        access.document_filter(user),
+    )
+
+
+def addressed_to(user: User, authority_id: int, *, limit: int = 20) -> list[Document]:
+    """The newest documents sent to an authority that `user` may read."""
     return list(
         db.session.scalars(
             sa.select(Document)
-            .where(Document.addressee_id == authority_id, access.document_filter(user))
-            .where(Document.status.in_(DELIVERED))
+            .where(_addressed(user, authority_id))
             .order_by(Document.sent_at.desc(), Document.id.desc())
+            .limit(limit)
         )
     )
+
+
+def count_addressed_to(user: User, authority_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Document).where(_addressed(user, authority_id))
+    )
+
+
+def covering(user: User, recommendation_ids: list[int]) -> dict[int, list[Document]]:
+    """The documents `user` may read that cover each of these recommendations (one query)."""
+    found: dict[int, list[Document]] = {}
+    if not recommendation_ids:
+        return found
+    rows = db.session.execute(
+        sa.select(DocumentRecommendation.recommendation_id, Document)
+        .join(Document, Document.id == DocumentRecommendation.document_id)
+        .where(DocumentRecommendation.recommendation_id.in_(recommendation_ids), access.document_filter(user))
+        .where(Document.status.in_(DELIVERED))
+        .order_by(Document.id.desc())
+    )
+    for rec_id, doc in rows:
+        found.setdefault(rec_id, []).append(doc)
+    return found
 
 
 def for_recommendation(user: User, recommendation_id: int) -> list[Document]:

@@ -19,7 +19,7 @@ from ..access import scopes, views
 from ..authorities.models import Authority
 from ..deadlines import kyiv_date
 from ..documents import queries as documents
-from ..documents.models import Document, DocumentRecommendation
+from ..documents.models import Document
 from ..errors import NotFound
 from ..recommendations.models import OPEN_STATUSES, WAITING_STATUSES, Recommendation
 from ..users.models import User
@@ -69,7 +69,8 @@ class Overview:
     authority: Authority
     own: Section
     below: Section
-    documents: list[Document]
+    documents: list[Document]  # the newest received
+    documents_total: int
     overdue: int
     awaiting: int
 
@@ -95,7 +96,9 @@ def _authority(user: User) -> Authority:
     return user.authority
 
 
-def _section(clause, authority_id: int, page: int, now: datetime, docs_by_rec: dict) -> Section:
+def _section(
+    user: User, clause, authority_id: int, page: int, now: datetime, *, with_documents: bool
+) -> Section:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Recommendation).where(clause)) or 0
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
@@ -115,10 +118,11 @@ def _section(clause, authority_id: int, page: int, now: datetime, docs_by_rec: d
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
     ).all()
+    docs = documents.covering(user, [r.id for r in recs]) if with_documents else {}
     items = []
     for rec in recs:
         view = views.for_authority(rec, authority_id, with_history=False)
-        items.append(Item(rec, view, deadline_of(rec, view, authority_id, now), docs_by_rec.get(rec.id, [])))
+        items.append(Item(rec, view, deadline_of(rec, view, authority_id, now), docs.get(rec.id, [])))
     return Section(items, total, page, pages)
 
 
@@ -126,26 +130,19 @@ def overview(user: User, *, page: int = 1, below_page: int = 1) -> Overview:
     authority = _authority(user)
     now = clock.now()
     own, below = scopes.authority_parts(authority.id)
-    docs = documents.addressed_to(user, authority.id)
-    docs_by_rec: dict[int, list[Document]] = {}
-    if docs:
-        for doc_id, rec_id in db.session.execute(
-            sa.select(DocumentRecommendation.document_id, DocumentRecommendation.recommendation_id).where(
-                DocumentRecommendation.document_id.in_([d.id for d in docs])
-            )
-        ):
-            docs_by_rec.setdefault(rec_id, []).extend(d for d in docs if d.id == doc_id)
     overdue = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Recommendation)
         .where(own, Recommendation.addressee_id == authority.id, Recommendation.overdue_clause(now))
     )
-    own_section = _section(own, authority.id, page, now, docs_by_rec)
+    own_section = _section(user, own, authority.id, page, now, with_documents=True)
     return Overview(
         authority=authority,
         own=own_section,
-        below=_section(below, authority.id, below_page, now, {}),
-        documents=docs,
+        # A superior reads its subordinates' follow-up, not their correspondence: no documents.
+        below=_section(user, below, authority.id, below_page, now, with_documents=False),
+        documents=documents.addressed_to(user, authority.id),
+        documents_total=documents.count_addressed_to(user, authority.id),
         overdue=overdue or 0,
         awaiting=sum(1 for item in own_section.items if item.awaiting_answer),
     )
