@@ -5,10 +5,13 @@ PDFs and the API); a superior authority following its subordinate's recommendati
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from engine import timers
 from notifications import delivery
+from workflows.documents import acts
 from workflows.documents import services as documents
 
 from .conftest import Pages, text
@@ -58,6 +61,13 @@ def test_an_official_lands_on_the_portal_and_reads_what_was_addressed_to_the_aut
     assert "Одеськ" not in page and "Міністерство охорони здоров" not in page
     pdf = pages.get(f"/portal/documents/{doc.id}.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    # The act of response the process sent, as it was e-mailed (the same bytes as the attachment).
+    act = rec.acts[0]
+    detail = pages.get(f"/portal/recommendations/{rec.id}").get_data(as_text=True)
+    assert f'href="/portal/acts/{act.id}.pdf"' in detail
+    act_pdf = pages.get(f"/portal/acts/{act.id}.pdf")
+    assert act_pdf.status_code == 200 and act_pdf.mimetype == "application/pdf"
+    assert hashlib.sha256(act_pdf.data).hexdigest() == acts.sent_pdf(act, rec).sha256
 
 
 def test_the_lawyers_pages_refuse_an_official(app, world, sent, scenario):
@@ -122,6 +132,7 @@ def test_another_authoritys_official_gets_404_for_guessed_ids(app, world, sent, 
         f"/portal/recommendations/{doc.recommendation_ids[0]}",
         f"/portal/documents/{doc.id}.pdf",
         f"/portal/documents/{doc.id}/answer",
+        f"/portal/acts/{rec.acts[0].id}.pdf",
         "/portal/recommendations/999999",
         "/portal/documents/999999.pdf",
     ):
@@ -175,6 +186,7 @@ def test_the_superior_authority_follows_its_subordinate_read_only(app, world, se
     )
     assert refused.status_code == 409
     assert regional.get(f"/portal/documents/{doc.id}.pdf").status_code == 404
+    assert regional.get(f"/portal/acts/{rec.acts[0].id}.pdf").status_code == 404
     assert regional.post(f"/portal/documents/{doc.id}/answer", {}).status_code == 404
     task = scenario.task(rec, "authority_reply")
     done = api["regional"].post(

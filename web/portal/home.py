@@ -19,6 +19,7 @@ from workflows.recommendations import extensions
 
 from ..auth import allowed
 from ..documents import send_pdf
+from ..files import send_stored
 from ..recommendations import timeline
 from . import bp
 
@@ -135,3 +136,10 @@ def request_extension(recommendation_id: int):
 def document_pdf(document_id: int):
     """A document our authority received, as sent (another authority's answers as missing)."""
     return send_pdf(documents.get(g.user, document_id))
+
+
+@bp.route("/portal/acts/<int:act_id>.pdf")
+@allowed(access.USE_PORTAL)
+def act_pdf(act_id: int):
+    """An act of response our authority received, as it was e-mailed (PDF)."""
+    return send_stored(overview.act_pdf(g.user, act_id))

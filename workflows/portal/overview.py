@@ -18,10 +18,12 @@ from engine.db import db
 from ..access import scopes, views
 from ..authorities.models import Authority
 from ..deadlines import kyiv_date
+from ..documents import acts
 from ..documents import queries as documents
 from ..documents.models import Document
 from ..errors import NotFound
-from ..recommendations.models import OPEN_STATUSES, WAITING_STATUSES, Recommendation
+from ..files.models import StoredFile
+from ..recommendations.models import OPEN_STATUSES, WAITING_STATUSES, Recommendation, ResponseAct
 from ..users.models import User
 
 PER_PAGE = 30
@@ -153,6 +155,7 @@ class Detail:
     item: Item
     authority: Authority
     subordinate: Authority | None  # the authority below that it was addressed to (read-only)
+    act_pdfs: set[int] = field(default_factory=set)  # acts whose PDF, as e-mailed, can be opened
 
 
 def recommendation(user: User, recommendation_id: int) -> Detail:
@@ -168,4 +171,18 @@ def recommendation(user: User, recommendation_id: int) -> Detail:
     view = views.for_authority(rec, authority.id, with_history=True)
     docs = documents.for_recommendation(user, rec.id)
     item = Item(rec, view, deadline_of(rec, view, authority.id, clock.now()), list(docs))
-    return Detail(item, authority, None if view.direct else rec.authority)
+    pdfs = {act.id for act in view.acts if acts.sent_pdf(act, rec) is not None}
+    return Detail(item, authority, None if view.direct else rec.authority, pdfs)
+
+
+def act_pdf(user: User, act_id: int) -> StoredFile:
+    """The PDF of an act of response sent to the official's own authority, as e-mailed; any other
+    act (another authority's, a subordinate's) answers as missing."""
+    authority = _authority(user)
+    act = db.session.get(ResponseAct, act_id)
+    stored = None
+    if act is not None and act.addressee_id == authority.id:
+        stored = acts.sent_pdf(act, db.session.get(Recommendation, act.recommendation_id))
+    if stored is None:
+        raise NotFound(_("Document %(id)s does not exist.", id=act_id))
+    return stored
