@@ -124,6 +124,8 @@ def load_settings() -> dict:
         "OMBUDSFLOW_SIGNIN_MAX_PER_ACCOUNT": _int("OMBUDSFLOW_SIGNIN_MAX_PER_ACCOUNT", 5),
         "OMBUDSFLOW_SIGNIN_MAX_PER_ADDRESS": _int("OMBUDSFLOW_SIGNIN_MAX_PER_ADDRESS", 20),
         "OMBUDSFLOW_SIGNIN_WINDOW_MINUTES": _int("OMBUDSFLOW_SIGNIN_WINDOW_MINUTES", 15),
+        # An official's invitation link (set a password, issue 16) works this long, once.
+        "OMBUDSFLOW_INVITATION_HOURS": _int("OMBUDSFLOW_INVITATION_HOURS", 72),
         # Mail: without a host, messages go to files under OMBUDSFLOW_MAIL_SINK_DIR.
         "OMBUDSFLOW_SMTP_HOST": env("OMBUDSFLOW_SMTP_HOST", ""),
         "OMBUDSFLOW_SMTP_PORT": _int("OMBUDSFLOW_SMTP_PORT", 25),

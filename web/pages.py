@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, g, request
+from flask_babel import gettext, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 
 from engine.clock import clock
 from workflows import access
+from workflows.errors import Forbidden
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,9 @@ class NavItem:
 
 # What each person finds in the header, by capability (`workflows.access`); None: everyone signed in.
 NAVIGATION = (
+    ("portal.home", lazy_pgettext("portal", "Addressed to us"), access.USE_PORTAL),
     ("inbox.index", _l("Inbox"), access.USE_INBOX),
-    ("recommendation.index", _l("Recommendations"), None),
+    ("recommendation.index", _l("Recommendations"), access.SEE_OFFICE_PAGES),
     ("visit.index", _l("Visits"), access.SEE_VISITS),
     ("planning.plans_index", _l("Planning"), access.PLAN_READ),
     ("registries.place_index", _l("Registries"), access.REGISTRY_READ),
@@ -32,6 +35,37 @@ NAVIGATION = (
     ("admin.accounts_page", _l("Accounts and tokens"), access.MANAGE_ACCOUNTS),
     ("designer.index", _l("Process designer"), access.DEPLOY),
 )
+
+
+# The Office's own pages: refused to those without `SEE_OFFICE_PAGES` (the authorities' officials,
+# who have /portal), whatever each view checks itself.
+OFFICE_AREAS = frozenset(
+    {
+        "inbox",
+        "task",
+        "recommendation",
+        "visit",
+        "document",
+        "dashboard",
+        "report",
+        "planning",
+        "registries",
+        "admin",
+        "designer",
+    }
+)
+
+
+def refuse_office_pages():
+    user = g.get("user")
+    endpoint = request.endpoint or ""
+    if user is None or endpoint == "inbox.home" or endpoint.split(".")[0] not in OFFICE_AREAS:
+        return None
+    if not access.can(user, access.SEE_OFFICE_PAGES):
+        raise Forbidden(
+            gettext("These are the Office's pages. What was addressed to your authority is on its own site.")
+        )
+    return None
 
 
 def navigation() -> list[NavItem]:
@@ -72,6 +106,7 @@ def init_app(app: Flask) -> None:
     from .tasks import bp as tasks_bp
     from .visits import bp as visits_bp
 
+    app.before_request(refuse_office_pages)
     filters.init_app(app)
     labels.init_app(app)
     vendor.init_app(app)

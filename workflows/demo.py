@@ -46,6 +46,17 @@ PEOPLE = [
     ("monitor@ombudsflow.local", "Марта Бойко (громадський монітор)", "monitor", None),
 ]
 # Every demo authority gets one official who can sign in: <code in lower case>@ombudsflow.local
+# The colony has a second one (several officials per authority, issue 16); its first official is the
+# lead, who invites colleagues; DKVS-WEST's official follows the colony read-only as its superior.
+SECOND_OFFICIALS = [
+    (
+        "colony-48-deputy@ombudsflow.local",
+        "Ганна Коваленко (заступник начальника колонії)",
+        "authority",
+        "COLONY-48",
+    ),
+]
+LEAD_OFFICIALS = ("colony-48@ombudsflow.local",)
 
 # code, name uk, name en, level, parent code, e-mail
 AUTHORITIES = [
@@ -797,13 +808,16 @@ def load(force: bool = False) -> str:
         (f"{code.lower()}@ombudsflow.local", f"Посадова особа: {uk[:150]}", "authority", code)
         for code, uk, *_ in AUTHORITIES
     ]
-    for email, name, role, authority in PEOPLE + officials:
+    for email, name, role, authority in PEOPLE + officials + SECOND_OFFICIALS:
         user = session.scalar(sa.select(User).where(User.email == email))
         if user is None:
             user = users.create_user(
                 email, name=name, role=role, authority_code=authority, password=DEMO_PASSWORD, actor="demo"
             )
         people[email] = user
+    # The colony's first official is its lead: they invite colleagues on /portal (issue 16).
+    for email in LEAD_OFFICIALS:
+        people[email].authority_lead = True
     lawyer, manager = people["lawyer@ombudsflow.local"], people["manager@ombudsflow.local"]
     lawyer2, monitor = people["lawyer2@ombudsflow.local"], people["monitor@ombudsflow.local"]
     # Both lawyers may draw up (and so sign) protocols: ст. 188-40, 256 КУпАП.
@@ -903,6 +917,7 @@ def load(force: bool = False) -> str:
             session.commit()
             _deliver()  # the authorities' mail servers accept what was sent: receipts start terms
         made += 1
+    _portal_letter(codes["COLONY-48"], lawyer, manager)
     planned = load_planning(places, people, codes, real_now)
     clock.freeze(real_now)
     timers.sweep(actor="demo")
@@ -924,6 +939,38 @@ def load(force: bool = False) -> str:
         f"and colony-48@ombudsflow.local for an authority); the calendar counts terms as in peacetime "
         f"(`ombudsflow calendar martial-law on` makes public holidays working days again)"
     )
+
+
+def _portal_letter(colony: Authority, lawyer: User, manager: User) -> None:
+    """A letter (an outgoing document, with its PDF) about the colony's recommendation that awaits
+    its answer: what the colony's officials find under «Отримані документи» on /portal."""
+    from .documents import approval
+    from .documents import services as documents
+    from .users import grants
+
+    rec = db.session.scalar(
+        sa.select(Recommendation)
+        .where(Recommendation.addressee_id == colony.id, Recommendation.status == "awaiting_reply")
+        .order_by(Recommendation.id)
+        .limit(1)
+    )
+    if rec is None:
+        return
+    grants.grant(manager, "sign_documents", actor="demo")
+    doc = documents.draft(
+        kind="letter",
+        addressee_id=colony.id,
+        recommendation_ids=[rec.id],
+        author=lawyer,
+        signatory_id=manager.id,
+        subject="Щодо стану виконання рекомендації",
+    )
+    if approval.needs_approval(doc.kind):
+        documents.submit(lawyer, doc.id, expected_version=doc.version)
+        documents.approve(manager, doc.id, expected_version=doc.version)
+    documents.mark_sent(manager, doc.id)
+    db.session.commit()
+    _deliver()
 
 
 def _deliver() -> None:

@@ -26,6 +26,16 @@ def task_url(task_id: str) -> str:
     return f"{_base()}/tasks/{task_id}"
 
 
+def portal_url() -> str:
+    """The authorities' own site (issue 16)."""
+    return f"{_base()}/portal"
+
+
+def invitation_url(token: str) -> str:
+    """An official's one-time link to set a password (`workflows.users.invitations`)."""
+    return f"{_base()}/portal/welcome/{token}"
+
+
 def recommendations_url(filters) -> str:
     """The recommendations list with these filters (`RecommendationFilters`), e.g. in an alert."""
     from urllib.parse import urlencode

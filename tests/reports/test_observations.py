@@ -52,7 +52,7 @@ def test_a_monitor_adds_an_observation_the_office_reads_it_and_management_publis
     assert "Спостереження громадських моніторів 1 20.11.2026 · Громадський монітор" in lawyer
     assert "Під час повторного візиту вентиляції не виявлено." in lawyer
     assert lawyer.index("Вентиляцію встановлено.") < lawyer.index("Під час повторного візиту")
-    official = text(Pages(app.test_client()).as_(world, "authority").get(f"/recommendations/{rec.id}"))
+    official = text(Pages(app.test_client()).as_(world, "authority").get(f"/portal/recommendations/{rec.id}"))
     assert "Під час повторного візиту" not in official and "Спостереження" not in official
 
     lawyer_pages = Pages(app.test_client()).as_(world, "lawyer")

@@ -106,7 +106,11 @@ def test_each_role_finds_its_own_pages(app, world):
     assert "Візити" in page and "Вхідні" not in page
     assert monitor.get("/").headers["Location"] == "/visits"
     assert monitor.get("/inbox").status_code == 403
-    authority, page = nav("authority")
-    assert "Вхідні" in page and "Візити" not in page
-    assert authority.get("/visits").status_code == 403
+    authority = Pages(app.test_client()).as_(world, "authority")
+    page = text(authority.get("/portal"))  # officials have their authority's own site (issue 16)
+    assert "Адресовано нам" in page and "Вхідні" not in page and "Візити" not in page
+    assert authority.get("/").headers["Location"] == "/portal"
+    assert (
+        authority.get("/visits").status_code == 403 and authority.get("/recommendations").status_code == 403
+    )
     assert "Юрист" in text(lawyer.get("/inbox"))  # the role beside the name

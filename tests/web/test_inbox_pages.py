@@ -179,15 +179,16 @@ def test_hand_over_to_a_colleague_needs_a_reason(lawyer, inbox, db, world):
     assert "Завдання передано." in text(lawyer.get("/inbox"))
 
 
-def test_an_authority_official_sees_only_its_own_tasks(app, scenario, world, inbox):
+def test_an_authority_official_is_sent_to_the_authoritys_own_site_not_the_inbox(app, scenario, world, inbox):
+    """Officials answer on /portal (issue 16): the lawyers' inbox refuses them."""
     scenario.send_act(inbox["colony"])
     official = Pages(app.test_client()).as_(world, "authority")
-    page = official.get("/inbox")
-    assert numbers(page) == [inbox["colony"].number]
-    assert "Відповідь органу" in text(page)
+    assert official.get("/").headers["Location"] == "/portal"
+    refused = official.get("/inbox")
+    assert refused.status_code == 403 and "Це сторінки Офісу" in text(refused)
+    assert f"Рекомендація {inbox['colony'].number}" in text(official.get("/portal"))
     other = Pages(app.test_client()).as_(world, "other_authority")
-    assert numbers(other.get("/inbox")) == []
-    assert "Немає завдань, що відповідають цим фільтрам." in text(other.get("/inbox"))
+    assert f"Рекомендація {inbox['colony'].number}" not in text(other.get("/portal"))
 
 
 def test_english_inbox(lawyer, inbox):

@@ -208,7 +208,7 @@ def test_a_granted_extension_moves_the_deadline_and_its_reminders(api, world, cl
 def visible(api, pages, role, rec_id):  # noqa: F811
     """The API's and the page's answers for one viewer: (status codes, API body, page text)."""
     response = api[role].get(f"/api/v1/recommendations/{rec_id}")
-    page = pages.get(f"/recommendations/{rec_id}")
+    page = pages.get(f"/portal/recommendations/{rec_id}")  # officials read on their own site
     return response.status_code, page.status_code, response.json, text(page)
 
 
@@ -270,7 +270,7 @@ def test_each_authority_sees_exactly_its_part_on_the_page_and_in_the_api(app, ap
     assert code == page_code == 200
     assert body["status"] == "awaiting_reply" and body["due_at"] == "2026-12-23T21:59:59+00:00"
     assert body["acts"] == body["replies"] == body["history"] == body["open_tasks"] == []
-    assert "адресовано підпорядкованому органу" in page and followed["acts"][0]["number"] not in page
+    assert "який підпорядкований вашому" in page and followed["acts"][0]["number"] not in page
     assert "23.12.2026" in page
 
     # Another authority, and a draft: exactly like a recommendation that does not exist.
@@ -336,20 +336,20 @@ def test_an_extension_asked_on_the_page_before_the_deadline_day_is_refused(
     rec = send_act(api, world)
     session = Pages(app.test_client())
     session.login(world.users["authority"].email)
-    page = text(session.get(f"/recommendations/{rec['id']}"))
+    page = text(session.get(f"/portal/recommendations/{rec['id']}"))
     assert "Клопотати про продовження строку" in page
     refused = session.post(
-        f"/recommendations/{rec['id']}/extension-request",
+        f"/portal/recommendations/{rec['id']}/extension",
         {"requested_until": "2026-12-10", "reason": "Потрібне фінансування з бюджету."},
     )
     assert refused.status_code == 422
     assert "Просіть день, пізніший за чинний строк (23.12.2026)." in text(refused)
     assert recommendation(api, rec["id"])["extensions"] == []
     sent = session.post(
-        f"/recommendations/{rec['id']}/extension-request",
+        f"/portal/recommendations/{rec['id']}/extension",
         {"requested_until": "2027-01-20", "reason": "Потрібне фінансування з бюджету."},
     )
     assert sent.status_code == 302
-    page = text(session.get(f"/recommendations/{rec['id']}"))
-    assert "клопотання про продовження: рішення очікується" in page
+    page = text(session.get(f"/portal/recommendations/{rec['id']}"))
+    assert "Клопотання про продовження строку до 20.01.2027: очікується рішення" in page
     assert "Клопотати про продовження строку" not in page  # one pending request at a time

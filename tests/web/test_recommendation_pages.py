@@ -113,18 +113,20 @@ def test_a_step_done_before_and_open_again_is_painted_as_current(lawyer, scenari
 def test_who_sees_which_recommendation(app, scenario, world):
     rec = scenario.send_act(scenario.recommendation())
     official = Pages(app.test_client()).as_(world, "authority")
-    page = official.get(f"/recommendations/{rec.id}")
+    # Officials read it on their authority's own site (issue 16); the Office's pages refuse them.
+    assert official.get(f"/recommendations/{rec.id}").status_code == 403
+    page = official.get(f"/portal/recommendations/{rec.id}")
     assert page.status_code == 200 and "data-highlight" not in page.get_data(as_text=True)
     # The authority reads what was exchanged with it, not the Office's internal steps.
     story = text(page)
-    assert "Подання № " in story and "надіслано" in story
+    assert "Подання № " in story and "Строк, встановлений законом 23.12.2026" in story
     assert "Виконано: Погодити акт реагування" not in story and "Процес розпочато" not in story
     assert "Виявлене порушення" not in story
-    assert official.get(f"/recommendations/{rec.id}/diagram.bpmn").status_code == 404
+    assert official.get(f"/recommendations/{rec.id}/diagram.bpmn").status_code == 403
     other = Pages(app.test_client()).as_(world, "other_authority")
     # Hidden answers like missing: another authority does not learn the recommendation exists.
-    assert other.get(f"/recommendations/{rec.id}").status_code == 404
-    assert listed(other.get("/recommendations")) == []
+    assert other.get(f"/portal/recommendations/{rec.id}").status_code == 404
+    assert other.get("/recommendations").status_code == 403
     monitor = Pages(app.test_client()).as_(world, "monitor")  # a member of the visit's group
     story = text(monitor.get(f"/recommendations/{rec.id}"))
     assert "Виконано: Погодити акт реагування" in story and "Виявлене порушення" in story

@@ -12,6 +12,7 @@ from engine import tasks as engine_tasks
 from engine.models import AuditEvent, HumanTask
 from notifications import delivery
 from web.forms import jsonschema_form
+from workflows import links
 from workflows.recommendations import extensions
 from workflows.users import grants
 
@@ -161,10 +162,13 @@ def test_a_stale_version_is_a_conflict_with_a_reload_link_and_the_input_kept(app
 def test_tasks_of_others_are_forbidden_and_unknown_ones_not_found(app, scenario, world):
     rec = scenario.recommendation()
     task = scenario.task(rec, "draft_act")
-    official = Pages(app.test_client()).as_(world, "authority")
-    forbidden = official.get(f"/tasks/{task.id}")
+    monitor = Pages(app.test_client()).as_(world, "monitor")
+    forbidden = monitor.get(f"/tasks/{task.id}")
     assert forbidden.status_code == 403 and "Це завдання адресоване не вам." in text(forbidden)
-    assert official.get("/tasks/00000000-0000-0000-0000-000000000000").status_code == 404
+    assert monitor.get("/tasks/00000000-0000-0000-0000-000000000000").status_code == 404
+    # An authority's official never opens the Office's task pages (issue 16: they answer on /portal).
+    official = Pages(app.test_client()).as_(world, "authority")
+    assert official.get(f"/tasks/{task.id}").status_code == 403
 
 
 def test_completed_tasks_appear_in_the_history_with_their_answers(lawyer, scenario, db):
@@ -184,7 +188,12 @@ def test_every_bundled_form_renders_on_its_task_page(app, scenario, world, clock
 
     def open_page(element, role):
         task = scenario.task(rec, element)
-        response = people[role].get(f"/tasks/{task.id}")
+        if role == "authority":  # officials answer through their letter's link or the portal
+            with app.test_request_context():
+                url = f"/respond/{links.reply_token(rec.id, world.colony_admin.id)}"
+            response = people[role].get(url)
+        else:
+            response = people[role].get(f"/tasks/{task.id}")
         assert response.status_code == 200, (element, role)
         form = jsonschema_form.build(engine_tasks.form_of(task), language="uk")
         for field in form.fields:

@@ -1,4 +1,6 @@
-"""Outgoing documents over the API: one document, its PDF, a recommendation's documents (staff)."""
+"""Outgoing documents over the API: one document, its PDF, a recommendation's documents. The staff
+read every document; an authority's officials the documents sent to their own authority, without
+the Office's drafting (`present.document_for`); anything else answers 404."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ blp = Blueprint("documents", __name__, url_prefix="/api/v1", description="Outgoi
 def get_document(document_id):
     """The document: kind, status, register number and date, addressee, recommendations, text,
     signatory, approval, sending and receipt, every version of the text and the history."""
-    return present.document_detail(documents.get(g.user, document_id))
+    return present.document_for(documents.get(g.user, document_id), g.user, detail=True)
 
 
 @blp.route("/documents/<int:document_id>/pdf", methods=["GET"])
@@ -34,4 +36,4 @@ def get_document_pdf(document_id):
 @blp.response(200, DocumentOut(many=True))
 def list_recommendation_documents(recommendation_id):
     """Every outgoing document that covers the recommendation, newest first."""
-    return [present.document(d) for d in documents.for_recommendation(g.user, recommendation_id)]
+    return [present.document_for(d, g.user) for d in documents.for_recommendation(g.user, recommendation_id)]

@@ -331,3 +331,41 @@ def document_detail(doc) -> dict[str, Any]:
         history=[vars(h) for h in documents.history(doc)],
     )
     return out
+
+
+# What an authority's officials read of a document sent to them: what the letter itself says and
+# when it went and arrived — never the Office's drafting (author, approver, versions, comments,
+# history). The access policy (`access.document_filter`) has already said they may read it.
+ADDRESSEE_FIELDS = (
+    "id",
+    "kind",
+    "kind_title",
+    "language",
+    "status",
+    "number",
+    "number_date",
+    "addressee",
+    "recommendations",
+    "signatory",
+    "sent_at",
+    "received_at",
+    "received_how",
+    "incoming_number",
+    "incoming_date",
+    "pdf_sha256",
+    "pdf_url",
+    "subject",
+    "body",
+    "term",
+    "urgent_by",
+)
+
+
+def document_for(doc, user, *, detail: bool = False) -> dict[str, Any]:
+    """`document`/`document_detail` for the Office's staff; the addressee's part for officials."""
+    from workflows import access
+
+    if access.can(user, access.READ_DOCUMENTS):
+        return document_detail(doc) if detail else document(doc)
+    out = document_detail(doc) if detail else document(doc)
+    return {k: v for k, v in out.items() if k in ADDRESSEE_FIELDS}

@@ -26,6 +26,8 @@ bp = Blueprint("inbox", __name__)
 @bp.route("/")
 @login_required
 def home():
+    if access.can(g.user, access.USE_PORTAL):
+        return redirect(url_for("portal.home"))
     if access.can(g.user, access.USE_INBOX):
         return redirect(url_for("inbox.index"))
     if access.can(g.user, access.RECORD_VISITS):

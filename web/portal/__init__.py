@@ -127,4 +127,5 @@ def _request_extension(token, rec, authority):
     return redirect(url_for("portal.respond", token=token))
 
 
-from . import answer, evidence_files  # noqa: E402,F401  (routes on this blueprint)
+# The authority's own site for signed-in officials (issue 16) and the answer form, on this blueprint.
+from . import accounts, answer, evidence_files, home  # noqa: E402, F401

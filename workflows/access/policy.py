@@ -60,6 +60,13 @@ ANSWER_LETTERS = "letters.answer"  # an official answers a letter sent to their 
 REVOKE_REPLY_LINKS = "letters.revoke_link"  # stop a letter's signed link from accepting answers
 SEE_EVIDENCE = "evidence.see"  # every evidence file of the recommendations and findings one may see
 ATTACH_FINDING_EVIDENCE = "evidence.findings"  # photos and documents of a finding (monitors, staff)
+# The Office's own pages (inbox, recommendations, visits, documents…): every role but the authorities'
+# officials, who have their own site instead (issue 16) and never land on the lawyers' inbox.
+SEE_OFFICE_PAGES = "pages.office"
+USE_PORTAL = "portal.use"  # the authority's own site, /portal: what was addressed to it and its answers
+# Invite officials of an authority by e-mail: admins for any authority; an authority's lead official
+# (`User.authority_lead`, a per-user grant below) for their own authority only (scopes.may_invite_to).
+INVITE_OFFICIALS = "portal.invite"
 
 _STAFF = {
     SEE_ALL_RECOMMENDATIONS,
@@ -136,8 +143,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             SEE_OBSERVATIONS,
         }
     ),
-    # An authority's officials: what was sent to their authority, and its reply tasks.
-    "authority": frozenset({USE_INBOX, OPEN_TASK_LINKS, REQUEST_EXTENSION, ANSWER_LETTERS}),
+    # An authority's officials: their own site (what was sent to their authority, its answers,
+    # the follow-up of the authorities below it), the answer to its letters and the extension request
+    # — never the inbox.
+    "authority": frozenset({USE_PORTAL, REQUEST_EXTENSION, ANSWER_LETTERS}),
+}
+# Everyone but the authorities' officials works on the Office's pages; admins also invite officials.
+CAPABILITIES = {
+    role: caps
+    | ({SEE_OFFICE_PAGES} if role != "authority" else set())
+    | ({INVITE_OFFICIALS} if role == "admin" else set())
+    for role, caps in CAPABILITIES.items()
 }
 
 # Visit planning (issue 19): who may do what in registries, the pool and plans.
@@ -174,6 +190,16 @@ def register_grants(source: GrantSource) -> GrantSource:
     if source not in _grant_sources:
         _grant_sources.append(source)
     return source
+
+
+def _lead_official(user: User) -> Iterable[str]:
+    """An authority's lead official invites colleagues of the same authority (issue 16)."""
+    if user.role == "authority" and user.authority_id and getattr(user, "authority_lead", False):
+        return (INVITE_OFFICIALS,)
+    return ()
+
+
+register_grants(_lead_official)
 
 
 def grants_of(user: User) -> set[str]:

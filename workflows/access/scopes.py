@@ -15,11 +15,13 @@ from engine.models import HumanTask
 
 from ..actors import authority_group
 from ..authorities.models import Authority
+from ..documents.kinds import DELIVERED
+from ..documents.models import Document, DocumentRecommendation
 from ..escalations.models import Escalation
 from ..recommendations.models import Recommendation, ResponseAct
 from ..users.models import User
 from ..visits.models import Finding, Visit, VisitMember
-from .policy import SEE_ALL_RECOMMENDATIONS, SEE_VISITS, can
+from .policy import INVITE_OFFICIALS, READ_DOCUMENTS, SEE_ALL_RECOMMENDATIONS, SEE_VISITS, can
 
 # The letters that put a recommendation in front of the authority they went to.
 LETTER_KINDS = ("repeat_request", "superior_authority", "protocol", "court")
@@ -34,12 +36,27 @@ def subordinates(authority_id: int):
 
 def sent_to(authority_ids):
     """A SELECT of the recommendations something was sent to these authorities about (ids or a
-    SELECT of ids)."""
+    SELECT of ids): an act, a letter, or a document that covers them."""
     acts = sa.select(ResponseAct.recommendation_id).where(ResponseAct.addressee_id.in_(authority_ids))
     letters = sa.select(Escalation.recommendation_id).where(
         Escalation.target_authority_id.in_(authority_ids), Escalation.kind.in_(LETTER_KINDS)
     )
-    return acts.union(letters)
+    # Outgoing documents (issue 15) sent to them: a submission covering several recommendations.
+    documents = (
+        sa.select(DocumentRecommendation.recommendation_id)
+        .join(Document, Document.id == DocumentRecommendation.document_id)
+        .where(Document.addressee_id.in_(authority_ids), Document.status.in_(DELIVERED))
+    )
+    return acts.union(letters, documents)
+
+
+def authority_parts(authority_id: int):
+    """Two WHERE clauses on `recommendation` for an authority's officials: what was sent to their own
+    authority (they read the exchange and answer), and what was sent only to the authorities below
+    it (they follow it, read-only). Their union is what the officials see (`recommendation_filter`)."""
+    own = Recommendation.id.in_(sent_to([authority_id]))
+    below = sa.and_(Recommendation.id.in_(sent_to(subordinates(authority_id))), sa.not_(own))
+    return own, below
 
 
 def recommendation_filter(user: User):
@@ -47,9 +64,8 @@ def recommendation_filter(user: User):
     if can(user, SEE_ALL_RECOMMENDATIONS):
         return sa.true()
     if user.role == "authority" and user.authority_id:
-        own = sent_to([user.authority_id])
-        below = sent_to(subordinates(user.authority_id))
-        return sa.or_(Recommendation.id.in_(own), Recommendation.id.in_(below))
+        own, below = authority_parts(user.authority_id)
+        return sa.or_(own, below)
     if user.role == "monitor":
         own_visits = sa.select(VisitMember.visit_id).where(VisitMember.user_id == user.id)
         findings = (
@@ -59,6 +75,25 @@ def recommendation_filter(user: User):
         )
         return Recommendation.finding_id.in_(findings)
     return sa.false()
+
+
+def document_filter(user: User):
+    """A WHERE clause on `document`: the Office's staff read every document; an authority's
+    officials read only what was sent to their own authority (never a draft, never what went to
+    the authorities below: a superior follows their follow-up, not their correspondence)."""
+    if can(user, READ_DOCUMENTS):
+        return sa.true()
+    if user.role == "authority" and user.authority_id:
+        return sa.and_(Document.addressee_id == user.authority_id, Document.status.in_(DELIVERED))
+    return sa.false()
+
+
+def may_invite_to(user: User, authority_id: int) -> bool:
+    """Whether `user` may invite officials of this authority (and see its officials' list): an
+    admin, any authority; a lead official, their own."""
+    if not can(user, INVITE_OFFICIALS):
+        return False
+    return user.role != "authority" or user.authority_id == authority_id
 
 
 def task_groups(user: User) -> list[str]:

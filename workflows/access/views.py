@@ -20,6 +20,8 @@ from engine.db import db
 from engine.models import HumanTask
 
 from ..actors import authority_group
+from ..documents.kinds import DELIVERED
+from ..documents.models import Document, DocumentRecommendation
 from ..escalations.models import Escalation
 from ..recommendations import queries
 from ..recommendations.extensions import pending as pending_extension
@@ -146,7 +148,7 @@ def for_authority(
         if authority_id is not None and e.target_authority_id == authority_id and e.kind in LETTER_KINDS
     ]
     acts = [a for a in rec.acts if a.addressee_id == authority_id]
-    if not (acts or escalations):
+    if not (acts or escalations or _documents_sent(rec, authority_id)):
         # A superior following a subordinate's recommendation: its status and dates only.
         return RecommendationView(
             rec=rec,
@@ -187,6 +189,26 @@ def for_authority(
         and pending is None
     )
     return v
+
+
+def _documents_sent(rec: Recommendation, authority_id: int | None) -> bool:
+    """Whether an outgoing document covering `rec` was sent to the authority (the same rule as
+    `scopes.sent_to`, for one recommendation)."""
+    if authority_id is None:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(DocumentRecommendation.id)
+            .join(Document, Document.id == DocumentRecommendation.document_id)
+            .where(
+                DocumentRecommendation.recommendation_id == rec.id,
+                Document.addressee_id == authority_id,
+                Document.status.in_(DELIVERED),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _latest_request(acts: list[ResponseAct], letters: list[Escalation]):

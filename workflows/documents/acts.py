@@ -6,8 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
+from engine.db import db
+from engine.models import OutboxMessage
+
 from ..authorities.models import Authority
 from ..files import store
+from ..files.models import StoredFile
 from ..recommendations.models import Recommendation, ResponseAct
 from . import letters, pdf
 
@@ -19,3 +25,26 @@ def attachment(act: ResponseAct, rec: Recommendation, authority: Authority, acto
     name = pdf.filename(letter.title, act.number, language)
     stored = store.store(pdf.render(letter), filename=name, actor=actor, purpose="act_pdf")
     return {"sha256": stored.sha256, "filename": name, "content_type": "application/pdf"}
+
+
+def sent_pdf(act: ResponseAct, rec: Recommendation) -> StoredFile | None:
+    """The act's PDF exactly as it was e-mailed to the authority (the attachment of its `act_sent`
+    e-mail, by the instance's indexed outbox rows), or None when it went by no e-mail."""
+    rows = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.instance_id == rec.process_instance_id, OutboxMessage.topic == "act_sent")
+        .order_by(OutboxMessage.id)
+    )
+    for row in rows:
+        if not (row.dedupe_key or "").startswith(f"act:{act.id}:"):
+            continue
+        for item in (row.payload or {}).get("attachments") or []:
+            found = db.session.scalar(
+                sa.select(StoredFile)
+                .where(StoredFile.sha256 == item.get("sha256"))
+                .order_by(StoredFile.id)
+                .limit(1)
+            )
+            if found is not None:
+                return found
+    return None

@@ -36,6 +36,8 @@ STATUSES = ("draft", "submitted", "returned", "approved", "sent", "received", "c
 EDITABLE = ("draft", "returned")
 # Not yet out of the building: may be cancelled.
 CANCELLABLE = ("draft", "submitted", "returned", "approved")
+# What the addressee has been sent: the only documents an authority's officials ever see.
+DELIVERED = ("sent", "received")
 
 # How the Office knows the addressee has it (доказ отримання).
 RECEIPT_WAYS = ("smtp_accepted", "link_opened", "registered")

@@ -45,6 +45,8 @@ class User(db.Model):
     language: Mapped[str] = mapped_column(sa.String(5), default="uk")
     password_hash: Mapped[str | None] = mapped_column(sa.String(300))
     active: Mapped[bool] = mapped_column(default=True)
+    # An authority's lead official: invites colleagues of the same authority (issue 16).
+    authority_lead: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
     # Carried in the session cookie and compared on every request: raising it (sign-out,
@@ -122,3 +124,30 @@ class UserGrant(db.Model):
     granted_by: Mapped[str] = mapped_column(sa.String(200))
 
     user: Mapped[User] = relationship()
+
+
+class Invitation(db.Model):
+    """Запрошення посадової особи: an admin or an authority's lead official invites a colleague by
+    e-mail; the e-mail carries a one-time link to set a password. Only the SHA-256 of the link's
+    token is stored; the link expires, is used once, and a newer invitation to the same address
+    replaces an older one."""
+
+    __tablename__ = "official_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    position: Mapped[str] = mapped_column(sa.String(300), default="")
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authority.id"), index=True)
+    lead: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str] = mapped_column(sa.String(5), default="uk")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    expires_at: Mapped[datetime]
+    # Set once: accepted (the account made) or withdrawn (replaced by a newer invitation, revoked).
+    accepted_at: Mapped[datetime | None]
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    withdrawn_at: Mapped[datetime | None]
+
+    authority: Mapped[Authority] = relationship()
