@@ -25,6 +25,8 @@ from engine import audit, forms, services
 from engine.clock import clock
 from engine.db import db
 from engine.models import OutboxMessage
+from workflows.recommendations.rules import day_or_none, shown
+from workflows.recommendations.rules import today as today_kyiv
 
 from .. import deadlines, notices
 from ..documents.models import Document
@@ -38,23 +40,6 @@ REMINDER_TOPIC = "limitation_reminder"
 
 
 # --- small helpers ----------------------------------------------------------------------------------
-
-
-def _day(value: Any) -> date | None:
-    if not value:
-        return None
-    try:
-        return deadlines.as_day(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _shown(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
-def _today() -> date:
-    return deadlines.kyiv_date(clock.now())
 
 
 def _user(actor: str) -> User:
@@ -121,7 +106,7 @@ def limitation_for(rec_id: int, today: date | None = None) -> protocols.Limitati
     protocol = pending_protocol(rec_id)
     if protocol is None:
         return None
-    return protocols.limitation_of(protocol.offence_date, today or _today())
+    return protocols.limitation_of(protocol.offence_date, today or today_kyiv())
 
 
 def limitations_for(rec_ids: list[int], today: date | None = None) -> dict[int, protocols.Limitation]:
@@ -142,7 +127,7 @@ def limitations_for(rec_ids: list[int], today: date | None = None) -> dict[int, 
         )
         .order_by(Escalation.id)
     ).all()
-    today = today or _today()
+    today = today or today_kyiv()
     months = protocols.limitation_months() if rows else 0
     return {r.recommendation_id: protocols.limitation_of(r.offence_date, today, months) for r in rows}
 
@@ -156,15 +141,15 @@ def check_protocol(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
     the limitation period. (Who may draw one up is the capability table's: `policy.TASK_CAPABILITIES`.)"""
     errors: Errors = {}
     action = submitted.get("protocol_action")
-    offence = _day(submitted.get("offence_date"))
-    today = _today()
+    offence = day_or_none(submitted.get("offence_date"))
+    today = today_kyiv()
     if offence is not None:
         if offence > today:
             errors["offence_date"] = [
                 _(
                     "%(what)s cannot be in the future (today is %(today)s).",
                     what=_("The date of the offence"),
-                    today=_shown(today),
+                    today=shown(today),
                 )
             ]
         sent = act_sent_on(data)
@@ -172,7 +157,7 @@ def check_protocol(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
             errors["offence_date"] = [
                 _(
                     "The offence cannot precede the act of response (sent %(date)s).",
-                    date=_shown(sent),
+                    date=shown(sent),
                 )
             ]
     if action == "submit" and offence is not None and "offence_date" not in errors:
@@ -183,7 +168,7 @@ def check_protocol(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
                     "The limitation period ended on %(date)s: a court can no longer impose a penalty "
                     "(Art. 38 of the Code on Administrative Offences). Close the recommendation with "
                     "a reason or continue the follow-up.",
-                    date=_shown(limitation.ends_on),
+                    date=shown(limitation.ends_on),
                 )
             ]
     return errors
@@ -192,17 +177,17 @@ def check_protocol(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
 @forms.rule("approve_protocol")
 def check_protocol_approval(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
     """A protocol whose limitation period is over cannot be sent to court: only returned."""
-    offence = _day((data.get("protocol") or {}).get("offence_date"))
+    offence = day_or_none((data.get("protocol") or {}).get("offence_date"))
     if submitted.get("protocol_approval") != "approve" or offence is None:
         return {}
-    limitation = protocols.limitation_of(offence, _today())
+    limitation = protocols.limitation_of(offence, today_kyiv())
     if limitation.expired:
         return {
             "protocol_approval": [
                 _(
                     "The limitation period ended on %(date)s: a court can no longer impose a penalty. "
                     "Return the protocol to its author.",
-                    date=_shown(limitation.ends_on),
+                    date=shown(limitation.ends_on),
                 )
             ]
         }
@@ -219,11 +204,11 @@ def check_court_decision(submitted: dict[str, Any], data: dict[str, Any]) -> Err
         amount = _amount(submitted.get("penalty_amount"))
         if amount is None or amount <= 0:
             errors["penalty_amount"] = [_("Give the amount of the penalty imposed.")]
-    decided = _day(submitted.get("decision_date"))
-    drawn = _day((data.get("protocol") or {}).get("protocol_date"))
+    decided = day_or_none(submitted.get("decision_date"))
+    drawn = day_or_none((data.get("protocol") or {}).get("protocol_date"))
     if decided and drawn and decided < drawn:
         errors["decision_date"] = [
-            _("The decision cannot precede the protocol (%(date)s).", date=_shown(drawn))
+            _("The decision cannot precede the protocol (%(date)s).", date=shown(drawn))
         ]
     return errors
 
@@ -232,20 +217,20 @@ def check_court_decision(submitted: dict[str, Any], data: dict[str, Any]) -> Err
 def check_appeal(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
     """An appeal is filed within the window; "not appealed" is known only once the window closed."""
     case = data.get("court_case") or {}
-    until, decided = _day(case.get("appeal_until")), _day(case.get("decision_date"))
-    today = _today()
+    until, decided = day_or_none(case.get("appeal_until")), day_or_none(case.get("decision_date"))
+    today = today_kyiv()
     action = submitted.get("appeal_action")
     if action == "not_appealed" and until is not None and today <= until:
         return {
             "appeal_action": [
                 _(
                     "The appeal window is open until %(date)s: the decision takes effect only after it.",
-                    date=_shown(until),
+                    date=shown(until),
                 )
             ]
         }
     if action == "appealed":
-        filed = _day(submitted.get("appeal_filed_on"))
+        filed = day_or_none(submitted.get("appeal_filed_on"))
         if filed is None:
             return {}
         if filed > today:
@@ -258,7 +243,7 @@ def check_appeal(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
                     _(
                         "The appeal window closed on %(date)s (Art. 294 of the Code on Administrative "
                         "Offences).",
-                        date=_shown(until),
+                        date=shown(until),
                     )
                 ]
             }
@@ -268,8 +253,8 @@ def check_appeal(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
 @forms.rule("follow_appeal")
 def check_appeal_outcome(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
     errors: Errors = {}
-    decided = _day(submitted.get("appeal_decision_date"))
-    if decided and decided > _today():
+    decided = day_or_none(submitted.get("appeal_decision_date"))
+    if decided and decided > today_kyiv():
         errors["appeal_decision_date"] = [_("The decision date cannot be in the future.")]
     if submitted.get("appeal_outcome") == "changed":
         amount = _amount(submitted.get("penalty_amount"))
@@ -339,7 +324,7 @@ def record_protocol(ctx: services.ServiceContext, params: dict[str, Any]) -> dic
     protocol.document_id = doc.id
     rec.status, rec.updated_at = "escalated", clock.now()
     db.session.flush()
-    limitation = protocols.limitation_of(offence, _today())
+    limitation = protocols.limitation_of(offence, today_kyiv())
     return {
         "escalation_id": protocol.id,
         "document_id": doc.id,
@@ -386,7 +371,7 @@ def decide_protocol(ctx: services.ServiceContext, params: dict[str, Any]) -> dic
 def queue_reminders(rec: Recommendation, protocol: Escalation) -> int:
     """The lawyer's reminders at the table's days before the limitation period ends: outbox rows
     held until their working morning (the outbox is the timer); dropped once the court decides."""
-    limitation = protocols.limitation_of(protocol.offence_date, _today())
+    limitation = protocols.limitation_of(protocol.offence_date, today_kyiv())
     now = clock.now()
     queued = 0
     lawyer = notices._lawyer(rec)
@@ -409,8 +394,8 @@ def queue_reminders(rec: Recommendation, protocol: Escalation) -> int:
                     "committed on %(offence)s). After that day the case can only be closed.",
                     rec=rec.number,
                     number=protocol.protocol_number,
-                    date=_shown(limitation.ends_on),
-                    offence=_shown(protocol.offence_date),
+                    date=shown(limitation.ends_on),
+                    offence=shown(protocol.offence_date),
                 ),
             }
         queued += notices.to_lawyer(

@@ -25,7 +25,7 @@ from ..authorities.models import Authority
 Errors = dict[str, list[str]]
 
 
-def _day(value: Any) -> date | None:
+def day_or_none(value: Any) -> date | None:
     if not value:
         return None
     try:
@@ -34,7 +34,7 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def _shown(day: date) -> str:
+def shown(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
@@ -44,11 +44,11 @@ def today() -> date:
 
 def not_in_future(name: str, value: Any, what: str) -> Errors:
     """A date that records a past event (a protocol, a hearing held, a decision, a receipt)."""
-    day = _day(value)
+    day = day_or_none(value)
     if day is not None and day > today():
         return {
             name: [
-                _("%(what)s cannot be in the future (today is %(today)s).", what=what, today=_shown(today()))
+                _("%(what)s cannot be in the future (today is %(today)s).", what=what, today=shown(today()))
             ]
         }
     return {}
@@ -56,12 +56,10 @@ def not_in_future(name: str, value: Any, what: str) -> Errors:
 
 def not_in_past(name: str, value: Any, what: str) -> Errors:
     """A date the Office plans (a follow-up check, the next hearing)."""
-    day = _day(value)
+    day = day_or_none(value)
     if day is not None and day < today():
         return {
-            name: [
-                _("%(what)s cannot be in the past (today is %(today)s).", what=what, today=_shown(today()))
-            ]
+            name: [_("%(what)s cannot be in the past (today is %(today)s).", what=what, today=shown(today()))]
         }
     return {}
 
@@ -72,19 +70,19 @@ def check_extension_decision(submitted: dict[str, Any], data: dict[str, Any]) ->
     designer's limit (`extension_limit` of the DMN, given with the request)."""
     if not submitted.get("extension_granted"):
         return {}
-    until = _day(submitted.get("extension_until"))
+    until = day_or_none(submitted.get("extension_until"))
     if until is None:
         return {}
     request = data.get("extension_request") or {}
-    current = _day(request.get("current_due_at"))
-    limit = _day(request.get("max_until"))
+    current = day_or_none(request.get("current_due_at"))
+    limit = day_or_none(request.get("max_until"))
     if current is not None and until <= current:
         return {
             "extension_until": [
                 _(
                     "An extension moves the deadline later: "
                     "choose a day after the current deadline (%(date)s).",
-                    date=_shown(current),
+                    date=shown(current),
                 )
             ]
         }
@@ -93,7 +91,7 @@ def check_extension_decision(submitted: dict[str, Any], data: dict[str, Any]) ->
     if limit is not None and until > limit:
         return {
             "extension_until": [
-                _("The term may be extended until %(date)s at the latest.", date=_shown(limit))
+                _("The term may be extended until %(date)s at the latest.", date=shown(limit))
             ]
         }
     if not deadlines.is_working_day(until):
@@ -101,8 +99,8 @@ def check_extension_decision(submitted: dict[str, Any], data: dict[str, Any]) ->
             "extension_until": [
                 _(
                     "%(date)s is a non-working day; choose a working day (e.g. %(next)s).",
-                    date=_shown(until),
-                    next=_shown(deadlines.next_working_day(until)),
+                    date=shown(until),
+                    next=shown(deadlines.next_working_day(until)),
                 )
             ]
         }
@@ -115,7 +113,7 @@ def check_next_steps(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
     an escalation needs a superior authority in the registry."""
     action = submitted.get("next_action")
     if action == "new_deadline":
-        day = _day(submitted.get("new_due_date"))
+        day = day_or_none(submitted.get("new_due_date"))
         if day is None:
             return {}
         minimum = int(data.get("repeat_min_days") or 1)
@@ -125,7 +123,7 @@ def check_next_steps(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
                 "The new deadline must be at least %(num)d day away: %(date)s or later.",
                 "The new deadline must be at least %(num)d days away: %(date)s or later.",
                 minimum,
-                date=_shown(earliest),
+                date=shown(earliest),
             )
             return {"new_due_date": [message]}
         if not deadlines.is_working_day(day):
@@ -133,8 +131,8 @@ def check_next_steps(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
                 "new_due_date": [
                     _(
                         "%(date)s is a non-working day; choose a working day (e.g. %(next)s).",
-                        date=_shown(day),
-                        next=_shown(deadlines.next_working_day(day)),
+                        date=shown(day),
+                        next=shown(deadlines.next_working_day(day)),
                     )
                 ]
             }
@@ -169,7 +167,10 @@ def check_court(submitted: dict[str, Any], data: dict[str, Any]) -> Errors:
     if submitted.get("court_action") == "decision":
         errors.update(not_in_future("decision_date", submitted.get("decision_date"), _("The decision date")))
     errors.update(not_in_past("next_hearing_date", submitted.get("next_hearing_date"), _("The next hearing")))
-    hearing, following = _day(submitted.get("hearing_date")), _day(submitted.get("next_hearing_date"))
+    hearing, following = (
+        day_or_none(submitted.get("hearing_date")),
+        day_or_none(submitted.get("next_hearing_date")),
+    )
     if hearing and following and following <= hearing:
         errors.setdefault("next_hearing_date", []).append(_("The next hearing comes after this one."))
     return errors
