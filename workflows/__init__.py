@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     from .planning import handlers as planning_handlers  # noqa: F401
     from .publication import snapshot
     from .recommendations import handlers, receipts, rules  # noqa: F401
+    from .documents import process as document_steps  # noqa: F401
     from .reference import catalog
     from .risk import services as risk
 

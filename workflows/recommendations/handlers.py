@@ -27,6 +27,7 @@ from .. import deadlines, notices
 from ..actors import authority_group
 from ..authorities.models import Authority
 from ..documents import acts
+from ..documents import services as document_services
 from ..escalations.models import Escalation
 from ..numbering import act_number
 from . import receipts
@@ -103,6 +104,21 @@ def _receipt_check_at(emailed: bool, wait_days: Any) -> str:
     return deadlines.work_due(clock.now(), int(wait_days or 3)).isoformat()
 
 
+def _sent_document(ctx: services.ServiceContext, data: dict[str, Any]):
+    """The act's document (workflows/documents/process.py) marked sent, its PDF kept: once, even
+    when a grouped submission reaches this step in each of its recommendations' processes. The
+    covering e-mail is this process's `act_sent` notice, which attaches the kept PDF."""
+    from ..documents.models import Document
+    from ..documents.process import user_of
+
+    if not data.get("document_id"):
+        return None  # an instance started before acts became documents
+    doc = db.session.get(Document, int(data["document_id"]))
+    if doc.status not in ("sent", "received"):
+        document_services.mark_sent(user_of(ctx.actor), doc.id, email=False)
+    return doc
+
+
 @services.register("send_act")
 def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
     """Акт реагування надіслано: number it, note its term and basis, ask for an urgency date on
@@ -112,13 +128,14 @@ def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
     now = clock.now()
     urgency_period = data.get("urgency_period") or None
     urgency = deadlines.term_deadline(now, urgency_period) if urgency_period else None
+    doc = _sent_document(ctx, data)
     act = ResponseAct(
         recommendation_id=rec.id,
         kind=data["act_kind"],
-        number=act_number(deadlines.kyiv_date(now).year),
-        act_date=deadlines.kyiv_date(now),
-        signatory=data["signatory"],
-        text=data["act_text"],
+        number=doc.number if doc else act_number(deadlines.kyiv_date(now).year),
+        act_date=doc.number_date if doc else deadlines.kyiv_date(now),
+        signatory=(doc.signatory_name if doc else None) or data.get("signatory") or "",
+        text=doc.body if doc else data["act_text"],
         addressee_id=rec.addressee_id,
         sent_at=now,
         statutory_period=data.get("statutory_period") or None,
@@ -151,12 +168,15 @@ def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
                 "urgency_due_at": _iso(urgency),
             },
             # The act as a PDF, kept in the file store as it was sent (workflows/documents).
-            "attachments": [acts.attachment(act, rec, rec.addressee, ctx.actor)],
+            "attachments": [
+                document_services.attachment(doc) if doc else acts.attachment(act, rec, rec.addressee, ctx.actor)
+            ],
         },
         dedupe=f"act:{act.id}",
     )
     notices.publish("act_sent", rec, {"act": {"id": act.id, "kind": act.kind, "number": act.number}})
     return {
+        "document_id": doc.id if doc else None,
         "act_id": act.id,
         "act_number": act.number,
         "urgency_due_at": _iso(urgency),
