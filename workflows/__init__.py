@@ -17,11 +17,11 @@ def init_app(app: Flask) -> None:
 
     from . import cli, deadlines, digest, documents, models  # noqa: F401 - registration at import
     from .alerts import services as alerts
+    from .documents import process as document_steps  # noqa: F401
     from .planning import cli as planning_cli
     from .planning import handlers as planning_handlers  # noqa: F401
     from .publication import snapshot
     from .recommendations import handlers, receipts, rules  # noqa: F401
-    from .documents import process as document_steps  # noqa: F401
     from .reference import catalog
     from .risk import services as risk
 

@@ -49,7 +49,9 @@ def test_replied_and_implemented(api, world, db, clock):
     assert received["legal_basis"].startswith("ст. 15 Закону України «Про Уповноваженого")
     assert received["urgency_due_at"] is None and received["overdue"] is False
     assert [(r["kind"], r["started_term"]) for r in received["receipts"]] == [("email", True)]
-    assert received["acts"][0]["kind"] == "submission" and received["acts"][0]["number"] == "01-12/0001-26"  # the outgoing register
+    assert (
+        received["acts"][0]["kind"] == "submission" and received["acts"][0]["number"] == "01-12/0001-26"
+    )  # the outgoing register
     assert received["acts"][0]["due_at"] == "2026-12-23T21:59:59+00:00"
     assert topics(rec["id"]) == [("act_sent", "colony48@example.gov.ua")]
 

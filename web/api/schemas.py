@@ -540,6 +540,17 @@ class TaskPageOut(PageMeta):
 
 
 class TaskDetail(TaskOut):
+    document = fields.Nested(
+        "DocumentDetail",
+        allow_none=True,
+        metadata={
+            "description": "The document the task works on: the act a manager approves (its whole "
+            "text; its PDF at `pdf_url`), or a draft returned to its author with the comment"
+        },
+    )
+    form_values = fields.Dict(
+        metadata={"description": "What the form starts with: the document's current text, kind and signatory"}
+    )
     deadline_preview = fields.List(
         fields.Nested("TermPreviewOut"),
         allow_none=True,

@@ -140,7 +140,9 @@ def check_signatory(submitted: dict[str, Any], data: dict[str, Any]) -> dict[str
     if submitted.get("signatory_id"):
         person = db.session.get(User, int(submitted["signatory_id"]))
         if person is None or not grants.has_grant(person, "sign_documents"):
-            return {"signatory_id": [_("Choose a person who may sign documents (an admin grants this right).")]}
+            return {
+                "signatory_id": [_("Choose a person who may sign documents (an admin grants this right).")]
+            }
         return {}
     if not " ".join(str(submitted.get("signatory") or "").split()):
         return {"signatory": [_("Choose who signs the document.")]}

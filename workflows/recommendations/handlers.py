@@ -169,7 +169,9 @@ def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
             },
             # The act as a PDF, kept in the file store as it was sent (workflows/documents).
             "attachments": [
-                document_services.attachment(doc) if doc else acts.attachment(act, rec, rec.addressee, ctx.actor)
+                document_services.attachment(doc)
+                if doc
+                else acts.attachment(act, rec, rec.addressee, ctx.actor)
             ],
         },
         dedupe=f"act:{act.id}",
