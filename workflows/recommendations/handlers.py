@@ -24,6 +24,7 @@ from engine.db import db
 from engine.models import HumanTask, ProcessInstance
 
 from .. import deadlines, notices
+from ..access import internal
 from ..actors import authority_group
 from ..authorities.models import Authority
 from ..documents import acts
@@ -79,6 +80,19 @@ def reply_terms(ctx: services.ServiceContext, rec: Recommendation) -> dict[str, 
     return decisions.evaluate(
         "reply_terms", {"act_kind": kind, "severity": rec.severity}, deployment_id=deployment_id
     ).outputs
+
+
+def _deployment_of(ctx: services.ServiceContext) -> int | None:
+    return db.session.scalar(
+        sa.select(ProcessInstance.deployment_id).where(ProcessInstance.id == ctx.instance_id)
+    )
+
+
+def _said_outside(ctx: services.ServiceContext, text: Any) -> str:
+    """`text` as it may go out: empty when it is an internal field's (workflows/access/internal.py)."""
+    if internal.is_internal(text, ctx.task_data, _deployment_of(ctx)):
+        return ""
+    return str(text or "")
 
 
 def _has_open_reply_task(ctx: services.ServiceContext, authority_id: int) -> bool:
@@ -521,7 +535,8 @@ def escalate(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
         {
             "escalation": {
                 "kind": kind,
-                "reason": escalation.reason,
+                # The lawyer's reasoning (decide_next_steps) is internal: never in the letter.
+                "reason": _said_outside(ctx, escalation.reason),
                 "statutory_period": escalation.statutory_period,
                 "legal_basis": notices.legal_basis(
                     escalation.legal_basis, escalation.legal_basis_en, language
@@ -677,13 +692,14 @@ def close_recommendation(ctx: services.ServiceContext, params: dict[str, Any]) -
     rec.closed_at = clock.now()
     _touch(rec, "implemented" if outcome == "implemented" else "closed")
     db.session.flush()
+    told = _said_outside(ctx, reason)
     notices.to_authority(
         rec,
         rec.addressee,
         "closed",
-        {"outcome": outcome, "reason": reason},
+        {"outcome": outcome, "reason": told},
         dedupe=f"closed:{rec.id}",
         with_reply_link=False,
     )
-    notices.publish("closed", rec, {"outcome": outcome, "reason": reason})
+    notices.publish("closed", rec, {"outcome": outcome, "reason": told})
     return {"status": rec.status}
