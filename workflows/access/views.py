@@ -10,10 +10,9 @@ dates), not the exchange with them. Built here once, so the page and the API can
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 

@@ -75,6 +75,19 @@ def term_of(ctx: services.ServiceContext, kind: str, severity: str) -> documents
     return documents.Term(str(period), str(row.get("legal_basis") or "")) if period else None
 
 
+def term_of_kind(rec: Recommendation, kind: str) -> documents.Term | None:
+    """The term of `kind` for `rec`, from its own instance's deployment (a grouped submission)."""
+    row = decisions.evaluate(
+        "reply_terms",
+        {"act_kind": kind, "severity": rec.severity},
+        deployment_id=db.session.scalar(
+            sa.select(ProcessInstance.deployment_id).where(ProcessInstance.id == rec.process_instance_id)
+        ),
+    ).outputs
+    period = row.get("statutory_period")
+    return documents.Term(str(period), str(row.get("legal_basis") or "")) if period else None
+
+
 @services.register("prepare_act_document")
 def prepare_act_document(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
     data = ctx.task_data
