@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from engine.db import db
 from workflows import access
@@ -119,7 +120,7 @@ def _groupable(visit):
 @bp.route("/visits/<int:visit_id>/submission", methods=["POST"])
 @allowed(access.DRAFT_DOCUMENTS)
 def group_submission(visit_id: int):
-    """Одне подання: the chosen recommendations of this visit, one document (workflows/documents/grouping.py)."""
+    """Одне подання: the chosen recommendations of this visit as one document (documents/grouping.py)."""
     visit = visits.get(visit_id, g.user)
     raw = request.form.get("signatory_id", "")
     values = {"kind": request.form.get("kind", "submission")}
@@ -137,9 +138,10 @@ def group_submission(visit_id: int):
             visit, 422, group_values=values, group_errors=exc.fields, group_message=exc.message
         )
     flash(
-        _(
-            "One document now covers %(count)d recommendations; it waits for the manager's approval.",
-            count=len(doc.links),
+        ngettext(
+            "One document now covers %(num)d recommendation; it waits for the manager's approval.",
+            "One document now covers %(num)d recommendations; it waits for the manager's approval.",
+            len(doc.links),
         ),
         "success",
     )
