@@ -20,9 +20,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from engine import decisions, forms, services
+from engine.clock import clock
 from engine.db import db
 from engine.models import ProcessInstance
 
+from ..deadlines import kyiv_date, term_deadline
 from ..recommendations.models import Recommendation
 from ..users import grants
 from ..users.models import User
@@ -88,6 +90,17 @@ def term_of_kind(rec: Recommendation, kind: str) -> documents.Term | None:
     return documents.Term(str(period), str(row.get("legal_basis") or "")) if period else None
 
 
+def urgent_by(ctx: services.ServiceContext, kind: str, severity: str):
+    """The urgency request's date if the act went out today (fixed again when it is sent)."""
+    deployment_id = db.session.scalar(
+        sa.select(ProcessInstance.deployment_id).where(ProcessInstance.id == ctx.instance_id)
+    )
+    period = decisions.evaluate(
+        "reply_terms", {"act_kind": kind, "severity": severity}, deployment_id=deployment_id
+    ).outputs.get("urgency_period")
+    return kyiv_date(term_deadline(clock.now(), period)) if period else None
+
+
 @services.register("prepare_act_document")
 def prepare_act_document(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
     data = ctx.task_data
@@ -105,6 +118,7 @@ def prepare_act_document(ctx: services.ServiceContext, params: dict[str, Any]) -
             author=author,
             language=rec.addressee.language or "uk",
             term=term_of(ctx, data["act_kind"], rec.severity),
+            urgent_by=urgent_by(ctx, data["act_kind"], rec.severity),
             signatory_id=person.id if person else None,
         )
     if doc.status in EDITABLE and doc.author_id == author.id:

@@ -118,7 +118,7 @@ def _receipt_check_at(emailed: bool, wait_days: Any) -> str:
     return deadlines.work_due(clock.now(), int(wait_days or 3)).isoformat()
 
 
-def _sent_document(ctx: services.ServiceContext, data: dict[str, Any]):
+def _sent_document(ctx: services.ServiceContext, data: dict[str, Any], urgency: datetime | None):
     """The act's document (workflows/documents/process.py) marked sent, its PDF kept: once, even
     when a grouped submission reaches this step in each of its recommendations' processes. The
     covering e-mail is this process's `act_sent` notice, which attaches the kept PDF."""
@@ -129,6 +129,8 @@ def _sent_document(ctx: services.ServiceContext, data: dict[str, Any]):
         return None  # an instance started before acts became documents
     doc = db.session.get(Document, int(data["document_id"]))
     if doc.status not in ("sent", "received"):
+        # The urgency request counts from the day it goes out (act_terms ran just before).
+        doc.urgent_by = deadlines.kyiv_date(urgency) if urgency else None
         document_services.mark_sent(user_of(ctx.actor), doc.id, email=False)
     return doc
 
@@ -142,7 +144,7 @@ def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
     now = clock.now()
     urgency_period = data.get("urgency_period") or None
     urgency = deadlines.term_deadline(now, urgency_period) if urgency_period else None
-    doc = _sent_document(ctx, data)
+    doc = _sent_document(ctx, data, urgency)
     act = ResponseAct(
         recommendation_id=rec.id,
         kind=data["act_kind"],
