@@ -417,6 +417,7 @@ STORIES = [
                 "decide_next_steps",
                 {"next_action": "escalate", "decision_reason": "Відповіді в строк не надано."},
             ),
+            (-5, "manager", "approve_letter", {"approved": True}),
         ],
     ),
     Story(

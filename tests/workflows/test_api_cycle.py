@@ -109,6 +109,7 @@ def test_partly_implemented_then_new_deadline_then_follow_up_visit_shows_impleme
             "decision_reason": "Повторний запит з новим строком.",
         },
     )
+    complete(api, "manager", "approve_letter", {"approved": True})  # the letter is a document
     again = recommendation(api, rec["id"])
     assert again["status"] == "awaiting_reply" and again["due_at"] == "2027-01-29T21:59:59+00:00"
     assert again["escalations"][0]["kind"] == "repeat_request"
@@ -179,6 +180,7 @@ def test_no_reply_reminders_overdue_superior_protocol_court_closed(api, world, d
         "decide_next_steps",
         {"next_action": "escalate", "decision_reason": "Орган не відповів у строк."},
     )
+    complete(api, "manager", "approve_letter", {"approved": True})  # the letter is a document
     escalated = recommendation(api, rec["id"])
     assert escalated["status"] == "escalated" and escalated["addressee"]["id"] == world.regional.id
     assert escalated["due_at"] is None  # the superior's term counts from its own receipt

@@ -71,6 +71,7 @@ def test_reasoning_and_comments_never_go_out(app, api, world, clock):
     sweep(api)
     assert recommendation(api, rec["id"])["status"] == "reply_overdue"
     complete(api, "lawyer", "decide_next_steps", {"next_action": "escalate", "decision_reason": REASONING})
+    complete(api, "manager", "approve_letter", {"approved": True})
     deliver_mail()
     clock.advance(days=40)
     sweep(api)

@@ -14,6 +14,7 @@ each one's `draft_act` with its `document_id`: each process then meets the same 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,7 +32,7 @@ from ..users.models import User
 from . import approval
 from . import services as documents
 from .kinds import EDITABLE
-from .models import Document
+from .models import Document, DocumentRecommendation
 
 
 def user_of(actor: str) -> User:
@@ -174,3 +175,149 @@ def check_signatory(submitted: dict[str, Any], data: dict[str, Any]) -> dict[str
     if not " ".join(str(submitted.get("signatory") or "").split()):
         return {"signatory": [_("Choose who signs the document.")]}
     return {}
+
+
+# --- letters the process sends later: repeat request, letter to the superior authority --------------
+
+
+def latest_sent(rec: Recommendation) -> Document | None:
+    """The newest document sent about `rec` (what a later letter refers to, and who signed it)."""
+    return db.session.scalar(
+        sa.select(Document)
+        .join(DocumentRecommendation, DocumentRecommendation.document_id == Document.id)
+        .where(
+            DocumentRecommendation.recommendation_id == rec.id,
+            Document.status.in_(("sent", "received")),
+        )
+        .order_by(Document.id.desc())
+        .limit(1)
+    )
+
+
+def _previous(rec: Recommendation) -> tuple[dict[str, Any], Document | None]:
+    earlier = latest_sent(rec)
+    if earlier is None:
+        return {}, None
+    return {"previous_number": earlier.number, "previous_date": earlier.number_date.isoformat()}, earlier
+
+
+def _letter_term(ctx: services.ServiceContext, kind: str, rec: Recommendation) -> documents.Term | None:
+    data = ctx.task_data
+    if kind == "superior_letter":
+        period = data.get("escalation_period")
+        return documents.Term(str(period), str(data.get("escalation_basis") or "")) if period else None
+    due = str(data.get("new_due_date") or "")[:10]
+    if not due:
+        return None
+    days = max((date.fromisoformat(due) - kyiv_date(clock.now())).days, 1)
+    return documents.Term(f"P{days}D", rec.legal_basis or "")
+
+
+def issue(
+    ctx: services.ServiceContext,
+    rec: Recommendation,
+    *,
+    kind: str,
+    addressee_id: int,
+    details: dict[str, Any],
+    term: documents.Term | None = None,
+) -> Document:
+    """A document the process issues on a lawyer's step (a closing notice, an extension decision):
+    drafted from its template, signed by whoever signed the recommendation's last letter, and —
+    when bpmn/document_approval.dmn says it needs no approval — numbered and sent at once (its PDF
+    kept; the caller's notice e-mails it). A kind that needs approval stays submitted for the
+    manager (its page shows it)."""
+    author = user_of(ctx.actor)
+    previous, earlier = _previous(rec)
+    doc = documents.draft(
+        kind=kind,
+        addressee_id=addressee_id,
+        recommendation_ids=[rec.id],
+        author=author,
+        language=_language(addressee_id),
+        term=term,
+        signatory_id=earlier.signatory_id if earlier else None,
+        details={**previous, **details},
+    )
+    if doc.signatory_id is None and earlier is not None:
+        doc.signatory_name, doc.signatory_position = earlier.signatory_name, earlier.signatory_position
+    if approval.needs_approval(kind):
+        documents.submit(author, doc.id, expected_version=None)
+    else:
+        documents.mark_sent(author, doc.id, email=False)
+    return doc
+
+
+def _language(addressee_id: int) -> str:
+    from ..authorities.models import Authority
+
+    return (db.session.get(Authority, addressee_id).language or "uk") if addressee_id else "uk"
+
+
+@services.register("prepare_letter_document", params=("kind",))
+def prepare_letter_document(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
+    """A repeat request or a letter to the superior authority as a document: drafted from its
+    template on the lawyer's decision, revised by its author after a return, and submitted for
+    approval where the DMN table says so."""
+    data = ctx.task_data
+    rec = _recommendation(ctx)
+    author = user_of(ctx.actor)
+    kind = params.get("kind") or data.get("letter_kind")
+    known = data.get("letter_document_id")
+    doc = db.session.get(Document, int(known)) if known else None
+    if doc is None or doc.kind != kind or doc.status not in EDITABLE:
+        details: dict[str, Any] = {}
+        if kind == "superior_letter":
+            details["subordinate"] = rec.addressee.name(_language(int(data["addressee_id"])))
+        elif data.get("new_due_date"):
+            details["due_on"] = str(data["new_due_date"])[:10]
+        previous, earlier = _previous(rec)
+        doc = documents.draft(
+            kind=kind,
+            addressee_id=int(data["addressee_id"]),
+            recommendation_ids=[rec.id],
+            author=author,
+            language=_language(int(data["addressee_id"])),
+            term=_letter_term(ctx, kind, rec),
+            signatory_id=earlier.signatory_id if earlier else None,
+            details={**previous, **details},
+        )
+        if doc.signatory_id is None and earlier is not None:
+            doc.signatory_name, doc.signatory_position = earlier.signatory_name, earlier.signatory_position
+    elif data.get("letter_text"):
+        documents.edit(author, doc.id, expected_version=None, body=data["letter_text"])
+    needs = approval.needs_approval(kind)
+    if needs and doc.status in EDITABLE:
+        documents.submit(author, doc.id, expected_version=None)
+    return {"document_id": doc.id, "author": doc.author.actor, "needs_approval": needs}
+
+
+@services.register("review_letter_document")
+def review_letter_document(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
+    data = ctx.task_data
+    manager = user_of(ctx.actor)
+    doc = db.session.get(Document, int(data["letter_document_id"]))
+    approved = bool(data.get("approved"))
+    if approved:
+        documents.approve(manager, doc.id, expected_version=None, body=data.get("letter_text") or None)
+    else:
+        documents.return_for_rework(
+            manager, doc.id, comment=data.get("approval_comment") or "", expected_version=None
+        )
+    return {"approved": approved, "document_id": doc.id, "number": doc.number}
+
+
+def letter_sent(ctx: services.ServiceContext, document_id: Any) -> Document | None:
+    """The approved letter (or one needing no approval) numbered, its PDF kept, marked sent; the
+    process's notice e-mails it (see `services.attachment`)."""
+    if not document_id:
+        return None
+    doc = db.session.get(Document, int(document_id))
+    if doc.status in (*EDITABLE, "approved"):
+        documents.mark_sent(user_of(ctx.actor), doc.id, email=False)
+    return doc
+
+
+def by_person(ctx: services.ServiceContext) -> bool:
+    """Whether a person took the step (a document needs an author); timers and links do not."""
+    return ctx.actor.startswith("user:")

@@ -28,6 +28,7 @@ from ..access import internal
 from ..actors import authority_group
 from ..authorities.models import Authority
 from ..documents import acts
+from ..documents import process as document_steps
 from ..documents import services as document_services
 from ..escalations.models import Escalation
 from ..numbering import act_number
@@ -93,6 +94,21 @@ def _said_outside(ctx: services.ServiceContext, text: Any) -> str:
     if internal.is_internal(text, ctx.task_data, _deployment_of(ctx)):
         return ""
     return str(text or "")
+
+
+def _document_part(doc) -> dict[str, Any]:
+    """What a notice carries of the document it delivers: its number and date, and the kept PDF."""
+    if doc is None or doc.pdf_sha256 is None:
+        return {}
+    return {
+        "document": {
+            "id": doc.id,
+            "kind": doc.kind,
+            "number": doc.number,
+            "date": doc.number_date.isoformat(),
+        },
+        "attachments": [document_services.attachment(doc)],
+    }
 
 
 def _has_open_reply_task(ctx: services.ServiceContext, authority_id: int) -> bool:
@@ -433,6 +449,20 @@ def record_extension(ctx: services.ServiceContext, params: dict[str, Any]) -> di
             latest.due_at = new_due
     db.session.flush()
     authority = db.session.get(Authority, request.authority_id)
+    letter = None
+    if document_steps.by_person(ctx):
+        letter = document_steps.issue(
+            ctx,
+            rec,
+            kind="extension_decision",
+            addressee_id=request.authority_id,
+            details={
+                "granted": granted,
+                "requested_until": request.requested_until.isoformat(),
+                "new_due": deadlines.kyiv_date(new_due).isoformat() if new_due else None,
+                "reason": request.decision_note,
+            },
+        )
     notices.to_authority(
         rec,
         authority,
@@ -445,7 +475,8 @@ def record_extension(ctx: services.ServiceContext, params: dict[str, Any]) -> di
                 "new_due_at": _iso(new_due),
                 "grace": grace,
                 "note": request.decision_note,
-            }
+            },
+            **_document_part(letter),
         },
         dedupe=f"extension-decision:{request.id}",
     )
@@ -499,6 +530,7 @@ def escalate(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
     kind = params["kind"]
     previous = rec.addressee
     target_id = int(data["addressee_id"])
+    letter = document_steps.letter_sent(ctx, data.get("letter_document_id"))
     target = db.session.get(Authority, target_id)
     now = clock.now()
     due = _instant(data.get("reply_due_at")) if kind == "repeat_request" else None
@@ -545,6 +577,7 @@ def escalate(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
                 ),
             },
             "subordinate": {"name": previous.name(language)},
+            **_document_part(letter),
         },
         dedupe=f"escalation:{escalation.id}",
     )
@@ -695,11 +728,16 @@ def close_recommendation(ctx: services.ServiceContext, params: dict[str, Any]) -
     _touch(rec, "implemented" if outcome == "implemented" else "closed")
     db.session.flush()
     told = _said_outside(ctx, reason)
+    notice = None
+    if document_steps.by_person(ctx):
+        notice = document_steps.issue(
+            ctx, rec, kind="closing_notice", addressee_id=rec.addressee_id, details={"reason": told}
+        )
     notices.to_authority(
         rec,
         rec.addressee,
         "closed",
-        {"outcome": outcome, "reason": told},
+        {"outcome": outcome, "reason": told, **_document_part(notice)},
         dedupe=f"closed:{rec.id}",
         with_reply_link=False,
     )
