@@ -14,7 +14,7 @@ from workflows.files import store
 from workflows.users import grants
 from workflows.users import services as users
 
-from .cycle_helpers import ACT, complete, create, one_task
+from .cycle_helpers import ACT, complete, create, deliver_mail, one_task, sweep, topics
 from .documents_world import pdf_text
 
 TEXT = (
@@ -108,3 +108,67 @@ def test_a_return_lands_with_the_author_with_the_comment_and_the_text(api, world
     assert again["id"] == document["id"] and again["body"] == revised and again["status"] == "submitted"
     assert [v["body"] for v in again["versions"]][-2:] == [TEXT, revised]
     assert rec["id"] in [r["id"] for r in again["recommendations"]]
+
+
+def test_a_repeat_request_is_a_document_the_manager_approves_or_returns(api, world, clock):
+    person = signer()
+    rec = create(api, world)
+    complete(api, "lawyer", "draft_act", {**ACT, "signatory": person.name})
+    complete(api, "manager", "approve_act", {"approved": True})
+    deliver_mail()
+    clock.advance(days=32)
+    sweep(api)
+    complete(
+        api,
+        "lawyer",
+        "decide_next_steps",
+        {"next_action": "new_deadline", "new_due_date": "2027-01-29", "decision_reason": "Повторно."},
+    )
+    # Nothing went out yet: the letter waits for the manager, drafted from its template.
+    assert [t for t, _ in topics(rec["id"])].count("repeat_request") == 0
+    task = one_task(api, "manager", "approve_letter")
+    letter = task["document"]
+    assert letter["kind"] == "repeat_request" and letter["status"] == "submitted"
+    assert "Повторно вимагаю" in letter["body"] and "01-12/0001-26" in letter["body"]  # refers to the act
+    assert "29.01.2027" in letter["body"]
+    complete(api, "manager", "approve_letter", {"approved": False, "approval_comment": "Додайте строк."})
+
+    revise = db.session.scalar(
+        sa.select(HumanTask).where(HumanTask.element_id == "revise_letter", HumanTask.status == "open")
+    )
+    assert revise.assignee == world.users["lawyer"].actor  # back to its author
+    detail = one_task(api, "lawyer", "revise_letter")
+    assert detail["document"]["return_comment"] == "Додайте строк."
+    assert detail["form_values"] == {"letter_text": letter["body"]}
+    complete(api, "lawyer", "revise_letter", {"letter_text": letter["body"] + "\nВідповідь — до 29.01.2027."})
+    complete(api, "manager", "approve_letter", {"approved": True})
+
+    doc = db.session.get(Document, letter["id"])
+    assert doc.status == "sent" and doc.number == "01-12/0002-26" and doc.signatory_name == "Дмитро ЛУБІНЕЦЬ"
+    printed = pdf_text(store.read_bytes(doc.pdf_sha256))
+    assert "ПОВТОРНИЙ ЗАПИТ" in printed and "01-12/0002-26" in printed and "Дмитро ЛУБІНЕЦЬ" in printed
+    mail = db.session.scalar(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.topic == "repeat_request", OutboxMessage.business_key == str(rec["id"])
+        )
+    )
+    assert [a["sha256"] for a in mail.payload["attachments"]] == [doc.pdf_sha256]
+
+
+def test_a_closing_notice_is_numbered_and_sent_at_once(api, world, clock):
+    signer()
+    rec = create(api, world)
+    complete(api, "lawyer", "draft_act", ACT)
+    complete(api, "manager", "approve_act", {"approved": True})
+    deliver_mail()
+    clock.advance(days=32)
+    sweep(api)
+    complete(api, "lawyer", "decide_next_steps", {"next_action": "close", "decision_reason": "Закрити."})
+    notice = db.session.scalar(sa.select(Document).where(Document.kind == "closing_notice"))
+    # document_approval.dmn: a closing notice needs no approval — numbered and sent by the lawyer's step.
+    assert notice.status == "sent" and notice.number == "01-12/0002-26"
+    assert notice.recommendation_ids == [rec["id"]] and notice.author_id == world.users["lawyer"].id
+    printed = pdf_text(store.read_bytes(notice.pdf_sha256))
+    assert "01-12/0002-26" in printed and "Закрити." not in printed  # the reasoning is internal
+    mail = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.topic == "closed"))
+    assert [a["sha256"] for a in mail.payload["attachments"]] == [notice.pdf_sha256]

@@ -12,16 +12,23 @@ from ..recommendations.models import Recommendation
 from .models import Document
 from .queries import of_recommendation
 
-# Which documents each task works on, by the status they are in while it is open.
-TASK_DOCUMENTS = {"approve_act": ("submitted", "approved"), "draft_act": ("returned", "draft")}
+ACTS = ("submission", "information_request", "letter")
+LETTERS = ("repeat_request", "superior_letter")
+# Which documents each task works on: (kinds, the statuses they are in while the task is open).
+TASK_DOCUMENTS = {
+    "approve_act": (ACTS, ("submitted", "approved")),
+    "draft_act": (ACTS, ("returned", "draft")),
+    "approve_letter": (LETTERS, ("submitted",)),
+    "revise_letter": (LETTERS, ("returned",)),
+}
 
 
 def document_of_task(task: HumanTask, rec: Recommendation | None) -> Document | None:
-    statuses = TASK_DOCUMENTS.get(task.element_id)
-    if rec is None or statuses is None or task.status != "open":
+    kinds, statuses = TASK_DOCUMENTS.get(task.element_id, ((), ()))
+    if rec is None or not kinds or task.status != "open":
         return None
     for doc in of_recommendation(rec.id):  # newest first
-        if doc.status in statuses and doc.kind in ("submission", "information_request", "letter"):
+        if doc.status in statuses and doc.kind in kinds:
             return doc
     return None
 
@@ -33,6 +40,8 @@ def form_values(task: HumanTask, doc: Document | None) -> dict[str, Any]:
         return {}
     if task.element_id == "approve_act":
         return {"act_text": doc.body}
+    if task.element_id in ("approve_letter", "revise_letter"):
+        return {"letter_text": doc.body}
     signatory = doc.signatory_name or (doc.signatory.name if doc.signatory else "")
     values: dict[str, Any] = {"act_kind": doc.kind, "act_text": doc.body, "signatory": signatory}
     if doc.signatory_id:
