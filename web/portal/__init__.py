@@ -85,8 +85,8 @@ def respond(token: str):
         answers.record_answer(
             rec.id,
             authority_id=authority_id,
-            reply_text=data.get("reply_text") or "",
-            measures=data.get("measures") or "",
+            reply_text=data.get("reply_text"),
+            measures=data.get("measures"),
             attachments=data.get("attachments") or (),
             expected_version=int(version) if version.isdigit() else None,
         )

@@ -4,7 +4,7 @@ the answer is recorded per recommendation — its own text and measures — comp
 recommendation's reply task. The portal (/respond), an official's account and the API call this
 one function; without a document (a recommendation answered on its own) it works the same.
 
-    record_answer(recommendation_id, *, authority_id, reply_text, measures="", attachments=(),
+    record_answer(recommendation_id, *, authority_id, reply_text, measures=None, attachments=(),
                   document_id=None, user=None, expected_version=None) -> AnswerResult
 
 `user` is the official answering in an account; without it the answer comes through the signed
@@ -66,8 +66,8 @@ def record_answer(
     recommendation_id: int,
     *,
     authority_id: int,
-    reply_text: str,
-    measures: str = "",
+    reply_text: str | None,
+    measures: str | None = None,
     attachments: Sequence[str] = (),
     document_id: int | None = None,
     user: User | None = None,
@@ -88,7 +88,12 @@ def record_answer(
     task = work.open_task_for_authority(rec, authority_id)
     if task is None:
         raise Conflict(_("There is nothing to answer on this recommendation at the moment."))
-    data: dict[str, Any] = {"reply_text": reply_text, "measures": measures or ""}
+    # What was given, as given: the form's own rules say what is missing or too short.
+    data: dict[str, Any] = {}
+    if reply_text is not None:
+        data["reply_text"] = reply_text
+    if measures is not None:
+        data["measures"] = measures
     if attachments:
         data["attachments"] = list(attachments)
     if user is not None:
