@@ -27,6 +27,9 @@ def init_app(app: Flask) -> None:
 
     catalog.forget()  # a new app may be on another database (tests): its reference rows are its own
     documents.init_app(app)
+    from .notices import render as notice_render
+
+    notice_render.register()  # the transport (notifications/) writes e-mails with the domain's words
 
     app.cli.add_command(cli.users_group)
     app.cli.add_command(cli.seed_command)
