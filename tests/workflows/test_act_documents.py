@@ -73,6 +73,10 @@ def test_the_manager_sees_the_lawyers_text_and_its_pdf(api, world):
         )
     )
     assert [a["sha256"] for a in mail.payload["attachments"]] == [doc.pdf_sha256]
+    # The authority's mail server accepts it: the document's receipt, as the recommendation's.
+    deliver_mail()
+    db.session.refresh(doc)
+    assert (doc.status, doc.received_how) == ("received", "smtp_accepted")
 
 
 def test_a_return_lands_with_the_author_with_the_comment_and_the_text(api, world):

@@ -200,6 +200,7 @@ def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
                 "urgency_due_at": _iso(urgency),
             },
             # The act as a PDF, kept in the file store as it was sent (workflows/documents).
+            **({"document": _document_part(doc)["document"]} if doc else {}),
             "attachments": [
                 document_services.attachment(doc)
                 if doc
