@@ -61,3 +61,21 @@ def test_a_group_needs_recommendations_still_being_drafted(api, world, desk):
     with pytest.raises(Invalid) as refused:
         grouping.submit_group(desk.lawyer, recommendation_ids=[desk.recs[0].id], signatory="x")
     assert "recommendation_ids" in refused.value.fields
+
+
+def test_the_api_groups_a_visits_recommendations(api, world, desk):
+    ids = [r.id for r in desk.recs]
+    refused = api["lawyer"].post(
+        f"/api/v1/visits/{world.visit_id}/submission", {"recommendation_ids": ids[:1]}
+    )
+    assert refused.status_code == 422 and "recommendation_ids" in refused.json["error"]["fields"]
+    made = api["lawyer"].post(
+        f"/api/v1/visits/{world.visit_id}/submission",
+        {"recommendation_ids": ids, "signatory_id": desk.signatory.id},
+    )
+    assert made.status_code == 201, made.json
+    assert [r["id"] for r in made.json["recommendations"]] == ids
+    assert made.json["status"] == "submitted" and made.json["number"] is None
+    assert api["monitor"].post(
+        f"/api/v1/visits/{world.visit_id}/submission", {"recommendation_ids": ids}
+    ).status_code in (403, 404)

@@ -127,6 +127,7 @@ def group_submission(visit_id: int):
     try:
         doc = grouping.submit_group(
             g.user,
+            visit_id=visit.id,
             recommendation_ids=[int(i) for i in request.form.getlist("recommendation_ids") if i.isdigit()],
             kind=values["kind"],
             signatory_id=int(raw) if raw.isdigit() else None,

@@ -16,8 +16,9 @@ from flask_babel import gettext as _
 from engine.db import db
 from engine.models import HumanTask
 
+from .. import access
 from .. import tasks as work
-from ..errors import Invalid
+from ..errors import Forbidden, Invalid
 from ..recommendations.models import Recommendation
 from ..users.models import User
 from . import services as documents
@@ -58,6 +59,7 @@ def submit_group(
     user: User,
     *,
     recommendation_ids: list[int],
+    visit_id: int | None = None,
     kind: str = "submission",
     text: str | None = None,
     signatory: str = "",
@@ -65,6 +67,8 @@ def submit_group(
 ) -> Document:
     """Draft one document covering `recommendation_ids` (one visit, one addressee: `documents.draft`
     checks both) and hand it to each recommendation's process. Runs in the caller's transaction."""
+    if not access.can(user, access.DRAFT_DOCUMENTS):
+        raise Forbidden(_("Only the Office's lawyers and managers draft documents."))
     errors: dict[str, list[str]] = {}
     if kind not in GROUPABLE_KINDS:
         errors["kind"] = [_("Choose one of: %(values)s", values=", ".join(GROUPABLE_KINDS))]
@@ -74,6 +78,8 @@ def submit_group(
         errors["recommendation_ids"] = [_("Choose at least two recommendations to group.")]
     elif any(r is None for r in recs):
         errors["recommendation_ids"] = [_("Choose recommendations that exist.")]
+    elif visit_id is not None and any(r.finding.visit_id != visit_id for r in recs):
+        errors["recommendation_ids"] = [_("Choose recommendations of this visit.")]
     else:
         waiting = [r.number for r in recs if _draft_task(r) is None]
         if waiting:
