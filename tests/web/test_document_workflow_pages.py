@@ -111,3 +111,15 @@ def test_one_submission_from_the_visit_page_and_answers_per_recommendation(
     assert [(r.recommendation_id, r.measures) for r in replies] == [(recs[0].id, "Акт робіт")]
     # The other two still wait for their own answers.
     assert scenario.task(recs[1], "authority_reply") and scenario.task(recs[2], "authority_reply")
+
+
+def test_the_lawyer_starts_from_the_templates_text(app, scenario, lawyer):
+    rec = scenario.recommendation()
+    task = scenario.task(rec, "draft_act")
+    page = lawyer.get(f"/tasks/{task.id}")
+    body = page.get_data(as_text=True)
+    # The submission template's text, with this recommendation in it, ready to edit.
+    assert "Відповідно до статей 13, 15" in body and rec.text.rstrip(".") in text(page)
+    assert 'value="submission" checked' in body
+    # Nothing was drafted by opening the page.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == 0

@@ -54,7 +54,7 @@ def _detail(task):
     # The document the task works on (the act being approved, a returned draft), whole.
     doc = task_documents.document_of_task(task, rec) if staff else None
     out["document"] = present.document_detail(doc) if doc is not None else None
-    out["form_values"] = task_documents.form_values(task, doc) if doc is not None else {}
+    out["form_values"] = task_documents.form_values(task, doc, rec, g.user) if staff else {}
     return out
 
 

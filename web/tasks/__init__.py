@@ -89,7 +89,7 @@ def show(task_id: str):
     values = task.draft
     if not values and access.can(g.user, access.SEE_INTERNAL_HISTORY):
         rec = work.recommendation_of(task)
-        values = task_documents.form_values(task, task_documents.document_of_task(task, rec))
+        values = task_documents.form_values(task, task_documents.document_of_task(task, rec), rec, g.user)
     return render_task(task, values or {})
 
 

@@ -11,6 +11,7 @@ from engine.models import HumanTask
 from ..recommendations.models import Recommendation
 from .models import Document
 from .queries import of_recommendation
+from .templating import TemplateFailed
 
 ACTS = ("submission", "information_request", "letter")
 LETTERS = ("repeat_request", "superior_letter")
@@ -33,10 +34,35 @@ def document_of_task(task: HumanTask, rec: Recommendation | None) -> Document | 
     return None
 
 
-def form_values(task: HumanTask, doc: Document | None) -> dict[str, Any]:
+def generated_text(rec: Recommendation, author, kind: str = "submission") -> str:
+    """The text the kind's template makes for `rec`, for the lawyer to edit on `draft_act` (nothing
+    is written: the document is drafted when the task is completed)."""
+    from . import context, templating
+
+    language = rec.addressee.language or "uk"
+    filename, _deployment_id, source = templating.newest(kind, language)
+    sketch = Document(kind=kind, language=language, addressee=rec.addressee, author=author, details={})
+    try:
+        return templating.render(filename, source, context.build(sketch, [rec]))
+    finally:
+        from engine.db import db
+
+        if sketch in db.session:
+            db.session.expunge(sketch)
+
+
+def form_values(
+    task: HumanTask, doc: Document | None, rec: Recommendation | None = None, user=None
+) -> dict[str, Any]:
     """What the task's form starts with: the document's current text (and, for a returned draft,
-    its kind and signatory), so nothing the author or the manager wrote has to be typed again."""
+    its kind and signatory), so nothing the author or the manager wrote has to be typed again; on
+    a first `draft_act`, the text the submission template makes."""
     if doc is None:
+        if task.element_id == "draft_act" and task.status == "open" and rec is not None and user is not None:
+            try:
+                return {"act_kind": "submission", "act_text": generated_text(rec, user)}
+            except TemplateFailed:  # no template deployed, or one that fails: the lawyer writes it
+                return {}
         return {}
     if task.element_id == "approve_act":
         return {"act_text": doc.body}
