@@ -56,7 +56,12 @@ def outgoing_texts(app, api, world, rec_id) -> list[str]:
             texts.append(pdf_text(store.read_bytes(doc.pdf_sha256)))
     for role in ("authority", "regional"):
         texts.append(json.dumps(recommendation(api, rec_id, role=role), ensure_ascii=False))
-    texts.append(api["authority"].client.get("/public/data/v1/recommendations.json").get_data(as_text=True))
+    public = api["authority"].client
+    exported = public.get("/public/data/v1/recommendations.json").get_data(as_text=True)
+    assert str(rec_id) in exported or "Р-2026" in exported  # the recommendation is in the export
+    texts.append(exported)
+    texts.append(public.get("/public/data/v1/recommendations.csv").get_data(as_text=True))
+    texts.append(public.get(f"/public/recommendations/{rec_id}").get_data(as_text=True))
     return texts
 
 
@@ -79,6 +84,15 @@ def test_reasoning_and_comments_never_go_out(app, api, world, clock):
     deliver_mail()
     closed = recommendation(api, rec["id"])
     assert closed["status"] == "closed" and closed["close_reason"] == CLOSING  # staff see it
+
+    # Made public, as a manager would: the public page and the open data take it too.
+    from workflows.publication import services as publication
+    from workflows.publication import snapshot
+
+    publication.publish(world.users["manager"], rec["id"])
+    db.session.commit()
+    snapshot.refresh()
+    db.session.commit()
 
     texts = outgoing_texts(app, api, world, rec["id"])
     # The sweep looked at real letters: the act, the letter to the superior, the closing notice.
