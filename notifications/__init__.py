@@ -2,7 +2,9 @@
 
 The engine and the domain only write outbox rows (`engine.outbox.enqueue`, `events.publish`); this
 package sends them once each, from the `outbox-delivery` job or `ombudsflow outbox deliver`.
-User documentation: docs/NOTIFICATIONS.md. Payload contract per e-mail topic: topics.py.
+User documentation: docs/NOTIFICATIONS.md. Transport only: the topics, their payload contract,
+templates, labels and plurals are the domain's (workflows/notices/); it registers the renderer
+this package calls (rendering.py).
 """
 
 from __future__ import annotations

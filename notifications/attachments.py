@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .topics import PayloadError
+from .errors import PayloadError
 
 Source = Callable[[str], bytes]
 _sources: list[Source] = []

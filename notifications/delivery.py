@@ -40,8 +40,7 @@ from engine.errors import Conflict, NotFound
 from engine.models import OutboxMessage
 
 from .email import EmailChannel, MailSettings, message_id
-from .errors import DeliveryUncertain, PermanentFailure
-from .topics import PayloadError
+from .errors import DeliveryUncertain, PayloadError, PermanentFailure
 from .webhooks import WebhookChannel
 
 log = logging.getLogger(__name__)

@@ -29,9 +29,9 @@ from engine.clock import clock
 
 from .attachments import load as load_attachment
 from .errors import DeliveryUncertain, PermanentFailure
-from .render import render_email
+from .rendering import language_of
+from .rendering import render as render_email
 from .settings import SettingError
-from .topics import language_of
 
 log = logging.getLogger(__name__)
 

@@ -9,3 +9,8 @@ class PermanentFailure(Exception):
 
 class DeliveryUncertain(Exception):
     """The message may or may not have arrived; resending could duplicate it, so an admin decides."""
+
+
+class PayloadError(Exception):
+    """The row's topic or payload breaks the domain's contract (workflows/notices/topics.py);
+    retrying will not help."""

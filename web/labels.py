@@ -118,7 +118,7 @@ DELIVERY = {
 
 CHANNEL = {"email": _l("E-mail"), "webhook": _l("Webhook")}
 
-# Notices by topic (notifications/topics.py); webhook events carry the domain's event names.
+# Notices by topic (workflows/notices/topics.py); webhook events carry the domain's event names.
 TOPIC = {
     "act_sent": _l("Act of response sent"),
     "reminder": _l("Reminder"),

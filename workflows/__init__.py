@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     from . import cli, deadlines, digest, documents, models  # noqa: F401 - registration at import
     from .alerts import services as alerts
     from .escalations import court, obstructions  # noqa: F401 - handlers and form rules
+    from .documents import process as document_steps  # noqa: F401
     from .planning import cli as planning_cli
     from .planning import handlers as planning_handlers  # noqa: F401
     from .publication import snapshot
@@ -27,6 +28,9 @@ def init_app(app: Flask) -> None:
 
     catalog.forget()  # a new app may be on another database (tests): its reference rows are its own
     documents.init_app(app)
+    from .notices import render as notice_render
+
+    notice_render.register()  # the transport (notifications/) writes e-mails with the domain's words
 
     from . import cli_accounts
 

@@ -448,6 +448,7 @@ STORIES = [
                 "decide_next_steps",
                 {"next_action": "escalate", "decision_reason": "Відповіді в строк не надано."},
             ),
+            (-5, "manager", "approve_letter", {"approved": True}),
         ],
     ),
     Story(
@@ -824,6 +825,9 @@ def load(force: bool = False) -> str:
     for person in (lawyer, lawyer2):
         for permission in ("draw_protocols", "sign_documents"):
             grants.grant(person, permission, actor="demo")
+    # Acts are signed by a person from the registry of signatories: the manager, by position.
+    grants.set_position(manager, ACT["signatory"], actor="demo")
+    grants.grant(manager, "sign_documents", actor="demo")
     by_role = {"lawyer": lawyer, "manager": manager}
     for email, _name, _role, code in officials:
         by_role[f"authority:{code}"] = people[email]
@@ -918,6 +922,7 @@ def load(force: bool = False) -> str:
             _deliver()  # the authorities' mail servers accept what was sent: receipts start terms
         made += 1
     _portal_letter(codes["COLONY-48"], lawyer, manager)
+    made += _grouped_submission(places["colony48"], codes["COLONY-48"], lawyer, manager, monitor, real_now)
     planned = load_planning(places, people, codes, real_now)
     clock.freeze(real_now)
     timers.sweep(actor="demo")
@@ -971,6 +976,66 @@ def _portal_letter(colony: Authority, lawyer: User, manager: User) -> None:
     documents.mark_sent(manager, doc.id)
     db.session.commit()
     _deliver()
+
+GROUPED = (
+    ("Камери дільниці карантину не провітрюються.", "Забезпечити дієву вентиляцію камер дільниці карантину."),
+    ("Засуджені не мають доступу до питної води вночі.", "Забезпечити цілодобовий доступ до питної води."),
+    ("Душові не працюють понад місяць.", "Відремонтувати душові та забезпечити помивку щотижня."),
+)
+
+
+def _grouped_submission(place, authority, lawyer: User, manager: User, monitor: User, real_now) -> int:
+    """One submission (одне подання) for three recommendations of one visit to one authority: one
+    register number, three follow-ups; the colony has answered the first one with its measures."""
+    from .documents import answers, grouping
+
+    clock.freeze(real_now - timedelta(days=12))
+    visit = visits.create(
+        facility_id=place.id,
+        kind="regular",
+        starts_on=kyiv_date(clock.now()) - timedelta(days=2),
+        ends_on=kyiv_date(clock.now()) - timedelta(days=1),
+        access_problems="",
+        members=[
+            {"name": lawyer.name, "role": "head", "user_id": lawyer.id},
+            {"name": monitor.name, "role": "monitor", "user_id": monitor.id},
+        ],
+        user=lawyer,
+    )
+    recs = []
+    for found, asked in GROUPED:
+        finding = visits.add_finding(
+            visit, text=found, category="material_conditions", severity="high", user=lawyer
+        )
+        recs.append(
+            recommendations.create(
+                finding_id=finding.id,
+                authority_id=authority.id,
+                text=asked,
+                severity="high",
+                category="material_conditions",
+                user=lawyer,
+            )
+        )
+    db.session.commit()
+    grouping.submit_group(lawyer, recommendation_ids=[r.id for r in recs], signatory_id=manager.id)
+    db.session.commit()
+    clock.freeze(real_now - timedelta(days=11))
+    for rec in recs:
+        task = _open_task(rec, "approve_act")
+        work.complete(manager, task.id, {"approved": True}, task.version)
+        db.session.commit()
+    _deliver()
+    clock.freeze(real_now - timedelta(days=3))
+    answers.record_answer(
+        recs[0].id,
+        authority_id=authority.id,
+        reply_text="Вентиляцію камер дільниці карантину відремонтовано.",
+        measures="Акт виконаних робіт від 20.11; фото додаються.",
+    )
+    db.session.commit()
+    _deliver()
+    return len(recs)
 
 
 def _deliver() -> None:

@@ -1,4 +1,4 @@
-"""Payloads as the domain will enqueue them (see notifications/topics.py), in Ukrainian and English."""
+"""Payloads as the domain will enqueue them (see workflows/notices/topics.py), in Ukrainian and English."""
 
 from __future__ import annotations
 

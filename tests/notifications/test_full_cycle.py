@@ -48,6 +48,7 @@ def test_full_cycle_sends_exactly_the_expected_messages(api, world, clock, smtp,
     complete(
         api, "lawyer", "decide_next_steps", {"next_action": "escalate", "decision_reason": "Відповіді немає."}
     )
+    complete(api, "manager", "approve_letter", {"approved": True})  # the letter is a document
     deliver()  # the superior's server accepts the letter: its month runs to 25.01.2027
     clock.advance(days=3)
     complete(api, "regional", "authority_reply", {"reply_text": "Доручено колонії усунути порушення."})

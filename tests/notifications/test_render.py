@@ -9,12 +9,24 @@ from types import SimpleNamespace
 import pytest
 
 from notifications.attachments import Attachment
-from notifications.formatting import format_date, format_datetime, plural
-from notifications.render import render_email
-from notifications.topics import TOPICS, PayloadError
 from tests.conftest import T0
+from workflows.notices.formatting import format_date, format_datetime, plural
+from workflows.notices.render import render_email
+from workflows.notices.topics import TOPICS, PayloadError
 
 from .payloads import payload
+
+
+@pytest.fixture(autouse=True)
+def catalog(tmp_path):
+    """The words of the notices come from the app's gettext catalog: an app (no database) around
+    each rendering, as delivery has."""
+    from tests.conftest import base_config
+    from web import create_app
+
+    application = create_app(base_config("sqlite://", tmp_path))
+    with application.app_context():
+        yield
 
 
 def row(topic, language="uk", **changes):

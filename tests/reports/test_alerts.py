@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from engine.models import AuditEvent, OutboxMessage
-from notifications.render import render_email
 from tests.web.conftest import Pages, text
 from workflows.alerts import services as alerts
 from workflows.alerts.models import AlertSubscription
+from workflows.notices.render import render_email
 
 from . import dataset
 

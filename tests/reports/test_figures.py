@@ -202,6 +202,7 @@ def test_the_milestones_follow_acts_and_replies_recorded_by_the_process(app, db,
         "decide_next_steps",
         {"next_action": "new_deadline", "new_due_date": "2027-02-01", "decision_reason": "Новий строк."},
     )
+    s.complete(rec, "approve_letter", {"approved": True}, by="manager")
     s.complete(rec, "authority_reply", {"reply_text": "Ще раз."}, by="authority")
     milestone = db.session.get(RecommendationMilestone, rec.id)
     assert (milestone.first_act_at, milestone.first_act_due_at) == (sent.sent_at, sent.due_at)

@@ -112,8 +112,16 @@ def test_a_lawyer_finds_an_overdue_task_claims_it_completes_it_and_sees_the_proc
     expect(diagram).to_have_attribute("data-ready", "true", timeout=15000)
     expect(page.locator('.djs-element.is-active[data-element-id="approve_act"]')).to_have_count(1)
     expect(page.locator('.djs-element.is-completed[data-element-id="draft_act"]')).to_have_count(1)
+    # The act became a document on its way to the manager: the step and both flows are marked.
     expect(
-        page.locator('.djs-connection.is-taken[data-element-id="flow_draft_act_to_approve_act"]')
+        page.locator(
+            '.djs-connection.is-taken[data-element-id="flow_draft_act_to_prepare_act_document_step"]'
+        )
+    ).to_have_count(1)
+    expect(
+        page.locator(
+            '.djs-connection.is-taken[data-element-id="flow_prepare_act_document_step_to_approve_act"]'
+        )
     ).to_have_count(1)
     expect(page.get_by_text("Виконано: Підготувати акт реагування")).to_be_visible()
     expect(page.get_by_text("Вид акта реагування: Подання")).to_be_visible()

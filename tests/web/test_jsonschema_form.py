@@ -44,7 +44,7 @@ def test_draft_act_radio_textarea_and_text_in_ukrainian(uk):
     form = jf.build(schema("draft_act"), language="uk")
     assert form.title == "Підготувати акт реагування"
     assert form.description.startswith("Строк розгляду визначить")
-    kind, text, signatory = form.fields
+    kind, text, signatory, signatory_id, document_id = form.fields
     assert (kind.widget, kind.label, kind.required) == ("radio", "Вид акта реагування", True)
     assert [(c.value, c.label) for c in kind.choices] == [
         ("submission", "Подання"),
@@ -52,7 +52,12 @@ def test_draft_act_radio_textarea_and_text_in_ukrainian(uk):
         ("letter", "Лист"),
     ]
     assert (text.widget, text.min_length, text.max_length) == ("textarea", 20, 20000)
-    assert (signatory.widget, signatory.label) == ("text", "Хто підписує")
+    assert (signatory.widget, signatory.label) == (
+        "text",
+        "Хто підписує (ім'я або посада з реєстру підписантів)",
+    )
+    # Carried by the step (a grouped submission's document), never typed.
+    assert (signatory_id.widget, document_id.widget) == ("hidden", "hidden")
 
 
 def test_english_titles_descriptions_and_choice_labels(en):
@@ -65,7 +70,8 @@ def test_english_titles_descriptions_and_choice_labels(en):
 
 def test_boolean_is_a_radio_with_the_schemas_labels_and_a_conditional_hint(uk):
     form = jf.build(schema("approve_act"), {"approved": False}, language="uk")
-    approved, comment = form.fields
+    approved, comment, text = form.fields
+    assert (text.widget, text.required) == ("textarea", False)  # the manager may edit the text
     assert approved.widget == "radio" and approved.value == "false"
     assert [(c.value, c.label) for c in approved.choices] == [
         ("true", "Погодити і надіслати"),

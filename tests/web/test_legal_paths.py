@@ -50,6 +50,7 @@ def to_stage(api, world, clock, stage):  # noqa: F811
     sweep(api)
     if stage == "escalated":
         complete(api, "lawyer", "decide_next_steps", {"next_action": "escalate", "decision_reason": "Немає."})
+        complete(api, "manager", "approve_letter", {"approved": True})
         deliver_mail()
     if stage in ("protocol", "court"):
         complete(api, "lawyer", "decide_next_steps", {"next_action": "protocol", "decision_reason": "Немає."})

@@ -88,7 +88,11 @@ def test_the_diagram_marks_the_current_step_and_the_path_taken(lawyer, scenario)
     marks = highlight(response)
     assert marks["active"] == ["approve_act"]
     assert {"start", "work_deadlines", "draft_act"} <= set(marks["completed"])
-    assert {"flow_start_to_work_deadlines", "flow_draft_act_to_approve_act"} <= set(marks["flows"])
+    assert {
+        "flow_start_to_work_deadlines",
+        "flow_draft_act_to_prepare_act_document_step",
+        "flow_prepare_act_document_step_to_approve_act",
+    } <= set(marks["flows"])
     assert "bpmn-navigated-viewer.production.min.js" in response.get_data(as_text=True)
     xml = lawyer.get(f"/recommendations/{rec.id}/diagram.bpmn")
     assert xml.status_code == 200 and xml.mimetype == "text/plain"  # a type no browser runs (issue 21)

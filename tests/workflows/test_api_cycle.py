@@ -50,7 +50,9 @@ def test_replied_and_implemented(api, world, db, clock):
     assert received["legal_basis"].startswith("ст. 15 Закону України «Про Уповноваженого")
     assert received["urgency_due_at"] is None and received["overdue"] is False
     assert [(r["kind"], r["started_term"]) for r in received["receipts"]] == [("email", True)]
-    assert received["acts"][0]["kind"] == "submission" and received["acts"][0]["number"].endswith("/НПМ-2026")
+    assert (
+        received["acts"][0]["kind"] == "submission" and received["acts"][0]["number"] == "01-12/0001-26"
+    )  # the outgoing register
     assert received["acts"][0]["due_at"] == "2026-12-23T21:59:59+00:00"
     assert topics(rec["id"]) == [("act_sent", "colony48@example.gov.ua")]
 
@@ -108,6 +110,7 @@ def test_partly_implemented_then_new_deadline_then_follow_up_visit_shows_impleme
             "decision_reason": "Повторний запит з новим строком.",
         },
     )
+    complete(api, "manager", "approve_letter", {"approved": True})  # the letter is a document
     again = recommendation(api, rec["id"])
     assert again["status"] == "awaiting_reply" and again["due_at"] == "2027-01-29T21:59:59+00:00"
     assert again["escalations"][0]["kind"] == "repeat_request"
@@ -178,6 +181,7 @@ def test_no_reply_reminders_overdue_superior_protocol_court_closed(api, world, d
         "decide_next_steps",
         {"next_action": "escalate", "decision_reason": "Орган не відповів у строк."},
     )
+    complete(api, "manager", "approve_letter", {"approved": True})  # the letter is a document
     escalated = recommendation(api, rec["id"])
     assert escalated["status"] == "escalated" and escalated["addressee"]["id"] == world.regional.id
     assert escalated["due_at"] is None  # the superior's term counts from its own receipt

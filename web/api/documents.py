@@ -7,11 +7,14 @@ from __future__ import annotations
 from flask import g
 from flask_smorest import Blueprint
 
+from engine.db import db
+from workflows.documents import grouping
 from workflows.documents import queries as documents
+from workflows.visits import services as visits
 
 from ..documents import send_pdf
 from . import present
-from .schemas import DocumentDetail, DocumentOut
+from .schemas import DocumentDetail, DocumentOut, GroupSubmissionIn
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1", description="Outgoing documents")
 
@@ -37,3 +40,16 @@ def get_document_pdf(document_id):
 def list_recommendation_documents(recommendation_id):
     """Every outgoing document that covers the recommendation, newest first."""
     return [present.document_for(d, g.user) for d in documents.for_recommendation(g.user, recommendation_id)]
+
+
+@blp.route("/visits/<int:visit_id>/submission", methods=["POST"])
+@blp.arguments(GroupSubmissionIn)
+@blp.response(201, DocumentDetail)
+def group_submission(body, visit_id):
+    """Одне подання: one document for several recommendations of this visit to one authority (one
+    text, one register number on approval, one PDF); each recommendation keeps its own process,
+    which now waits for the manager's approval of this document."""
+    visit = visits.get(visit_id, g.user)
+    doc = grouping.submit_group(g.user, visit_id=visit.id, **body)
+    db.session.commit()
+    return present.document_detail(doc)

@@ -147,7 +147,8 @@ def recommendation(rec: Recommendation, now=None, *, internal: bool = True) -> d
         "region": rec.region_code,
         "finding_id": rec.finding_id,
         "outcome": rec.outcome,
-        "close_reason": rec.close_reason,
+        # The reason may be the lawyer's internal reasoning (workflows/access/internal.py): staff only.
+        "close_reason": rec.close_reason if internal else None,
         "process_instance_id": rec.process_instance_id if internal else None,
         "created_at": rec.created_at,
         "updated_at": rec.updated_at,

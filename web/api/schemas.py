@@ -562,6 +562,17 @@ class TaskPageOut(PageMeta):
 
 
 class TaskDetail(TaskOut):
+    document = fields.Nested(
+        "DocumentDetail",
+        allow_none=True,
+        metadata={
+            "description": "The document the task works on: the act a manager approves (its whole "
+            "text; its PDF at `pdf_url`), or a draft returned to its author with the comment"
+        },
+    )
+    form_values = fields.Dict(
+        metadata={"description": "What the form starts with: the document's current text, kind and signatory"}
+    )
     deadline_preview = fields.List(
         fields.Nested("TermPreviewOut"),
         allow_none=True,
@@ -904,3 +915,27 @@ class CalendarSettingsIn(Schema):
         unknown = "raise"
 
     martial_law = fields.Boolean(required=True)
+
+
+class GroupSubmissionIn(Schema):
+    """One submission (одне подання) for several recommendations of a visit to one authority."""
+
+    recommendation_ids = fields.List(
+        Int(),
+        required=True,
+        validate=validate.Length(min=2, max=100),
+        metadata={"description": "This visit's recommendations to one authority, act still to draft"},
+    )
+    kind = fields.String(
+        load_default="submission",
+        validate=validate.OneOf(("submission", "information_request", "letter")),
+    )
+    signatory_id = Int(
+        allow_none=True, load_default=None, metadata={"description": "A holder of sign_documents"}
+    )
+    signatory = fields.String(
+        load_default="", metadata={"description": "Or the signatory's name or position"}
+    )
+    text = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "The text; default: the template's"}
+    )

@@ -9,6 +9,7 @@ from engine import tasks as engine_tasks
 from engine.db import db
 from workflows import access, inbox
 from workflows import tasks as work
+from workflows.documents import tasks as task_documents
 from workflows.recommendations import preview as terms_preview
 
 from . import present
@@ -48,9 +49,12 @@ def list_tasks(query):
 def _detail(task):
     rec = work.recommendation_of(task)
     out = present.task_detail(task, rec, engine_tasks.form_of(task))
-    out["deadline_preview"] = (
-        terms_preview.for_task(task, rec) if access.can(g.user, access.SEE_INTERNAL_HISTORY) else None
-    )
+    staff = access.can(g.user, access.SEE_INTERNAL_HISTORY)
+    out["deadline_preview"] = terms_preview.for_task(task, rec) if staff else None
+    # The document the task works on (the act being approved, a returned draft), whole.
+    doc = task_documents.document_of_task(task, rec) if staff else None
+    out["document"] = present.document_detail(doc) if doc is not None else None
+    out["form_values"] = task_documents.form_values(task, doc, rec, g.user) if staff else {}
     return out
 
 

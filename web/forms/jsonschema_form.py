@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 
 from . import dates
 
-WIDGETS = ("text", "textarea", "date", "radio", "select", "lines", "number")
+WIDGETS = ("text", "textarea", "date", "radio", "select", "lines", "number", "hidden")
 # Enumerations up to this many options are radio buttons unless the schema asks for a select.
 RADIO_MAX = 5
 
@@ -101,6 +101,8 @@ def _text(node: Mapping[str, Any], key: str, language: str) -> str:
 def widget_of(prop: Mapping[str, Any]) -> str:
     asked = prop.get("x-widget")
     kind = prop.get("type")
+    if asked == "hidden":  # carried by the step, not typed (e.g. the document a task works on)
+        return "hidden"
     if kind == "boolean" or "enum" in prop:
         if asked in ("radio", "select"):
             return asked

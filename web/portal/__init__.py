@@ -18,6 +18,7 @@ from workflows import tasks as work
 from workflows.access import views
 from workflows.actors import link_actor
 from workflows.authorities.models import Authority
+from workflows.documents import answers
 from workflows.errors import Conflict, Invalid
 from workflows.recommendations import extensions, receipts
 from workflows.recommendations.models import Recommendation
@@ -36,8 +37,13 @@ def _render(token, rec, authority, task, values=None, errors=None, status=200, *
     form = (
         jsonschema_form.build(engine_tasks.form_of(task), values or {}, errors, language()) if task else None
     )
+    document = answers.document_of(rec.id, authority.id)
     return render_template(
         "portal/respond.html",
+        document=document,
+        siblings=[
+            (other, links.reply_url(other.id, authority.id)) for other in answers.siblings(document, rec.id)
+        ],
         token=token,
         rec=rec,
         authority=authority,
@@ -81,7 +87,15 @@ def respond(token: str):
     data = jsonschema_form.parse(engine_tasks.form_of(task), request.form)
     version = request.form.get("version", "")
     try:
-        work.complete_for_authority(authority_id, task.id, data, int(version) if version.isdigit() else None)
+        # This recommendation's own answer, also when one submission covers several (answers.py).
+        answers.record_answer(
+            rec.id,
+            authority_id=authority_id,
+            reply_text=data.get("reply_text"),
+            measures=data.get("measures"),
+            attachments=data.get("attachments") or (),
+            expected_version=int(version) if version.isdigit() else None,
+        )
         db.session.commit()
     except Invalid as exc:
         db.session.rollback()

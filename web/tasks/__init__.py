@@ -15,6 +15,7 @@ from engine.db import db
 from workflows import access
 from workflows import tasks as work
 from workflows.access import views
+from workflows.documents import tasks as task_documents
 from workflows.errors import Conflict, DomainError, Invalid
 from workflows.recommendations import preview as terms_preview
 
@@ -67,6 +68,7 @@ def render_task(task, values: dict[str, Any], errors: dict[str, list[str]] | Non
     staff = access.can(g.user, access.SEE_INTERNAL_HISTORY)
     people = actor_names([task.assignee, task.completed_by])
     extra.setdefault("version", task.version)
+    document = task_documents.document_of_task(task, rec) if rec and staff else None
     return render_template(
         "tasks/show.html",
         task=task,
@@ -79,6 +81,7 @@ def render_task(task, values: dict[str, Any], errors: dict[str, list[str]] | Non
         rec=rec,
         view=views.view(rec, g.user, with_history=False) if rec else None,
         preview=terms_preview.for_task(task, rec) if rec and staff else None,
+        document=document,
         staff=staff,
         people=people,
         next_url=request.values.get("next", ""),
@@ -95,7 +98,11 @@ def render_task(task, values: dict[str, Any], errors: dict[str, list[str]] | Non
 @login_required
 def show(task_id: str):
     task = work.get(g.user, task_id)
-    return render_task(task, task.draft or {})
+    values = task.draft
+    if not values and access.can(g.user, access.SEE_INTERNAL_HISTORY):
+        rec = work.recommendation_of(task)
+        values = task_documents.form_values(task, task_documents.document_of_task(task, rec), rec, g.user)
+    return render_task(task, values or {})
 
 
 @bp.route("/tasks/<task_id>", methods=["POST"])

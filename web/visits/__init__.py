@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from engine.db import db
 from workflows import access
+from workflows.documents import grouping
 from workflows.errors import Invalid
 from workflows.planning import execution
 from workflows.planning import queries as planning_queries
 from workflows.recommendations import services as recommendations
+from workflows.users import grants
 from workflows.visits import queries
 from workflows.visits import services as visits
 from workflows.visits.models import FINDING_CATEGORIES, MEMBER_ROLES, SEVERITIES, VISIT_KINDS
@@ -96,7 +99,54 @@ def _render_visit(visit, status=200, **forms_state):
         rec_errors=forms_state.get("rec_errors", {}),
         checks=execution.checks(visit),
         planned=execution.planned_of(visit),
+        groupable=_groupable(visit),
+        signatories=grants.signatories(),
+        group_values=forms_state.get("group_values", {}),
+        group_errors=forms_state.get("group_errors", {}),
+        group_message=forms_state.get("group_message"),
     ), status
+
+
+def _groupable(visit):
+    """Per addressee, the recommendations of the visit that could share one submission (two or more)."""
+    if not access.can(g.user, access.DRAFT_DOCUMENTS):
+        return []
+    by_addressee: dict[int, list] = {}
+    for rec in grouping.groupable(visit.id):
+        by_addressee.setdefault(rec.addressee_id, []).append(rec)
+    return [(recs[0].addressee, recs) for recs in by_addressee.values() if len(recs) > 1]
+
+
+@bp.route("/visits/<int:visit_id>/submission", methods=["POST"])
+@allowed(access.DRAFT_DOCUMENTS)
+def group_submission(visit_id: int):
+    """Одне подання: the chosen recommendations of this visit as one document (documents/grouping.py)."""
+    visit = visits.get(visit_id, g.user)
+    raw = request.form.get("signatory_id", "")
+    values = {"kind": request.form.get("kind", "submission")}
+    try:
+        doc = grouping.submit_group(
+            g.user,
+            visit_id=visit.id,
+            recommendation_ids=[int(i) for i in request.form.getlist("recommendation_ids") if i.isdigit()],
+            kind=values["kind"],
+            signatory_id=int(raw) if raw.isdigit() else None,
+        )
+        db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()
+        return _render_visit(
+            visit, 422, group_values=values, group_errors=exc.fields, group_message=exc.message
+        )
+    flash(
+        ngettext(
+            "One document now covers %(num)d recommendation; it waits for the manager's approval.",
+            "One document now covers %(num)d recommendations; it waits for the manager's approval.",
+            len(doc.links),
+        ),
+        "success",
+    )
+    return redirect(url_for("document.show", document_id=doc.id))
 
 
 @bp.route("/visits/<int:visit_id>")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -132,6 +133,13 @@ def view(rec: Recommendation, viewer: User, *, with_history: bool = True) -> Rec
     )
 
 
+def _without_reasoning(escalation: Escalation) -> SimpleNamespace:
+    """The letter as its addressee knows it: the lawyer's reasoning behind it (an internal field of
+    `decide_next_steps`, see workflows/access/internal.py) stays with the Office."""
+    fields = {c.key: getattr(escalation, c.key) for c in sa.inspect(Escalation).mapper.column_attrs}
+    return SimpleNamespace(**{**fields, "reason": ""})
+
+
 def for_authority(
     rec: Recommendation,
     authority_id: int | None,
@@ -143,7 +151,7 @@ def for_authority(
     """What an authority reads — through an official's account, or through the signed link of
     its letter (which is the authority's credential: no account, no task links)."""
     escalations = [
-        e
+        _without_reasoning(e)
         for e in queries.escalations(rec)
         if authority_id is not None and e.target_authority_id == authority_id and e.kind in LETTER_KINDS
     ]

@@ -11,7 +11,7 @@ import re
 
 from flask_babel import ngettext
 
-from notifications.formatting import format_date, format_datetime
+from ..notices.formatting import format_date, format_datetime
 
 __all__ = ["PeriodError", "format_date", "format_datetime", "parse_period", "term_words"]
 

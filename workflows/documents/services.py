@@ -318,9 +318,9 @@ def submit(user: User, document_id: int, *, expected_version: int | None) -> Doc
         raise Conflict(_("This kind of document needs no approval: send it."))
     errors: dict[str, list[str]] = {}
     _check_body(doc.body, errors)
-    if doc.signatory_id is None:
+    if doc.signatory_id is None and not doc.signatory_name:
         errors["signatory_id"] = [_("Choose who signs the document.")]
-    else:
+    elif doc.signatory_id is not None:
         _signatory(doc.signatory_id, errors)
     if errors:
         raise Invalid(_("The draft cannot be submitted yet."), errors)
@@ -335,7 +335,8 @@ def submit(user: User, document_id: int, *, expected_version: int | None) -> Doc
 
 def _snapshot_signatory(doc: Document, errors: dict[str, list[str]]) -> None:
     person = _signatory(doc.signatory_id, errors) if doc.signatory_id else None
-    if doc.signatory_id is None:
+    # A signatory named in the act's form, not chosen from the registry, is printed as named.
+    if doc.signatory_id is None and not doc.signatory_name:
         errors["signatory_id"] = [_("Choose who signs the document.")]
     if person is not None:
         doc.signatory_name, doc.signatory_position = person.name, person.position
@@ -416,11 +417,17 @@ def return_for_rework(
 
 
 def mark_sent(
-    user: User, document_id: int, *, expected_version: int | None = None, reply_url: str | None = None
+    user: User,
+    document_id: int,
+    *,
+    expected_version: int | None = None,
+    reply_url: str | None = None,
+    email: bool = True,
 ) -> Document:
     """Send an approved document (or, for a kind that needs no approval, a draft: it takes its
     number now): the PDF is rendered once, kept in the file store, and e-mailed to every address of
-    the addressee through the outbox, all in the caller's transaction."""
+    the addressee through the outbox, all in the caller's transaction. With `email=False` the
+    caller e-mails it (the process's own notice carries the kept PDF, see `attachment`)."""
     doc = _locked(document_id, expected_version)
     if not access.can(user, access.APPROVE_DOCUMENTS) and doc.author_id != user.id:
         raise Forbidden(_("Only the author or a manager sends a document."))
@@ -445,14 +452,14 @@ def mark_sent(
     doc.sent_at, doc.sent_by_id = now, user.id
     _touch(doc)
     recs = recommendations_of(doc)
-    if reply_url is None and recs:
+    if email and reply_url is None and recs:
         # The letter's own signed link (one authority, one document); it supersedes earlier links
         # of this authority on the same recommendations (workflows/answers/links.py).
         from ..answers import links as reply_links
 
         _link, token = reply_links.issue(doc, actor=user.actor)
         reply_url = reply_links.url(token)
-    recipients = _enqueue_mail(doc, recs, stored.sha256, name, reply_url)
+    recipients = _enqueue_mail(doc, recs, stored.sha256, name, reply_url) if email else 0
     db.session.flush()
     _audit(
         "document_sent", doc, user.actor, number=doc.number, pdf_sha256=stored.sha256, recipients=recipients
@@ -555,6 +562,14 @@ def cancel(user: User, document_id: int, *, reason: str, expected_version: int |
     doc.status, doc.cancelled_at, doc.cancel_reason = "cancelled", now, reason[:MAX_COMMENT]
     _audit("document_cancelled", doc, user.actor, reason=doc.cancel_reason, number=doc.number)
     return doc
+
+
+def attachment(doc: Document) -> dict[str, Any]:
+    """The kept PDF of a sent document as an outbox attachment."""
+    if doc.pdf_sha256 is None:
+        raise _status_conflict(doc)
+    name = pdf.filename(str(letters.of_document(doc).title), doc.number, doc.language)
+    return {"sha256": doc.pdf_sha256, "filename": name, "content_type": "application/pdf"}
 
 
 # --- the PDF --------------------------------------------------------------------------------------

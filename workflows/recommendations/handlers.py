@@ -24,9 +24,12 @@ from engine.db import db
 from engine.models import HumanTask, ProcessInstance
 
 from .. import deadlines, notices
+from ..access import internal
 from ..actors import authority_group
 from ..authorities.models import Authority
 from ..documents import acts
+from ..documents import process as document_steps
+from ..documents import services as document_services
 from ..escalations.models import Escalation
 from ..numbering import act_number
 from . import receipts
@@ -80,6 +83,34 @@ def reply_terms(ctx: services.ServiceContext, rec: Recommendation) -> dict[str, 
     ).outputs
 
 
+def _deployment_of(ctx: services.ServiceContext) -> int | None:
+    return db.session.scalar(
+        sa.select(ProcessInstance.deployment_id).where(ProcessInstance.id == ctx.instance_id)
+    )
+
+
+def _said_outside(ctx: services.ServiceContext, text: Any) -> str:
+    """`text` as it may go out: empty when it is an internal field's (workflows/access/internal.py)."""
+    if internal.is_internal(text, ctx.task_data, _deployment_of(ctx)):
+        return ""
+    return str(text or "")
+
+
+def _document_part(doc) -> dict[str, Any]:
+    """What a notice carries of the document it delivers: its number and date, and the kept PDF."""
+    if doc is None or doc.pdf_sha256 is None:
+        return {}
+    return {
+        "document": {
+            "id": doc.id,
+            "kind": doc.kind,
+            "number": doc.number,
+            "date": doc.number_date.isoformat(),
+        },
+        "attachments": [document_services.attachment(doc)],
+    }
+
+
 def _has_open_reply_task(ctx: services.ServiceContext, authority_id: int) -> bool:
     return (
         db.session.scalar(
@@ -103,6 +134,23 @@ def _receipt_check_at(emailed: bool, wait_days: Any) -> str:
     return deadlines.work_due(clock.now(), int(wait_days or 3)).isoformat()
 
 
+def _sent_document(ctx: services.ServiceContext, data: dict[str, Any], urgency: datetime | None):
+    """The act's document (workflows/documents/process.py) marked sent, its PDF kept: once, even
+    when a grouped submission reaches this step in each of its recommendations' processes. The
+    covering e-mail is this process's `act_sent` notice, which attaches the kept PDF."""
+    from ..documents.models import Document
+    from ..documents.process import user_of
+
+    if not data.get("document_id"):
+        return None  # an instance started before acts became documents
+    doc = db.session.get(Document, int(data["document_id"]))
+    if doc.status not in ("sent", "received"):
+        # The urgency request counts from the day it goes out (act_terms ran just before).
+        doc.urgent_by = deadlines.kyiv_date(urgency) if urgency else None
+        document_services.mark_sent(user_of(ctx.actor), doc.id, email=False)
+    return doc
+
+
 @services.register("send_act")
 def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
     """Акт реагування надіслано: number it, note its term and basis, ask for an urgency date on
@@ -112,13 +160,14 @@ def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
     now = clock.now()
     urgency_period = data.get("urgency_period") or None
     urgency = deadlines.term_deadline(now, urgency_period) if urgency_period else None
+    doc = _sent_document(ctx, data, urgency)
     act = ResponseAct(
         recommendation_id=rec.id,
         kind=data["act_kind"],
-        number=act_number(deadlines.kyiv_date(now).year),
-        act_date=deadlines.kyiv_date(now),
-        signatory=data["signatory"],
-        text=data["act_text"],
+        number=doc.number if doc else act_number(deadlines.kyiv_date(now).year),
+        act_date=doc.number_date if doc else deadlines.kyiv_date(now),
+        signatory=(doc.signatory_name if doc else None) or data.get("signatory") or "",
+        text=doc.body if doc else data["act_text"],
         addressee_id=rec.addressee_id,
         sent_at=now,
         statutory_period=data.get("statutory_period") or None,
@@ -151,12 +200,18 @@ def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
                 "urgency_due_at": _iso(urgency),
             },
             # The act as a PDF, kept in the file store as it was sent (workflows/documents).
-            "attachments": [acts.attachment(act, rec, rec.addressee, ctx.actor)],
+            **({"document": _document_part(doc)["document"]} if doc else {}),
+            "attachments": [
+                document_services.attachment(doc)
+                if doc
+                else acts.attachment(act, rec, rec.addressee, ctx.actor)
+            ],
         },
         dedupe=f"act:{act.id}",
     )
     notices.publish("act_sent", rec, {"act": {"id": act.id, "kind": act.kind, "number": act.number}})
     return {
+        "document_id": doc.id if doc else None,
         "act_id": act.id,
         "act_number": act.number,
         "urgency_due_at": _iso(urgency),
@@ -395,6 +450,20 @@ def record_extension(ctx: services.ServiceContext, params: dict[str, Any]) -> di
             latest.due_at = new_due
     db.session.flush()
     authority = db.session.get(Authority, request.authority_id)
+    letter = None
+    if document_steps.by_person(ctx):
+        letter = document_steps.issue(
+            ctx,
+            rec,
+            kind="extension_decision",
+            addressee_id=request.authority_id,
+            details={
+                "granted": granted,
+                "requested_until": request.requested_until.isoformat(),
+                "new_due": deadlines.kyiv_date(new_due).isoformat() if new_due else None,
+                "reason": request.decision_note,
+            },
+        )
     notices.to_authority(
         rec,
         authority,
@@ -407,7 +476,8 @@ def record_extension(ctx: services.ServiceContext, params: dict[str, Any]) -> di
                 "new_due_at": _iso(new_due),
                 "grace": grace,
                 "note": request.decision_note,
-            }
+            },
+            **_document_part(letter),
         },
         dedupe=f"extension-decision:{request.id}",
     )
@@ -461,6 +531,7 @@ def escalate(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
     kind = params["kind"]
     previous = rec.addressee
     target_id = int(data["addressee_id"])
+    letter = document_steps.letter_sent(ctx, data.get("letter_document_id"))
     target = db.session.get(Authority, target_id)
     now = clock.now()
     due = _instant(data.get("reply_due_at")) if kind == "repeat_request" else None
@@ -499,13 +570,15 @@ def escalate(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
         {
             "escalation": {
                 "kind": kind,
-                "reason": escalation.reason,
+                # The lawyer's reasoning (decide_next_steps) is internal: never in the letter.
+                "reason": _said_outside(ctx, escalation.reason),
                 "statutory_period": escalation.statutory_period,
                 "legal_basis": notices.legal_basis(
                     escalation.legal_basis, escalation.legal_basis_en, language
                 ),
             },
             "subordinate": {"name": previous.name(language)},
+            **_document_part(letter),
         },
         dedupe=f"escalation:{escalation.id}",
     )
@@ -589,13 +662,19 @@ def close_recommendation(ctx: services.ServiceContext, params: dict[str, Any]) -
     rec.closed_at = clock.now()
     _touch(rec, "implemented" if outcome == "implemented" else "closed")
     db.session.flush()
+    told = _said_outside(ctx, reason)
+    notice = None
+    if document_steps.by_person(ctx):
+        notice = document_steps.issue(
+            ctx, rec, kind="closing_notice", addressee_id=rec.addressee_id, details={"reason": told}
+        )
     notices.to_authority(
         rec,
         rec.addressee,
         "closed",
-        {"outcome": outcome, "reason": reason},
+        {"outcome": outcome, "reason": told, **_document_part(notice)},
         dedupe=f"closed:{rec.id}",
         with_reply_link=False,
     )
-    notices.publish("closed", rec, {"outcome": outcome, "reason": reason})
+    notices.publish("closed", rec, {"outcome": outcome, "reason": told})
     return {"status": rec.status}

@@ -1,9 +1,9 @@
 """Dates, times and counted nouns as a Ukrainian official letter writes them.
 
 Dates are 23.11.2026 and times 24-hour in Europe/Kyiv whatever the server's zone (the payload
-carries UTC). Counted nouns follow CLDR's plural rules through Babel, because Ukrainian has three
-forms in letters (1 день, 2 дні, 5 днів, 11 днів, 21 день) and "день(ів)" is not acceptable in a
-letter of the Commissioner.
+carries UTC). Counted nouns come from the gettext catalog's plural forms (words.py), because
+Ukrainian has three forms in letters (1 день, 2 дні, 5 днів, 11 днів, 21 день) and "день(ів)" is not
+acceptable in a letter of the Commissioner.
 """
 
 from __future__ import annotations
@@ -11,37 +11,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-
 KYIV = ZoneInfo("Europe/Kyiv")
-
-# CLDR plural category -> word. Ukrainian "other" is for fractions (1,5 дня), kept for completeness.
-NOUNS: dict[str, dict[str, dict[str, str]]] = {
-    "uk": {
-        "day": {"one": "день", "few": "дні", "many": "днів", "other": "дня"},
-        "task": {"one": "завдання", "few": "завдання", "many": "завдань", "other": "завдання"},
-        "month": {"one": "місяць", "few": "місяці", "many": "місяців", "other": "місяця"},
-        "working_day": {
-            "one": "робочий день",
-            "few": "робочі дні",
-            "many": "робочих днів",
-            "other": "робочого дня",
-        },
-    },
-    "en": {
-        "day": {"one": "day", "other": "days"},
-        "task": {"one": "task", "other": "tasks"},
-        "month": {"one": "month", "other": "months"},
-        "working_day": {"one": "working day", "other": "working days"},
-    },
-}
 
 
 def plural(count: int, noun: str, language: str) -> str:
-    """`5 днів`, `21 день`, `1 day`: the number with the form of the noun that agrees with it."""
-    forms = NOUNS[language][noun]
-    category = Locale.parse(language).plural_form(count)
-    return f"{count} {forms.get(category, forms['other'])}"
+    """`5 днів`, `21 день`, `1 day` — from the catalog's plural forms (words.py)."""
+    from .words import plural as said
+
+    return said(count, noun, language)
 
 
 def to_kyiv(value: str | datetime) -> datetime:
@@ -90,7 +67,9 @@ def period_words(period: str | None, language: str) -> str:
         parts.append(plural(months, "month", language))
     if days:
         parts.append(plural(days, "day", language))
-    return (" і " if language == "uk" else " and ").join(parts)
+    from .words import joined
+
+    return joined(parts, language)
 
 
 def days_from(start: str | datetime, end: str | datetime) -> int:

@@ -1,7 +1,9 @@
 """What the domain tells the outside world: e-mails to authorities and lawyers, webhook events.
 
 Everything here only enqueues outbox rows (DESIGN.md rule 6) inside the caller's transaction; the
-payloads follow the contract in `notifications/topics.py`. Texts go in the recipient's language.
+payloads follow the contract in `topics.py` (this package), rendered by `render.py` with
+the templates in `templates/` when the transport (notifications/) delivers them. Texts go in the
+recipient's language.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from flask import current_app
 from engine import outbox
 from notifications import events
 
-from .authorities.models import Authority
-from .links import recommendation_url, reply_url
-from .recommendations.models import Recommendation
-from .reference import catalog
-from .users.models import User
+from ..authorities.models import Authority
+from ..links import recommendation_url, reply_url
+from ..recommendations.models import Recommendation
+from ..reference import catalog
+from ..users.models import User
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -61,7 +63,7 @@ def context(rec: Recommendation, language: str, authority: Authority | None = No
 def _view_for(rec: Recommendation, authority: Authority):
     """The recommendation as this authority reads it (`workflows.access.views`): a letter states
     the dates the authority's own page shows."""
-    from .access.views import RecommendationView, for_authority
+    from ..access.views import RecommendationView, for_authority
 
     if authority.id == rec.addressee_id:
         return RecommendationView(

@@ -39,8 +39,8 @@ Topics, who receives them, and their own keys:
                                       current_due_at}, reply_url
     extension_decision authority      extension: {decision (granted|refused), requested_until,
                                       previous_due_at, new_due_at, grace (bool), note}, reply_url
-    closed             authority      outcome (implemented|partially_implemented|not_implemented|
-                                      no_longer_relevant|closed), reason
+    closed             authority      outcome (workflows.recommendations.models.OUTCOMES), reason,
+                                      document {id, kind, number, date} and the closing notice's PDF
     digest             lawyer (daily) lawyer: {name, email}, due_soon: [{task, recommendation_number,
                                       facility, due_at, url}], overdue: [same], inbox_url
     alert              manager        manager: {name}, alert: {id, description (in the recipient's
@@ -60,10 +60,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.errors import EngineError
+from notifications.errors import PayloadError
+from notifications.rendering import language_of
 
-LANGUAGES = ("uk", "en")
-DEFAULT_LANGUAGE = "uk"
+from ..escalations.models import KINDS as ESCALATION_KINDS
+from ..recommendations.models import ACT_KINDS, OUTCOMES
+from ..visits.models import SEVERITIES
+
+__all__ = ["TOPICS", "PayloadError", "checked_payload", "language_of"]
 
 COMMON_REQUIRED = (
     "recommendation.id",
@@ -129,90 +133,14 @@ TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# Allowed values are the domain's own enums, never copies (a copy here once drifted: outcome `closed`).
 CHOICES = {
-    "recommendation.severity": ("critical", "high", "medium", "low"),
-    "act.kind": ("submission", "information_request", "letter"),
-    "escalation.kind": ("repeat_request", "superior_authority", "protocol", "court"),
+    "recommendation.severity": SEVERITIES,
+    "act.kind": ACT_KINDS,
+    "escalation.kind": ESCALATION_KINDS,
     "extension.decision": ("granted", "refused"),
-    "outcome": ("implemented", "partially_implemented", "not_implemented", "no_longer_relevant", "closed"),
+    "outcome": OUTCOMES,
 }
-
-# Words the templates and the PDF share, in the recipient's language.
-LABELS: dict[str, dict[str, dict[str, str]]] = {
-    "uk": {
-        "act_kind": {
-            "submission": "Подання",
-            "information_request": "Запит про надання інформації",
-            "letter": "Лист",
-        },
-        "severity": {"critical": "критичний", "high": "високий", "medium": "середній", "low": "низький"},
-        # The domain's finding categories (workflows/visits/models.py); any other text is shown as is.
-        "category": {
-            "treatment": "поводження",
-            "material_conditions": "матеріальні умови тримання",
-            "health_care": "медичне забезпечення",
-            "legal_safeguards": "правові гарантії",
-            "contact_with_outside_world": "зв'язок із зовнішнім світом",
-            "regime_and_activities": "режим і змістовна діяльність",
-            "staff": "персонал",
-            "other": "інше",
-        },
-        "outcome": {
-            "implemented": "виконано",
-            "partially_implemented": "частково виконано",
-            "not_implemented": "не виконано",
-            "no_longer_relevant": "втратило актуальність",
-            "closed": "закрито",
-        },
-        "escalation_kind": {
-            "repeat_request": "Повторний запит",
-            "superior_authority": "Звернення до вищестоящого органу",
-            "protocol": "Протокол про адміністративне правопорушення (ст. 188-40 КУпАП)",
-            "court": "Звернення до суду",
-        },
-    },
-    "en": {
-        "act_kind": {
-            "submission": "Submission",
-            "information_request": "Request for information",
-            "letter": "Letter",
-        },
-        "severity": {"critical": "critical", "high": "high", "medium": "medium", "low": "low"},
-        "category": {
-            "treatment": "treatment",
-            "material_conditions": "material conditions",
-            "health_care": "health care",
-            "legal_safeguards": "legal safeguards",
-            "contact_with_outside_world": "contact with the outside world",
-            "regime_and_activities": "regime and activities",
-            "staff": "staff",
-            "other": "other",
-        },
-        "outcome": {
-            "implemented": "implemented",
-            "partially_implemented": "partly implemented",
-            "not_implemented": "not implemented",
-            "no_longer_relevant": "no longer relevant",
-            "closed": "closed",
-        },
-        "escalation_kind": {
-            "repeat_request": "Repeat request",
-            "superior_authority": "Escalation to the superior authority",
-            "protocol": "Administrative-offence protocol (Code on Administrative Offences, Art. 188-40)",
-            "court": "Referral to court",
-        },
-    },
-}
-
-
-class PayloadError(EngineError):
-    """The row's topic or payload breaks the contract above; retrying will not help."""
-
-
-def language_of(value: str | None) -> str:
-    """The template language for a row: `uk` unless the row asks for English ("en", "en-GB")."""
-    code = (value or DEFAULT_LANGUAGE).replace("_", "-").split("-")[0].lower()
-    return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def checked_payload(topic: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 """An outbox row as the e-mail its recipient reads: subject, plain text, HTML and attachments.
 
-Pure: no SMTP, no database, so every topic and language can be checked in a unit test. Templates
-live in `templates/email/<language>/<topic>.txt|.html`; the subject is the `subject` block of the
+The domain's side of an e-mail (the transport in notifications/ calls it through
+`notifications.rendering`, registered by `register()` when the app starts). No SMTP, no database, so
+every topic and language can be checked in a unit test. Templates live in
+`workflows/notices/templates/email/<language>/<topic>.txt|.html`; labels and plurals come from the
+gettext catalog (words.py); the subject is the `subject` block of the
 text template, so all the words of one message sit in one place for whoever edits them.
 
 A payload may instead carry a finished message, `message: {subject, text[, html]}`, written by the
@@ -20,11 +23,13 @@ from typing import Any, Protocol
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from engine.clock import clock
+from notifications import rendering
+from notifications.attachments import Attachment
+from notifications.attachments import check as check_attachments
 
-from .attachments import Attachment
-from .attachments import check as check_attachments
 from .formatting import days_from, format_date, format_datetime, period_words, plural
-from .topics import LABELS, PayloadError, checked_payload, language_of
+from .topics import PayloadError, checked_payload, language_of
+from .words import labels
 
 
 class Row(Protocol):
@@ -36,7 +41,7 @@ class Row(Protocol):
 
 
 _env = Environment(
-    loader=PackageLoader("notifications", "templates"),
+    loader=PackageLoader("workflows.notices", "templates"),
     autoescape=select_autoescape(["html"]),
     # A template that uses a key the payload lacks must fail loudly, not send an e-mail with a gap.
     undefined=StrictUndefined,
@@ -64,7 +69,7 @@ def render_email(
     context = {
         **payload,
         "language": language,
-        "labels": LABELS[language],
+        "labels": labels(language),
         "today": format_date(clock.now()),
         "days": lambda n: plural(int(n), "day", language),
         "tasks": lambda n: plural(int(n), "task", language),
@@ -108,3 +113,8 @@ def _tidy(text: str) -> str:
     """Templates may leave trailing spaces and runs of blank lines where optional parts were skipped."""
     lines = [line.rstrip() for line in text.strip().splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def register() -> None:
+    """Make this the renderer the transport uses (workflows.init_app)."""
+    rendering.register(render_email)
