@@ -185,3 +185,16 @@ def test_concurrent_writers_make_one_unbroken_chain(app, db, runner, database_ur
     assert f"{writers * each} events" in result.output
     seqs = [r[0] for r in db.session.execute(sa.text("SELECT chain_seq FROM audit_event ORDER BY chain_seq"))]
     assert seqs == list(range(1, writers * each + 1))
+
+
+def test_the_scheduler_job_seals_new_events(app, db, database_url):
+    from engine import scheduler
+
+    _events(db, 4, sealed=False)
+    [job] = [j for j in scheduler.jobs() if j.name == "audit-seal"]
+    scheduler.run_job(app, job)
+    db.session.expire_all()
+    seqs = [r[0] for r in db.session.execute(sa.text("SELECT chain_seq FROM audit_event ORDER BY id"))]
+    assert seqs == [1, 2, 3, 4]  # on SQLite chained at insert, on PostgreSQL by the job
+    unsealed = "SELECT count(*) FROM audit_event WHERE chain_seq IS NULL"
+    assert db.session.execute(sa.text(unsealed)).scalar() == 0
