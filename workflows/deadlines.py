@@ -174,14 +174,16 @@ def work_due(start: Any, days: int, calendar: Calendar | None = None) -> datetim
     return morning(next_working_day(as_day(start) + timedelta(days=int(days)), calendar))
 
 
-def reminder_at(due: Any, days_before: Any, calendar: Calendar | None = None) -> datetime | None:
+def reminder_at(
+    due: Any, days_before: Any, calendar: Calendar | None = None, *, include_past: bool = False
+) -> datetime | None:
     """The working morning `days_before` days before `due`; None when there is no such reminder:
-    no offset, or a moment that is not before `due` or has already passed."""
+    no offset, or a moment that is not before `due` or (unless `include_past`) has already passed."""
     if due is None or days_before is None or days_before == "":
         return None
     due_at = as_instant(due)
     moment = working_morning(as_day(due_at) - timedelta(days=int(days_before)), calendar)
-    if moment >= due_at or moment <= clock.now():
+    if moment >= due_at or (moment <= clock.now() and not include_past):
         return None
     return moment
 
@@ -203,13 +205,16 @@ def alarms(
     reminder_2_days: Any,
     urgency_reminder_days: Any,
     calendar: Calendar | None = None,
+    *,
+    include_past: bool = False,
 ) -> list[tuple[datetime, str]]:
     """Every alarm of a deadline: reminders before it, a reminder before the urgency date, and the
-    deadline itself — soonest first, only those still to come (the deadline always, once set)."""
+    deadline itself — soonest first, only those still to come unless `include_past` (the deadline
+    always, once set)."""
     found: list[tuple[datetime, str]] = []
     if reply_due_at:
         for offset, kind in ((reminder_1_days, "reminder_1"), (reminder_2_days, "reminder_2")):
-            moment = reminder_at(reply_due_at, offset, calendar)
+            moment = reminder_at(reply_due_at, offset, calendar, include_past=include_past)
             if moment is not None:
                 found.append((moment, kind))
         found.append((as_instant(reply_due_at), "deadline"))

@@ -185,3 +185,37 @@ def test_concurrent_writers_make_one_unbroken_chain(app, db, runner, database_ur
     assert f"{writers * each} events" in result.output
     seqs = [r[0] for r in db.session.execute(sa.text("SELECT chain_seq FROM audit_event ORDER BY chain_seq"))]
     assert seqs == list(range(1, writers * each + 1))
+
+
+def test_the_scheduler_job_seals_new_events(app, db, database_url):
+    from engine import scheduler
+
+    _events(db, 4, sealed=False)
+    [job] = [j for j in scheduler.jobs() if j.name == "audit-seal"]
+    scheduler.run_job(app, job)
+    db.session.expire_all()
+    seqs = [r[0] for r in db.session.execute(sa.text("SELECT chain_seq FROM audit_event ORDER BY id"))]
+    assert seqs == [1, 2, 3, 4]  # on SQLite chained at insert, on PostgreSQL by the job
+    unsealed = "SELECT count(*) FROM audit_event WHERE chain_seq IS NULL"
+    assert db.session.execute(sa.text(unsealed)).scalar() == 0
+
+
+def test_an_event_written_around_the_engine_is_named_and_blocks_no_sealing(app, db, runner, database_url):
+    """A row inserted without its digest (a bulk load by the owner) stays outside the chain; the
+    events after it are still sealed, and `verify` names the stray one."""
+    _events(db, 2)
+    engine = _owner(database_url)
+    with engine.begin() as conn:
+        stray = conn.exec_driver_sql(
+            "INSERT INTO audit_event (at, actor, event, details)"
+            " VALUES ('2026-11-23 07:00:00', 'bulk', 'x', '{}') RETURNING id"
+        ).scalar()
+    engine.dispose()
+    _events(db, 2, start=10)
+    result = _verify(runner)
+    assert result.exit_code == 1
+    assert f"event id {stray}: an event outside the chain (no chain_seq)" in result.output
+    sealed = db.session.execute(
+        sa.text("SELECT count(*) FROM audit_event WHERE chain_seq IS NOT NULL")
+    ).scalar()
+    assert sealed == 4

@@ -286,7 +286,7 @@ def deadline_alarm(ctx: services.ServiceContext, params: dict[str, Any]) -> dict
         return {"breach": False, "sent": sent}
     if kind == "urgency_reminder":
         if rec.urgency_due_at is None or now >= rec.urgency_due_at:
-            return {"breach": False, "sent": 0}
+            return {"breach": False, "sent": _missed_reminder(ctx, rec, now)}
         sent = notices.to_authority(
             rec,
             rec.addressee,
@@ -301,6 +301,42 @@ def deadline_alarm(ctx: services.ServiceContext, params: dict[str, Any]) -> dict
         return {"breach": False, "deferred": True}
     mark_overdue(rec, now)
     return {"breach": True}
+
+
+def _missed_reminder(ctx: services.ServiceContext, rec: Recommendation, now: datetime) -> int:
+    """An alarm that fired late (the scheduler was down) and has nothing to say any more — the
+    urgency date it reminded of has passed — while reminders of the reply deadline fell due in the
+    gap: send one of them now (the latest), not none. The alarms computed after this one skip the
+    moments already past, so none of them follows it."""
+    data = ctx.task_data
+    scheduled = (data.get("next_alarm_info") or {}).get("at")
+    if not scheduled or rec.due_at is None or now >= rec.due_at:
+        return 0
+    scheduled_at = deadlines.as_instant(scheduled)
+    done = set(data.get("alarms_done") or [])
+    missed = [
+        kind
+        for moment, kind in deadlines.alarms(
+            data.get("reply_due_at"),
+            None,
+            data.get("reminder_1_days"),
+            data.get("reminder_2_days"),
+            None,
+            include_past=True,
+        )
+        if kind in ("reminder_1", "reminder_2")
+        and scheduled_at < moment <= now
+        and deadlines.alarm_key(kind, data.get("reply_due_at"), data.get("urgency_due_at")) not in done
+    ]
+    if not missed:
+        return 0
+    return notices.to_authority(
+        rec,
+        rec.addressee,
+        "reminder",
+        {"days_left": deadlines.days_between(now, rec.due_at)},
+        dedupe=f"reminder:{rec.id}:{rec.due_at.isoformat()}:{missed[-1]}",
+    )
 
 
 def mark_overdue(rec: Recommendation, now: datetime) -> None:
