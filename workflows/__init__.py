@@ -17,8 +17,8 @@ def init_app(app: Flask) -> None:
 
     from . import cli, deadlines, digest, documents, models  # noqa: F401 - registration at import
     from .alerts import services as alerts
-    from .escalations import court, obstructions  # noqa: F401 - handlers and form rules
     from .documents import process as document_steps  # noqa: F401
+    from .escalations import court, obstructions  # noqa: F401 - handlers and form rules
     from .planning import cli as planning_cli
     from .planning import handlers as planning_handlers  # noqa: F401
     from .publication import snapshot
