@@ -80,7 +80,8 @@ def test_a_test_run_steps_through_the_draft_with_its_own_clock_and_sends_nothing
     tasks_of_term = set(bundle.rule_tasks(draft.files, decision))
     decided = [e for e in _logged(run, "decision") if e["element_id"] in tasks_of_term]
     assert decided[-1]["detail"]["outputs"][term.name] == "P2M"
-    assert [e["detail"]["operator"] for e in _logged(run, "service")] == ["send_act"]
+    operators = [e["detail"]["operator"] for e in _logged(run, "service")]
+    assert operators[-1] == "send_act" and operators.count("send_act") == 1  # after the act's document steps
     waiting = {t.element_id: t.due_at for t in view["timers"]}
     assert waiting and min(waiting.values()) > start
 
@@ -105,7 +106,7 @@ def test_a_test_run_steps_through_the_draft_with_its_own_clock_and_sends_nothing
     # Past the deadline: the breach is the lawyer's to act on, in the run only.
     testruns.move_clock(run, due + timedelta(hours=1), actor="d")
     assert "decide_next_steps" in [t.element_id for t in testruns.view(run)["tasks"]]
-    assert "send_act" not in [e["detail"]["operator"] for e in _logged(run, "service")][1:]
+    assert [e["detail"]["operator"] for e in _logged(run, "service")].count("send_act") == 1
     db.session.commit()
 
     assert _counts(db) == before  # no instance, task, timer or notice exists outside the run
