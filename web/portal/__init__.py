@@ -25,6 +25,7 @@ from workflows.recommendations.models import Recommendation
 
 from ..forms import jsonschema_form
 from ..labels import language
+from . import extension
 
 bp = Blueprint("portal", __name__)
 
@@ -51,8 +52,7 @@ def _render(token, rec, authority, task, values=None, errors=None, status=200, *
         overdue=rec.is_overdue(clock.now()),
         task=task,
         form=form,
-        extension_errors=extra.pop("extension_errors", {}),
-        extension_values=extra.pop("extension_values", {}),
+        ext=extra.pop("ext", None) or extension.blank(),
         **extra,
     ), status
 
@@ -108,37 +108,19 @@ def respond(token: str):
 
 
 def _request_extension(token, rec, authority):
-    values = {k: request.form.get(k, "") for k in ("requested_until", "reason")}
-    try:
-        extensions.request(
+    return extension.handle(
+        lambda values: extensions.request(
             rec,
             authority.id,
             requested_until=values["requested_until"],
             reason=values["reason"],
             actor=link_actor(authority.id),
-        )
-        db.session.commit()
-    except (Invalid, Conflict) as exc:
-        db.session.rollback()
-        task = work.open_task_for_authority(rec, authority.id)
-        return _render(
-            token,
-            rec,
-            authority,
-            task,
-            status=exc.status,
-            extension_errors=exc.fields,
-            extension_values=values,
-            extension_message=exc.message,
-        )
-    flash(
-        _(
-            "Your extension request has been received; the decision will be sent to you. "
-            "You can still send your reply at any time."
         ),
-        "success",
+        render=lambda ext, status: _render(
+            token, rec, authority, work.open_task_for_authority(rec, authority.id), status=status, ext=ext
+        ),
+        done=url_for("portal.respond", token=token),
     )
-    return redirect(url_for("portal.respond", token=token))
 
 
 # The authority's own site for signed-in officials (issue 16) and the answer form, on this blueprint.

@@ -12,7 +12,7 @@ from flask_login import login_user
 from engine import audit
 from engine.db import db
 from workflows import access
-from workflows.errors import Conflict, Invalid
+from workflows.errors import Conflict, Forbidden, Invalid
 from workflows.users import invitations
 
 from ..auth import allowed
@@ -30,7 +30,7 @@ def officials_home():
     return redirect(url_for("portal.officials", authority_id=g.user.authority_id))
 
 
-def _render(authority, *, values=None, errors=None, message=None, status=200):
+def _render(authority, *, values=None, errors=None, message=None, status=200, refused=None):
     return render_template(
         "portal/officials.html",
         authority=authority,
@@ -39,6 +39,7 @@ def _render(authority, *, values=None, errors=None, message=None, status=200):
         values=values or {},
         errors=errors or {},
         message=message,
+        refused=refused,  # why a withdrawal or a deactivation was refused
     ), status
 
 
@@ -58,6 +59,52 @@ def officials(authority_id: int):
         db.session.rollback()
         return _render(authority, values=values, errors=exc.fields, message=exc.message, status=exc.status)
     flash(_("The invitation has been sent to %(email)s.", email=sent.invitation.email), "success")
+    return redirect(url_for("portal.officials", authority_id=authority.id))
+
+
+@bp.route(
+    "/portal/authorities/<int:authority_id>/officials/invitations/<int:invitation_id>/withdraw",
+    methods=["POST"],
+)
+@allowed(access.INVITE_OFFICIALS)
+def withdraw_invitation(authority_id: int, invitation_id: int):
+    """Withdraw a pending invitation: its link opens no more (the same page, a POST action)."""
+    authority = invitations.authority_for(g.user, authority_id)
+    try:
+        invitation = invitations.withdraw(g.user, authority.id, invitation_id)
+        db.session.commit()
+    except (Conflict, Forbidden) as exc:
+        db.session.rollback()
+        return _render(authority, refused=exc.message, status=exc.status)
+    flash(
+        _(
+            "The invitation to %(email)s has been withdrawn; its link no longer works.",
+            email=invitation.email,
+        ),
+        "success",
+    )
+    return redirect(url_for("portal.officials", authority_id=authority.id))
+
+
+@bp.route("/portal/authorities/<int:authority_id>/officials/<int:user_id>/deactivate", methods=["POST"])
+@allowed(access.INVITE_OFFICIALS)
+def deactivate_official(authority_id: int, user_id: int):
+    """Deactivate an official of the authority: sessions end and API tokens are revoked at once."""
+    authority = invitations.authority_for(g.user, authority_id)
+    try:
+        official, revoked = invitations.deactivate_official(g.user, authority.id, user_id)
+        db.session.commit()
+    except (Conflict, Forbidden) as exc:
+        db.session.rollback()
+        return _render(authority, refused=exc.message, status=exc.status)
+    flash(
+        _(
+            "%(name)s can no longer sign in: sessions ended, %(n)d token(s) revoked.",
+            name=official.name,
+            n=revoked,
+        ),
+        "success",
+    )
     return redirect(url_for("portal.officials", authority_id=authority.id))
 
 

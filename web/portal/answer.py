@@ -34,7 +34,7 @@ from workflows.users.models import User
 
 from ..auth import allowed
 from ..files import send_bytes, send_stored
-from . import bp
+from . import bp, extension
 
 ANSWERABLE_DOCUMENTS = ("sent", "received")
 
@@ -146,7 +146,7 @@ def _page(who: Answering, *, items=None, official=None, errors=None, message=Non
             files=evidence.draft_files(who.doc.id, who.authority.id),
             errors=errors or {},
             message=message,
-            ext=ext or {"values": {}, "errors": {}, "message": None},
+            ext=ext or extension.blank(),
             statuses=CLAIMED_STATUS_LABELS,
             idempotency_key=secrets.token_urlsafe(24),
             max_file_mb=evidence.max_file_bytes() // (1024 * 1024),
@@ -296,31 +296,22 @@ def _by_rec(items: list[services.ItemInput]) -> dict[int, services.ItemInput]:
 
 
 def _extension(who: Answering):
-    values = {k: request.form.get(k, "") for k in ("recommendation_id", "requested_until", "reason")}
-    try:
-        services.request_extension(
+    return extension.handle(
+        lambda values: services.request_extension(
             who.doc,
             who.authority.id,
-            recommendation_id=int(values["recommendation_id"])
-            if values["recommendation_id"].isdigit()
-            else 0,
+            recommendation_id=_number(values["recommendation_id"]),
             requested_until=values["requested_until"],
             reason=values["reason"],
             actor=who.actor,
-        )
-        db.session.commit()
-    except (Invalid, Conflict) as exc:
-        db.session.rollback()
-        ext = {"values": values, "errors": exc.fields, "message": exc.message}
-        return _page(who, ext=ext, status=exc.status)
-    flash(
-        _(
-            "Your extension request has been received; the decision will be sent to you. "
-            "You can still send your reply at any time."
         ),
-        "success",
+        render=lambda ext, status: _page(who, ext=ext, status=status),
+        done=who.url() + "#extension",
     )
-    return redirect(who.url() + "#extension")
+
+
+def _number(value: str) -> int:
+    return int(value) if value.isdigit() else 0
 
 
 # --- autosave ----------------------------------------------------------------------------------------

@@ -6,14 +6,11 @@ the access policy's (`workflows.portal.overview` on `workflows.access`)."""
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import g, render_template, request, url_for
 from flask_babel import lazy_pgettext
 
-from engine.db import db
 from workflows import access, links
 from workflows.documents import queries as documents
-from workflows.errors import Conflict, Invalid
 from workflows.portal import overview
 from workflows.recommendations import extensions
 
@@ -21,7 +18,7 @@ from ..auth import allowed
 from ..documents import send_pdf
 from ..files import send_stored
 from ..recommendations import timeline
-from . import bp
+from . import bp, extension
 
 # Where a recommendation stands, said to the authority (never the Office's process words).
 STANDING = {
@@ -81,7 +78,7 @@ def recommendation(recommendation_id: int):
     return _render_recommendation(overview.recommendation(g.user, recommendation_id))
 
 
-def _render_recommendation(detail, *, status=200, **extra):
+def _render_recommendation(detail, *, status=200, ext=None):
     return render_template(
         "portal/recommendation.html",
         detail=detail,
@@ -90,9 +87,7 @@ def _render_recommendation(detail, *, status=200, **extra):
         rec=detail.item.rec,
         # What was sent to us and what we did, oldest first (the records and the notices only).
         timeline=timeline.items(detail.item.view, None) if detail.item.view.direct else [],
-        extension_errors=extra.pop("extension_errors", {}),
-        extension_values=extra.pop("extension_values", {}),
-        **extra,
+        ext=ext or extension.blank(),
     ), status
 
 
@@ -101,34 +96,19 @@ def _render_recommendation(detail, *, status=200, **extra):
 def request_extension(recommendation_id: int):
     """Клопотання про продовження строку: its own action, apart from the answer (which stays open)."""
     detail = overview.recommendation(g.user, recommendation_id)
-    values = {k: request.form.get(k, "") for k in ("requested_until", "reason")}
-    try:
-        extensions.request(
+    return extension.handle(
+        lambda values: extensions.request(
             detail.item.rec,
             g.user.authority_id,
             requested_until=values["requested_until"],
             reason=values["reason"],
             actor=g.user.actor,
-        )
-        db.session.commit()
-    except (Invalid, Conflict) as exc:
-        db.session.rollback()
-        detail = overview.recommendation(g.user, recommendation_id)
-        return _render_recommendation(
-            detail,
-            status=exc.status,
-            extension_errors=exc.fields,
-            extension_values=values,
-            extension_message=exc.message,
-        )
-    flash(
-        _(
-            "Your extension request has been received; the decision will be sent to you. "
-            "You can still send your reply at any time."
         ),
-        "success",
+        render=lambda ext, status: _render_recommendation(
+            overview.recommendation(g.user, recommendation_id), status=status, ext=ext
+        ),
+        done=url_for("portal.recommendation", recommendation_id=recommendation_id),
     )
-    return redirect(url_for("portal.recommendation", recommendation_id=recommendation_id))
 
 
 @bp.route("/portal/documents/<int:document_id>.pdf")

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.db import db
 from engine.models import HumanTask
@@ -26,6 +27,7 @@ from ..documents.models import Document, DocumentRecommendation
 from ..escalations.models import Escalation
 from ..recommendations import queries
 from ..recommendations.extensions import pending as pending_extension
+from ..recommendations.extensions import pending_for as pending_extensions_for
 from ..recommendations.models import (
     WAITING_STATUSES,
     AuthorityReply,
@@ -79,13 +81,87 @@ class RecommendationView:
 
 
 def _receipts(rec: Recommendation) -> list[Receipt]:
-    return list(
-        db.session.scalars(
+    return _receipts_for([rec.id]).get(rec.id, [])
+
+
+def _receipts_for(recommendation_ids: list[int]) -> dict[int, list[Receipt]]:
+    found: dict[int, list[Receipt]] = {}
+    if recommendation_ids:
+        for r in db.session.scalars(
             sa.select(Receipt)
-            .where(Receipt.recommendation_id == rec.id)
+            .where(Receipt.recommendation_id.in_(recommendation_ids))
             .order_by(Receipt.received_at, Receipt.id)
-        )
+        ):
+            found.setdefault(r.recommendation_id, []).append(r)
+    return found
+
+
+@dataclass
+class _Exchange:
+    """What `for_authority` reads of a recommendation beyond its row. Loaded for one recommendation
+    on its own page, or for a whole list at once (`for_authority_many`): the rule that filters it
+    is the same code either way, and a list of 30 costs the statements of a list of 3."""
+
+    escalations: list[Escalation]
+    receipts: list[Receipt]
+    open_tasks: list[HumanTask]
+    pending: ExtensionRequest | None
+    documents_sent: bool | None = None  # None: not known yet (asked only when nothing else was sent)
+
+
+def _exchange_of(rec: Recommendation) -> _Exchange:
+    return _Exchange(
+        escalations=queries.escalations(rec),
+        receipts=_receipts(rec),
+        open_tasks=queries.open_tasks(rec),
+        pending=pending_extension(rec),
     )
+
+
+def _load_collections(recs: list[Recommendation]) -> None:
+    """Fill `acts`, `replies` and `extensions` of every recommendation not yet loaded, one statement
+    per collection (the relationships' own order: by id)."""
+    for name, model in (("acts", ResponseAct), ("replies", AuthorityReply), ("extensions", ExtensionRequest)):
+        missing = [r for r in recs if name not in sa.inspect(r).dict]
+        if not missing:
+            continue
+        rows: dict[int, list] = {r.id: [] for r in missing}
+        for row in db.session.scalars(
+            sa.select(model).where(model.recommendation_id.in_([r.id for r in missing])).order_by(model.id)
+        ):
+            rows[row.recommendation_id].append(row)
+        for r in missing:
+            set_committed_value(r, name, rows[r.id])
+
+
+def for_authority_many(
+    recs: list[Recommendation], authority_id: int, *, with_history: bool = False
+) -> dict[int, RecommendationView]:
+    """`for_authority` of every recommendation of a list, with a fixed number of statements."""
+    if not recs:
+        return {}
+    ids = [r.id for r in recs]
+    _load_collections(recs)
+    escalations = queries.escalations_for(ids)
+    receipts = _receipts_for(ids)
+    tasks = queries.open_tasks_for(recs)
+    pending = pending_extensions_for(ids)
+    sent = _documents_sent_to(ids, authority_id)
+    return {
+        r.id: for_authority(
+            r,
+            authority_id,
+            with_history=with_history,
+            exchange=_Exchange(
+                escalations=escalations.get(r.id, []),
+                receipts=receipts.get(r.id, []),
+                open_tasks=tasks.get(r.id, []),
+                pending=pending.get(r.id),
+                documents_sent=r.id in sent,
+            ),
+        )
+        for r in recs
+    }
 
 
 def _limitation(rec: Recommendation):
@@ -147,16 +223,20 @@ def for_authority(
     task_links: bool = False,
     may_extend: bool = True,
     with_history: bool = True,
+    exchange: _Exchange | None = None,
 ) -> RecommendationView:
     """What an authority reads — through an official's account, or through the signed link of
-    its letter (which is the authority's credential: no account, no task links)."""
+    its letter (which is the authority's credential: no account, no task links). `exchange` is
+    what `for_authority_many` loaded for a whole list; alone, it is read here."""
+    x = exchange if exchange is not None else _exchange_of(rec)
     escalations = [
         _without_reasoning(e)
-        for e in queries.escalations(rec)
+        for e in x.escalations
         if authority_id is not None and e.target_authority_id == authority_id and e.kind in LETTER_KINDS
     ]
     acts = [a for a in rec.acts if a.addressee_id == authority_id]
-    if not (acts or escalations or _documents_sent(rec, authority_id)):
+    sent = x.documents_sent if x.documents_sent is not None else _documents_sent(rec, authority_id)
+    if not (acts or escalations or sent):
         # A superior following a subordinate's recommendation: its status and dates only.
         return RecommendationView(
             rec=rec,
@@ -175,8 +255,8 @@ def for_authority(
         replies=[r for r in rec.replies if r.authority_id == authority_id],
         extensions=[x for x in rec.extensions if x.authority_id == authority_id],
         escalations=escalations,
-        receipts=[r for r in _receipts(rec) if r.authority_id == authority_id],
-        open_tasks=[t for t in queries.open_tasks(rec) if t.candidate_group == own_group],
+        receipts=[r for r in x.receipts if r.authority_id == authority_id],
+        open_tasks=[t for t in x.open_tasks if t.candidate_group == own_group],
         history=queries.timeline(rec, authority_id=authority_id) if with_history else [],
         task_links=task_links,
     )
@@ -187,7 +267,7 @@ def for_authority(
         v.due_at = latest.due_at if latest is not None else None
         v.legal_basis = latest.legal_basis if latest is not None else None
         v.legal_basis_en = latest.legal_basis_en if latest is not None else None
-    pending = pending_extension(rec)
+    pending = x.pending
     v.extension_pending = pending if pending is not None and pending.authority_id == authority_id else None
     v.may_request_extension = (
         may_extend
@@ -202,20 +282,24 @@ def for_authority(
 def _documents_sent(rec: Recommendation, authority_id: int | None) -> bool:
     """Whether an outgoing document covering `rec` was sent to the authority (the same rule as
     `scopes.sent_to`, for one recommendation)."""
-    if authority_id is None:
-        return False
-    return (
-        db.session.scalar(
-            sa.select(DocumentRecommendation.id)
+    return rec.id in _documents_sent_to([rec.id], authority_id)
+
+
+def _documents_sent_to(recommendation_ids: list[int], authority_id: int | None) -> set[int]:
+    """Which of these recommendations an outgoing document sent to the authority covers."""
+    if authority_id is None or not recommendation_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(DocumentRecommendation.recommendation_id)
             .join(Document, Document.id == DocumentRecommendation.document_id)
             .where(
-                DocumentRecommendation.recommendation_id == rec.id,
+                DocumentRecommendation.recommendation_id.in_(recommendation_ids),
                 Document.addressee_id == authority_id,
                 Document.status.in_(DELIVERED),
             )
-            .limit(1)
+            .distinct()
         )
-        is not None
     )
 
 

@@ -290,19 +290,40 @@ def is_overdue(rec: Recommendation, now: datetime | None = None) -> bool:
 
 
 def open_tasks(rec: Recommendation) -> list[HumanTask]:
-    if rec.process_instance_id is None:
-        return []
-    return db.session.scalars(
+    return open_tasks_for([rec]).get(rec.id, [])
+
+
+def open_tasks_for(recs: list[Recommendation]) -> dict[int, list[HumanTask]]:
+    """The open tasks of each recommendation's process, oldest first, in one statement."""
+    by_instance = {r.process_instance_id: r.id for r in recs if r.process_instance_id is not None}
+    found: dict[int, list[HumanTask]] = {}
+    if not by_instance:
+        return found
+    for task in db.session.scalars(
         sa.select(HumanTask)
-        .where(HumanTask.instance_id == rec.process_instance_id, HumanTask.status == "open")
+        .where(HumanTask.instance_id.in_(list(by_instance)), HumanTask.status == "open")
         .order_by(HumanTask.created_at, HumanTask.id)
-    ).all()
+    ):
+        found.setdefault(by_instance[task.instance_id], []).append(task)
+    return found
 
 
 def escalations(rec: Recommendation) -> list[Escalation]:
-    return db.session.scalars(
-        sa.select(Escalation).where(Escalation.recommendation_id == rec.id).order_by(Escalation.id)
-    ).all()
+    return escalations_for([rec.id]).get(rec.id, [])
+
+
+def escalations_for(recommendation_ids: list[int]) -> dict[int, list[Escalation]]:
+    """Each recommendation's escalations, oldest first, in one statement."""
+    found: dict[int, list[Escalation]] = {}
+    if not recommendation_ids:
+        return found
+    for e in db.session.scalars(
+        sa.select(Escalation)
+        .where(Escalation.recommendation_id.in_(recommendation_ids))
+        .order_by(Escalation.id)
+    ):
+        found.setdefault(e.recommendation_id, []).append(e)
+    return found
 
 
 @dataclass

@@ -2,8 +2,11 @@
 lead official for their own authority, enters a colleague's e-mail; the colleague receives —
 through the outbox, like every e-mail — a link to set their own password. The link is one-time:
 only its SHA-256 is stored, it expires after `OMBUDSFLOW_INVITATION_HOURS`, it is spent when the
-account is made, and a newer invitation to the same address withdraws the older one. Every step
-is audited (`official_invited`, `invitation_accepted`, `invitation_refused`, `invitation_withdrawn`).
+account is made, and a newer invitation to the same address withdraws the older one. Whoever may
+invite may also withdraw a pending invitation and deactivate an official of the same authority
+(through `accounts.deactivate`: sessions end and API tokens are revoked at once); a lead official
+never deactivates their own account. Every step is audited (`official_invited`,
+`invitation_accepted`, `invitation_refused`, `invitation_withdrawn`, `user_deactivated`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from .. import access, links
 from ..authorities.models import Authority
 from ..deadlines import KYIV
 from ..errors import Conflict, Forbidden, Invalid, NotFound
+from . import accounts
 from . import services as users
 from .models import Invitation, User
 
@@ -76,6 +80,50 @@ def authority_for(user: User, authority_id: int) -> Authority:
             raise Forbidden(_("Only an administrator or the authority's lead official invites officials."))
         raise NotFound(_("Authority %(id)s does not exist.", id=authority_id))
     return authority
+
+
+def withdraw(user: User, authority_id: int, invitation_id: int) -> Invitation:
+    """Withdraw an invitation of the authority not yet accepted: its link opens no more. Another
+    authority's invitation answers as missing; an accepted one is an account now (deactivate it)."""
+    authority = authority_for(user, authority_id)
+    invitation = db.session.scalar(
+        sa.select(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.authority_id == authority.id)
+        .with_for_update()
+    )
+    if invitation is None:
+        raise NotFound(_("Invitation %(id)s does not exist.", id=invitation_id))
+    if invitation.accepted_at is not None:
+        raise Conflict(_("This invitation has already been accepted: deactivate the account instead."))
+    if invitation.withdrawn_at is not None:
+        raise Conflict(_("This invitation has already been withdrawn."))
+    invitation.withdrawn_at = clock.now()
+    audit.record(
+        "invitation_withdrawn",
+        actor=user.actor,
+        subject=f"invitation:{invitation.id}",
+        details={"email": invitation.email, "authority": authority.code},
+    )
+    return invitation
+
+
+def deactivate_official(user: User, authority_id: int, official_id: int) -> tuple[User, int]:
+    """Deactivate an official of the authority (the account service: sessions end and tokens are
+    revoked now); the official and the tokens revoked. One of another authority answers as missing;
+    one's own account is refused (a lead would lock the authority out of its own management)."""
+    authority = authority_for(user, authority_id)
+    official = db.session.scalar(
+        sa.select(User).where(
+            User.id == official_id, User.role == "authority", User.authority_id == authority.id
+        )
+    )
+    if official is None:
+        raise NotFound(_("Official %(id)s does not exist.", id=official_id))
+    if official.id == user.id:
+        raise Forbidden(
+            _("You cannot deactivate your own account: ask an administrator or another lead official.")
+        )
+    return official, accounts.deactivate(official, actor=user.actor)
 
 
 @dataclass(frozen=True)
