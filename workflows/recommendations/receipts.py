@@ -220,18 +220,34 @@ def _on_delivered(event: outbox.Delivered) -> None:
     ):
         return
     code = (event.payload.get("authority") or {}).get("code")
-    rec = db.session.get(Recommendation, int(event.business_key)) if event.business_key.isdigit() else None
     authority = db.session.scalar(sa.select(Authority).where(Authority.code == code)) if code else None
-    if rec is None or authority is None:
+    if authority is None:
         return
-    record(
-        rec,
-        authority.id,
-        "email",
-        event.sent_at,
-        actor="outbox",
-        detail=f"{event.recipient} (outbox {event.id})",
-    )
+    for rec in _proved_by(event):
+        record(
+            rec,
+            authority.id,
+            "email",
+            event.sent_at,
+            actor="outbox",
+            detail=f"{event.recipient} (outbox {event.id})",
+        )
+
+
+def _proved_by(event: outbox.Delivered) -> list[Recommendation]:
+    """The recommendations whose letter this e-mail is: every recommendation of the document it
+    carries (one `act_sent` e-mail for a grouped submission proves receipt for each of them, and
+    each process is told), else the row's own."""
+    from ..documents import services as documents
+    from ..documents.models import Document
+
+    document_id = (event.payload.get("document") or {}).get("id") if event.topic == "act_sent" else None
+    doc = db.session.get(Document, int(document_id)) if document_id else None
+    if doc is not None:
+        return documents.recommendations_of(doc)
+    key = event.business_key or ""
+    rec = db.session.get(Recommendation, int(key)) if key.isdigit() else None
+    return [rec] if rec is not None else []
 
 
 def link_opened(rec: Recommendation, authority: Authority) -> Receipt | None:
