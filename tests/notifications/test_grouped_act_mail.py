@@ -47,6 +47,19 @@ def act_rows() -> list[OutboxMessage]:
     )
 
 
+def registry_link(token: str) -> ReplyLink | None:
+    digest = reply_links.token_hash(token)
+    return db.session.scalar(sa.select(ReplyLink).where(ReplyLink.token_sha256 == digest))
+
+
+def open_tasks(element_id: str) -> list[HumanTask]:
+    return list(
+        db.session.scalars(
+            sa.select(HumanTask).where(HumanTask.element_id == element_id, HumanTask.status == "open")
+        )
+    )
+
+
 def approve_all(api):  # noqa: F811
     items = api["manager"].get("/api/v1/tasks?task=approve_act").json["items"]
     for item in items:
