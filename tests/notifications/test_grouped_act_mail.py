@@ -20,6 +20,7 @@ from tests.workflows.documents_world import desk  # noqa: F401 - fixture
 from workflows.answers import links as reply_links
 from workflows.answers.models import ReplyLink
 from workflows.documents import grouping
+from workflows.recommendations import receipts as rec_receipts
 from workflows.recommendations.models import Receipt, Recommendation
 
 LINK = re.compile(r"https?://\S+/respond/([A-Za-z0-9_\-]+)")
@@ -60,8 +61,10 @@ def open_tasks(element_id: str) -> list[HumanTask]:
     )
 
 
-def approve_all(api):  # noqa: F811
+def approve_all(api, only=None):  # noqa: F811
     items = api["manager"].get("/api/v1/tasks?task=approve_act").json["items"]
+    if only is not None:
+        items = [i for i in items if i["recommendation"]["id"] in only]
     for item in items:
         detail = api["manager"].get(f"/api/v1/tasks/{item['id']}").json
         response = api["manager"].post(
@@ -141,6 +144,37 @@ def test_a_grouped_submission_goes_out_in_one_email(api, world, desk, smtp, app)
     html = page.get_data(as_text=True)
     for number in numbers:
         assert number in html
+
+
+def test_a_process_that_sends_after_the_receipt_gets_it_too(api, world, desk, smtp):  # noqa: F811
+    """The manager approves one recommendation of the group; its process sends the one e-mail, which
+    the mail server accepts before the other two are approved. Those two send nothing, ask no
+    lawyer for a paper receipt, and get the receipt of that e-mail (the catch-up job)."""
+    ids = [r.id for r in desk.recs]
+    grouping.submit_group(desk.lawyer, recommendation_ids=ids, signatory_id=desk.signatory.id)
+    db.session.commit()
+    approve_all(api, only=ids[:1])
+    deliver()
+    first = recommendation(api, ids[0])
+    assert first["status"] == "awaiting_reply"
+    assert rec_receipts.catch_up() == 0  # the others have no act yet: nothing to prove
+
+    approve_all(api, only=ids[1:])
+    assert len(act_rows()) == 1
+    deliver()
+    assert len(smtp.messages) == 1
+    assert [recommendation(api, i)["status"] for i in ids[1:]] == ["awaiting_receipt"] * 2
+    assert open_tasks("register_receipt") == []
+
+    assert rec_receipts.catch_up() == 2
+    db.session.expire_all()
+    for rec_id in ids[1:]:
+        seen = recommendation(api, rec_id)
+        assert seen["status"] == "awaiting_reply"
+        assert seen["due_at"] == first["due_at"]  # one e-mail, one day of receipt, one term
+        [receipt] = db.session.scalars(sa.select(Receipt).where(Receipt.recommendation_id == rec_id)).all()
+        assert receipt.kind == "email" and receipt.started_term
+    assert rec_receipts.catch_up() == 0
 
 
 def test_a_single_act_carries_a_registry_link_a_lawyer_can_revoke(api, world, smtp, app):  # noqa: F811
