@@ -141,6 +141,9 @@ def load_settings() -> dict:
         "OMBUDSFLOW_DIGEST_CHECK_INTERVAL": _int("OMBUDSFLOW_DIGEST_CHECK_INTERVAL", 600),
         # Managers' alerts: how often the job counts each alert's list.
         "OMBUDSFLOW_ALERT_INTERVAL": _int("OMBUDSFLOW_ALERT_INTERVAL", 300),
+        # Grouped submissions: how often a recommendation whose act went out after the document's one
+        # e-mail was already received gets that receipt (workflows/recommendations/receipts.catch_up).
+        "OMBUDSFLOW_RECEIPT_CATCH_UP_INTERVAL": _int("OMBUDSFLOW_RECEIPT_CATCH_UP_INTERVAL", 60),
         # The transparency page: how often its figures are prepared again, and what it shows of places
         # in areas of hostilities: "region" (the oblast only) or "withhold" (not listed at all).
         "OMBUDSFLOW_PUBLIC_REFRESH_INTERVAL": _int("OMBUDSFLOW_PUBLIC_REFRESH_INTERVAL", 600),

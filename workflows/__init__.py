@@ -43,6 +43,9 @@ def init_app(app: Flask) -> None:
     scheduler.register_job("lawyer-digest", digest.run, seconds_setting="OMBUDSFLOW_DIGEST_CHECK_INTERVAL")
     scheduler.register_job("alerts", alerts.run, seconds_setting="OMBUDSFLOW_ALERT_INTERVAL")
     scheduler.register_job(
+        "receipt-catch-up", receipts.catch_up, seconds_setting="OMBUDSFLOW_RECEIPT_CATCH_UP_INTERVAL"
+    )
+    scheduler.register_job(
         "public-refresh", snapshot.refresh, seconds_setting="OMBUDSFLOW_PUBLIC_REFRESH_INTERVAL"
     )
     scheduler.register_job(

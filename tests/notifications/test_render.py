@@ -280,3 +280,21 @@ def test_a_finding_category_code_is_shown_with_its_label_and_free_text_as_is():
     recommendation_en = {**payload("reminder", "en")["recommendation"], "category": "health_care"}
     assert "category: health care" in render_email(row("reminder", "en", recommendation=recommendation_en))[1]
     assert "категорія: умови тримання" in render_email(row("reminder"))[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "intro"),
+    [
+        ("uk", "щодо рекомендацій", "Документ стосується 2 рекомендацій"),
+        ("en", "on recommendations", "The document covers 2 recommendations"),
+    ],
+)
+def test_an_act_covering_several_recommendations_names_each_in_one_letter(language, subject, intro):
+    first = payload("act_sent", language)["recommendation"]
+    second = {**first, "id": first["id"] + 1, "number": "Р-2026-0008", "text": "Друга рекомендація."}
+    title, text, html, _ = render_email(row("act_sent", language, recommendations=[first, second]))
+    assert title.endswith(f"{subject} {first['number']}, Р-2026-0008")
+    for body in (text, html):
+        assert intro in body and first["text"] in body and "Друга рекомендація." in body
+    single_title, single_text, _, _ = render_email(row("act_sent", language, recommendations=[first]))
+    assert intro.split(" 2 ")[0] not in single_text and first["number"] in single_title

@@ -4,14 +4,19 @@ term and act."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 
 from engine.db import db
-from engine.models import HumanTask
+from engine.models import HumanTask, OutboxMessage
+from workflows import tasks as work
+from workflows.answers.models import ReplyLink
 from workflows.documents import grouping
 from workflows.errors import Invalid
 from workflows.recommendations.models import Recommendation, ResponseAct
+from workflows.users.models import User
 
 from .cycle_helpers import deliver_mail, recommendation
 
@@ -79,3 +84,50 @@ def test_the_api_groups_a_visits_recommendations(api, world, desk):
     assert api["monitor"].post(
         f"/api/v1/visits/{world.visit_id}/submission", {"recommendation_ids": ids}
     ).status_code in (403, 404)
+
+
+def test_processes_approved_at_once_send_one_email(app, db, world, desk):
+    """The three approvals of one grouped submission complete at the same moment, each in its own
+    transaction: one approves and sends, the others find the document sent — one `act_sent` row,
+    one signed link, three acts with the one number."""
+    ids = [r.id for r in desk.recs]
+    doc = grouping.submit_group(desk.lawyer, recommendation_ids=ids, signatory_id=desk.signatory.id)
+    db.session.commit()
+    tasks = [
+        (t.id, t.version)
+        for t in db.session.scalars(
+            sa.select(HumanTask).where(HumanTask.element_id == "approve_act", HumanTask.status == "open")
+        )
+    ]
+    assert len(tasks) == 3
+    manager_id, document_id = desk.manager.id, doc.id
+    db.session.close()  # nothing of this thread's session may hold a lock while the others work
+    barrier = threading.Barrier(len(tasks))
+    failures: list[BaseException] = []
+
+    def approve(task_id, version) -> None:
+        with app.app_context():
+            try:
+                manager = db.session.get(User, manager_id)
+                db.session.commit()
+                barrier.wait(timeout=60)
+                work.complete(manager, task_id, {"approved": True}, version)
+                db.session.commit()
+            except BaseException as exc:
+                failures.append(exc)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=approve, args=task) for task in tasks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    rows = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.topic == "act_sent")).all()
+    assert [r.dedupe_key for r in rows] == [f"document:{document_id}:colony48@example.gov.ua"]
+    issued = db.session.scalars(sa.select(ReplyLink).where(ReplyLink.document_id == document_id)).all()
+    assert len(issued) == 1
+    acts = db.session.scalars(sa.select(ResponseAct).where(ResponseAct.recommendation_id.in_(ids))).all()
+    assert sorted(a.recommendation_id for a in acts) == ids and len({a.number for a in acts}) == 1

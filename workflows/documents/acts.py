@@ -29,7 +29,23 @@ def attachment(act: ResponseAct, rec: Recommendation, authority: Authority, acto
 
 def sent_pdf(act: ResponseAct, rec: Recommendation) -> StoredFile | None:
     """The act's PDF exactly as it was e-mailed to the authority (the attachment of its `act_sent`
-    e-mail, by the instance's indexed outbox rows), or None when it went by no e-mail."""
+    e-mail, by the instance's indexed outbox rows), or None when it went by no e-mail. An act that
+    is a document (one e-mail per document, sent by whichever process of a grouped submission got
+    there first) is the document's kept PDF."""
+    from .models import Document, DocumentRecommendation
+
+    doc = db.session.scalar(
+        sa.select(Document)
+        .join(DocumentRecommendation, DocumentRecommendation.document_id == Document.id)
+        .where(
+            DocumentRecommendation.recommendation_id == rec.id,
+            Document.number == act.number,
+            Document.pdf_file_id.is_not(None),
+        )
+        .limit(1)
+    )
+    if doc is not None:
+        return db.session.get(StoredFile, doc.pdf_file_id)
     rows = db.session.scalars(
         sa.select(OutboxMessage)
         .where(OutboxMessage.instance_id == rec.process_instance_id, OutboxMessage.topic == "act_sent")

@@ -145,7 +145,14 @@ def review_act_document(ctx: services.ServiceContext, params: dict[str, Any]) ->
     submission approved already stays approved: this recommendation goes on with it."""
     data = ctx.task_data
     manager = user_of(ctx.actor)
-    doc = db.session.get(Document, int(data["document_id"]))
+    # Locked and read afresh: the processes of a grouped submission approved at once take turns
+    # (the first approves, the others find it approved and go on with it).
+    doc = db.session.scalar(
+        sa.select(Document)
+        .where(Document.id == int(data["document_id"]))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     approved = bool(data.get("approved"))
     if doc.status == "submitted":
         if approved:

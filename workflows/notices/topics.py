@@ -23,7 +23,11 @@ Topics, who receives them, and their own keys:
                                       null), legal_basis, urgency_due_at}, reply_url. The act goes
                                       along as a PDF (in `attachments`, see below). The statutory
                                       deadline is not known yet: it counts from the receipt, so the
-                                      letter states the term.
+                                      letter states the term. recommendations: [{id, number,
+                                      text, severity, category}] (optional): every recommendation
+                                      the act's document covers — a grouped submission goes out
+                                      in ONE e-mail naming each; reply_url is then the document's
+                                      own signed link (workflows/answers/links.py).
     reminder           authority      days_left (int), reply_url
     urgency_reminder   authority      days_left (int) before urgency_due_at, reply_url
     overdue            authority, and days_overdue (int), reply_url (authority's row only: a row
@@ -87,6 +91,7 @@ COMMON_OPTIONAL = ("due_at", "legal_basis", "urgency_due_at", "lawyer")
 TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     "act_sent": {
         "required": ("act.kind", "act.number", "act.date", "act.signatory", "act.text", "reply_url"),
+        "optional": ("recommendations",),
         "optional_nested": ("act.statutory_period", "act.legal_basis", "act.urgency_due_at"),
     },
     "reminder": {"required": ("days_left", "reply_url")},

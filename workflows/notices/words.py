@@ -5,9 +5,8 @@ of whoever happens to be signed in when the row is delivered."""
 
 from __future__ import annotations
 
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, lazy_pgettext, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_pgettext as _lp
 
 from ..recommendations.models import ACT_KINDS, OUTCOMES
 from ..visits.models import FINDING_CATEGORIES, SEVERITIES
@@ -16,26 +15,26 @@ from ..visits.models import FINDING_CATEGORIES, SEVERITIES
 # "letter" keeps them apart from the capitalised labels of the pages.
 _LETTER_WORDS = {
     "severity": {
-        "critical": _lp("letter", "critical"),
-        "high": _lp("letter", "high"),
-        "medium": _lp("letter", "medium"),
-        "low": _lp("letter", "low"),
+        "critical": lazy_pgettext("letter", "critical"),
+        "high": lazy_pgettext("letter", "high"),
+        "medium": lazy_pgettext("letter", "medium"),
+        "low": lazy_pgettext("letter", "low"),
     },
     "category": {
-        "treatment": _lp("letter", "treatment"),
-        "material_conditions": _lp("letter", "material conditions"),
-        "health_care": _lp("letter", "health care"),
-        "legal_safeguards": _lp("letter", "legal safeguards"),
-        "contact_with_outside_world": _lp("letter", "contact with the outside world"),
-        "regime_and_activities": _lp("letter", "regime and activities"),
-        "staff": _lp("letter", "staff"),
-        "other": _lp("letter", "other"),
+        "treatment": lazy_pgettext("letter", "treatment"),
+        "material_conditions": lazy_pgettext("letter", "material conditions"),
+        "health_care": lazy_pgettext("letter", "health care"),
+        "legal_safeguards": lazy_pgettext("letter", "legal safeguards"),
+        "contact_with_outside_world": lazy_pgettext("letter", "contact with the outside world"),
+        "regime_and_activities": lazy_pgettext("letter", "regime and activities"),
+        "staff": lazy_pgettext("letter", "staff"),
+        "other": lazy_pgettext("letter", "other"),
     },
     "outcome": {
-        "implemented": _lp("letter", "implemented"),
-        "partially_implemented": _lp("letter", "partly implemented"),
-        "not_implemented": _lp("letter", "not implemented"),
-        "no_longer_relevant": _lp("letter", "no longer relevant"),
+        "implemented": lazy_pgettext("letter", "implemented"),
+        "partially_implemented": lazy_pgettext("letter", "partly implemented"),
+        "not_implemented": lazy_pgettext("letter", "not implemented"),
+        "no_longer_relevant": lazy_pgettext("letter", "no longer relevant"),
     },
 }
 

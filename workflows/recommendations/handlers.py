@@ -136,19 +136,83 @@ def _receipt_check_at(emailed: bool, wait_days: Any) -> str:
 
 def _sent_document(ctx: services.ServiceContext, data: dict[str, Any], urgency: datetime | None):
     """The act's document (workflows/documents/process.py) marked sent, its PDF kept: once, even
-    when a grouped submission reaches this step in each of its recommendations' processes. The
-    covering e-mail is this process's `act_sent` notice, which attaches the kept PDF."""
+    when a grouped submission reaches this step in each of its recommendations' processes. Returns
+    the document and whether this process sent it (then it also e-mails it, `_act_mail`).
+
+    The document's row is locked and read afresh first, so two processes of one grouped submission
+    reaching this step at once (PostgreSQL) take turns: the first sends, the second sees it sent."""
     from ..documents.models import Document
     from ..documents.process import user_of
 
     if not data.get("document_id"):
-        return None  # an instance started before acts became documents
-    doc = db.session.get(Document, int(data["document_id"]))
-    if doc.status not in ("sent", "received"):
-        # The urgency request counts from the day it goes out (act_terms ran just before).
-        doc.urgent_by = deadlines.kyiv_date(urgency) if urgency else None
-        document_services.mark_sent(user_of(ctx.actor), doc.id, email=False)
-    return doc
+        return None, False  # an instance started before acts became documents
+    doc = db.session.scalar(
+        sa.select(Document)
+        .where(Document.id == int(data["document_id"]))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if doc.status in ("sent", "received"):
+        return doc, False
+    # The urgency request counts from the day it goes out (act_terms ran just before).
+    doc.urgent_by = deadlines.kyiv_date(urgency) if urgency else None
+    document_services.mark_sent(user_of(ctx.actor), doc.id, email=False)
+    return doc, True
+
+
+def _covered(doc) -> list[dict[str, Any]]:
+    """The recommendations a document covers, as its covering e-mail names them (in the order of
+    the document)."""
+    return [
+        {
+            "id": r.id,
+            "number": r.number,
+            "text": r.text,
+            "severity": r.severity,
+            "category": r.category,
+        }
+        for r in document_services.recommendations_of(doc)
+    ]
+
+
+def _document_mailed(doc) -> bool:
+    """Whether the document's covering e-mail is in the outbox (sent by the process that reached
+    `send_act` first, or by the document's own page): key `document:<id>:<address>`."""
+    from engine.models import OutboxMessage
+
+    return (
+        db.session.scalar(
+            sa.select(OutboxMessage.id)
+            .where(OutboxMessage.dedupe_key.like(f"document:{doc.id}:%"), OutboxMessage.channel == "email")
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _act_mail(ctx: services.ServiceContext, rec: Recommendation, doc, act_part: dict[str, Any]) -> int:
+    """ONE `act_sent` e-mail per document, whatever number of recommendations it covers: it names
+    each of them and carries the document's own signed link from the registry of links
+    (workflows/answers/links.py: one authority, one document, revocable; the answer form lists
+    every covered recommendation). The outbox key `document:<id>` keeps it to one row per address
+    even if two processes got here (the lock in `_sent_document` already makes them take turns)."""
+    from ..answers import links as reply_links
+
+    _link, token = reply_links.issue(doc, actor=ctx.actor)
+    return notices.to_authority(
+        rec,
+        rec.addressee,
+        "act_sent",
+        {
+            "act": act_part,
+            "recommendations": _covered(doc),
+            "reply_url": reply_links.url(token),
+            "document": _document_part(doc)["document"],
+            "attachments": [document_services.attachment(doc)],
+        },
+        dedupe=f"document:{doc.id}",
+        with_reply_link=False,
+    )
 
 
 @services.register("send_act")
@@ -160,7 +224,7 @@ def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
     now = clock.now()
     urgency_period = data.get("urgency_period") or None
     urgency = deadlines.term_deadline(now, urgency_period) if urgency_period else None
-    doc = _sent_document(ctx, data, urgency)
+    doc, first = _sent_document(ctx, data, urgency)
     act = ResponseAct(
         recommendation_id=rec.id,
         kind=data["act_kind"],
@@ -184,31 +248,31 @@ def send_act(ctx: services.ServiceContext, params: dict[str, Any]) -> dict[str, 
     _touch(rec, "awaiting_receipt")
     db.session.flush()
     language = rec.addressee.language or "uk"
-    emailed = notices.to_authority(
-        rec,
-        rec.addressee,
-        "act_sent",
-        {
-            "act": {
-                "kind": act.kind,
-                "number": act.number,
-                "date": act.act_date.isoformat(),
-                "signatory": act.signatory,
-                "text": act.text,
-                "statutory_period": act.statutory_period,
-                "legal_basis": notices.legal_basis(act.legal_basis, act.legal_basis_en, language),
-                "urgency_due_at": _iso(urgency),
-            },
-            # The act as a PDF, kept in the file store as it was sent (workflows/documents).
-            **({"document": _document_part(doc)["document"]} if doc else {}),
-            "attachments": [
-                document_services.attachment(doc)
-                if doc
-                else acts.attachment(act, rec, rec.addressee, ctx.actor)
-            ],
-        },
-        dedupe=f"act:{act.id}",
-    )
+    act_part = {
+        "kind": act.kind,
+        "number": act.number,
+        "date": act.act_date.isoformat(),
+        "signatory": act.signatory,
+        "text": act.text,
+        "statutory_period": act.statutory_period,
+        "legal_basis": notices.legal_basis(act.legal_basis, act.legal_basis_en, language),
+        "urgency_due_at": _iso(urgency),
+    }
+    if doc is None:
+        emailed = notices.to_authority(
+            rec,
+            rec.addressee,
+            "act_sent",
+            {"act": act_part, "attachments": [acts.attachment(act, rec, rec.addressee, ctx.actor)]},
+            dedupe=f"act:{act.id}",
+        )
+    elif first:
+        emailed = _act_mail(ctx, rec, doc, act_part)
+    else:
+        # Another recommendation of the same document sent its one e-mail: this process waits for
+        # the receipt of that e-mail like the one that sent it (receipts fan out to every covered
+        # recommendation: workflows/recommendations/receipts.py).
+        emailed = 1 if _document_mailed(doc) else 0
     notices.publish("act_sent", rec, {"act": {"id": act.id, "kind": act.kind, "number": act.number}})
     return {
         "document_id": doc.id if doc else None,

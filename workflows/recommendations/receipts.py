@@ -220,20 +220,92 @@ def _on_delivered(event: outbox.Delivered) -> None:
     ):
         return
     code = (event.payload.get("authority") or {}).get("code")
-    rec = db.session.get(Recommendation, int(event.business_key)) if event.business_key.isdigit() else None
     authority = db.session.scalar(sa.select(Authority).where(Authority.code == code)) if code else None
-    if rec is None or authority is None:
+    if authority is None:
         return
-    record(
-        rec,
-        authority.id,
-        "email",
-        event.sent_at,
-        actor="outbox",
-        detail=f"{event.recipient} (outbox {event.id})",
-    )
+    for rec in _proved_by(event):
+        record(
+            rec,
+            authority.id,
+            "email",
+            event.sent_at,
+            actor="outbox",
+            detail=f"{event.recipient} (outbox {event.id})",
+        )
+
+
+def _proved_by(event: outbox.Delivered) -> list[Recommendation]:
+    """The recommendations whose letter this e-mail is: every recommendation of the document it
+    carries (one `act_sent` e-mail for a grouped submission proves receipt for each of them, and
+    each process is told), else the row's own."""
+    from ..documents import services as documents
+    from ..documents.models import Document
+
+    document_id = (event.payload.get("document") or {}).get("id") if event.topic == "act_sent" else None
+    doc = db.session.get(Document, int(document_id)) if document_id else None
+    if doc is not None:
+        return documents.recommendations_of(doc)
+    key = event.business_key or ""
+    rec = db.session.get(Recommendation, int(key)) if key.isdigit() else None
+    return [rec] if rec is not None else []
 
 
 def link_opened(rec: Recommendation, authority: Authority) -> Receipt | None:
     """The first opening of the signed reply link by the authority (kept as proof)."""
     return record(rec, authority.id, "link", clock.now(), actor=link_actor(authority.id))
+
+
+# --- a grouped submission's late comers --------------------------------------------------------------
+
+# How a document's receipt (workflows/documents) reads as a recommendation's proof.
+_PROOF_OF_DOCUMENT = {"smtp_accepted": "email", "link_opened": "link", "registered": "paper"}
+
+
+def catch_up() -> int:
+    """The recommendations of a grouped submission whose process reached `send_act` only after the
+    document's one e-mail had been accepted (or its link opened): the proof came before their act
+    existed, so the fan-out at delivery could not give it to them. Each gets it now, from the
+    document's own day of receipt, and its process is told — the term runs from that one e-mail,
+    and no lawyer is asked for a paper receipt. A scheduler job (`OMBUDSFLOW_RECEIPT_CATCH_UP_INTERVAL`);
+    returns how many were caught up."""
+    from ..documents.models import Document, DocumentRecommendation
+
+    rows = db.session.execute(
+        sa.select(Recommendation.id, ResponseAct.id, Document.id)
+        .join(ResponseAct, ResponseAct.recommendation_id == Recommendation.id)
+        .join(DocumentRecommendation, DocumentRecommendation.recommendation_id == Recommendation.id)
+        .join(
+            Document,
+            sa.and_(
+                Document.id == DocumentRecommendation.document_id,
+                Document.number == ResponseAct.number,
+                Document.addressee_id == ResponseAct.addressee_id,
+            ),
+        )
+        .where(
+            Recommendation.status == "awaiting_receipt",
+            ResponseAct.received_at.is_(None),
+            Document.received_at.is_not(None),
+            ~sa.exists().where(Receipt.act_id == ResponseAct.id),
+        )
+        .order_by(Recommendation.id)
+    ).all()
+    done = 0
+    for rec_id, act_id, document_id in rows:
+        rec = db.session.get(Recommendation, rec_id)
+        doc = db.session.get(Document, document_id)
+        request = pending_request(rec, rec.addressee_id)
+        if request is None or request.id != act_id:
+            continue
+        kind = _PROOF_OF_DOCUMENT.get(doc.received_how or "", "email")
+        receipt = record(
+            rec,
+            rec.addressee_id,
+            kind,
+            doc.received_at,
+            actor="receipts",
+            detail=f"document {doc.number}: {doc.received_how}",
+        )
+        db.session.commit()
+        done += receipt is not None
+    return done
