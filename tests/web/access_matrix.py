@@ -124,6 +124,10 @@ FILLS = {
         "planned_visit_id": "spare_planned_visit_api"
     },
     "POST /planned-visits/<int:planned_visit_id>/cancel": {"planned_visit_id": "spare_planned_visit_page"},
+    # Publishing A would open /public/recommendations/<A> to everyone: another of the colony's.
+    "POST /recommendations/<int:recommendation_id>/publication": {
+        "recommendation_id": "spare_recommendation"
+    },
 }
 
 # Routes asked with a new session each time (they end the one they are given).
@@ -384,7 +388,7 @@ ROWS: dict[str, Row] = {
     "POST /recommendations/<int:recommendation_id>/observations": row(
         refused={"monitor"}, hidden={"other_authority", "other_monitor"}
     ),
-    "POST /recommendations/<int:recommendation_id>/publication": row(ok=MANAGERS),
+    "POST /recommendations/<int:recommendation_id>/publication": row(refused=MANAGERS),
     "POST /recommendations/<int:recommendation_id>/receipt": row(refused=OFFICE),
     "POST /registry/authorities": row(refused=ADMIN),
     "POST /registry/authorities/<int:authority_id>": row(refused=ADMIN),

@@ -162,6 +162,7 @@ def build(db, clock) -> AccessWorld:
         "plan_id": str(plan.id),
         "planned_visit_id": str(planned.id),
         "spare_planned_visit_api": str(spare_api.id),
+        "spare_recommendation": str(desk.recs[1].id),
         "spare_planned_visit_page": str(spare_page.id),
         "monitor_id": str(person.id),
         "item_id": str(MISSING_ID),  # no absence or conflict recorded: allowed people get 404

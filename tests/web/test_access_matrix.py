@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import string
 
 import pytest
 from flask import g, has_app_context
@@ -277,6 +276,9 @@ def test_a_signed_link_opens_its_own_recommendation_only(access):
     forged_payload = base64.urlsafe_b64encode(json.dumps({**data, "r": rec_a}).encode()).rstrip(b"=").decode()
     forged = ".".join([forged_payload, *signature])
     forged_response = link.ask("GET", f"/respond/{forged}")
-    unknown_response = link.ask("GET", "/respond/" + "x" * len(string.ascii_letters))
-    assert forged_response.status_code == 404
-    assert forged_response.get_data() == unknown_response.get_data()
+    unknown = "x" * len(forged)
+    unknown_response = link.ask("GET", f"/respond/{unknown}")
+    assert forged_response.status_code == unknown_response.status_code == 404
+    assert forged_response.get_data(as_text=True).replace(forged, "<token>") == unknown_response.get_data(
+        as_text=True
+    ).replace(unknown, "<token>")
