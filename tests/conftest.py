@@ -163,3 +163,12 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, waiting for the page's script after every navigation
+    (tests/browser_ready.py): a key pressed or a field filled never beats app.js's handlers."""
+    from tests.browser_ready import settle_after_navigation
+
+    return settle_after_navigation(page)
