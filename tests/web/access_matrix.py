@@ -258,7 +258,7 @@ ROWS: dict[str, Row] = {
     "GET /inbox": row(ok=OFFICE | AUTHORITIES),
     "GET /login": row(ok=EVERYONE, login=NOBODY),
     "GET /metrics": row(ok=EVERYONE, login=NOBODY),
-    "GET /planned-visits/<int:planned_visit_id>": row(ok=READERS),
+    "GET /planned-visits/<int:planned_visit_id>": row(ok=READERS, hidden=MONITORS),
     "GET /planned-visits/<int:planned_visit_id>/edit": row(ok=OFFICE),
     "GET /planning/coverage": row(ok=READERS),
     "GET /planning/map": row(ok=READERS),

@@ -282,9 +282,10 @@ def _visit_for_user(planned_visit_id: int):
     if not access.can(g.user, access.PLAN_READ) and not any(
         m.monitor.user_id == g.user.id for m in visit.members
     ):
-        from workflows.errors import Forbidden
+        # A planned visit outside the monitor's groups answers exactly as a missing one.
+        from workflows.errors import NotFound
 
-        raise Forbidden(_("You may not see this planned visit."))
+        raise NotFound(_("Planned visit %(id)s does not exist.", id=planned_visit_id))
     return visit
 
 
