@@ -281,6 +281,6 @@ def test_a_signed_link_opens_its_own_recommendation_only(access):
     unknown = "x" * len(forged)
     unknown_response = link.ask("GET", f"/respond/{unknown}")
     assert forged_response.status_code == unknown_response.status_code == 404
-    assert forged_response.get_data(as_text=True).replace(forged, "<token>") == unknown_response.get_data(
-        as_text=True
-    ).replace(unknown, "<token>")
+    forged_body = _without(forged_response.get_data(as_text=True).replace(forged, "<token>"), forged)
+    unknown_body = _without(unknown_response.get_data(as_text=True).replace(unknown, "<token>"), unknown)
+    assert forged_body == unknown_body
