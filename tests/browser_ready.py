@@ -14,6 +14,11 @@ from __future__ import annotations
 
 import functools
 
+# How long `expect(...)` and page actions wait for their condition. Playwright's 5 s default is a
+# guess about the machine: on a loaded 2-core runner bpmn-js alone can take longer to draw. A longer
+# wait costs nothing when the condition is met (it returns at once) and only delays a real failure.
+EXPECT_TIMEOUT_MS = 30_000
+
 # True when the page's own script is ready, or when the page has none to wait for.
 READY = """() => {
   if (document.readyState === "loading") return false;
@@ -51,7 +56,7 @@ _INPUT_ENTRIES = {
 _NAVIGATIONS = ("goto", "reload", "go_back", "go_forward")
 
 
-def settle_after_navigation(page, timeout_ms: float = 30_000):
+def settle_after_navigation(page, timeout_ms: float = EXPECT_TIMEOUT_MS):
     """Make `page` wait for the readiness signal after every main-frame navigation."""
     state = {"pending": False}
 
