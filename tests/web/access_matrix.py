@@ -128,6 +128,49 @@ FILLS = {
     "POST /recommendations/<int:recommendation_id>/publication": {
         "recommendation_id": "spare_recommendation"
     },
+    # The letter sent to the colony and answered (with an evidence file), its registry link.
+    **{
+        key: {"document_id": "answered_document"}
+        for key in (
+            "GET /api/v1/documents/<int:document_id>/reply-links",
+            "GET /portal/documents/<int:document_id>.pdf",
+            "GET /portal/documents/<int:document_id>/answer",
+            "GET /portal/documents/<int:document_id>/answer/files/<int:evidence_id>",
+            "GET /portal/documents/<int:document_id>/answer/receipt",
+            "GET /portal/documents/<int:document_id>/answer/receipt.pdf",
+            "POST /portal/documents/<int:document_id>/answer",
+            "POST /portal/documents/<int:document_id>/answer/draft",
+        )
+    },
+    **{
+        key: {"token": "reply_token"}
+        for key in (
+            "GET /respond/<token>/files/<int:evidence_id>",
+            "GET /respond/<token>/receipt",
+            "GET /respond/<token>/receipt.pdf",
+            "POST /respond/<token>/draft",
+        )
+    },
+    # A file of a finding (kept by the Office, read by the visit's people).
+    "GET /evidence/<int:evidence_id>": {"evidence_id": "finding_evidence_id"},
+    # Ending things: each route ends its own spare (a link, a token, an account, an invitation).
+    "POST /api/v1/reply-links/<int:link_id>/revoke": {"link_id": "spare_link_api"},
+    "POST /documents/<int:document_id>/links/<int:link_id>/revoke": {"link_id": "spare_link_page"},
+    "POST /admin/tokens/<int:token_id>/revoke": {"token_id": "spare_token_page"},
+    **{
+        key: {"user_id": "spare_user"}
+        for key in (
+            "POST /admin/accounts/<int:user_id>/activate",
+            "POST /admin/accounts/<int:user_id>/deactivate",
+            "POST /api/v1/users/<int:user_id>/activate",
+            "POST /api/v1/users/<int:user_id>/deactivate",
+        )
+    },
+    "POST /portal/authorities/<int:authority_id>/officials/<int:user_id>/deactivate": {
+        "user_id": "spare_official"
+    },
+    "GET /portal/welcome/<token>": {"token": "invitation_token"},
+    "POST /portal/welcome/<token>": {"token": "invitation_token"},
 }
 
 # Routes asked with a new session each time (they end the one they are given).
@@ -136,6 +179,9 @@ FRESH = {"POST /logout"}
 # API bodies that pass the schema, so that the answer is the access check's and not the schema's
 # (the API validates a body before the service asks who is asking). Values name A's world.
 BODIES = {
+    "POST /api/v1/visits/<int:visit_id>/submission": lambda f: {
+        "recommendation_ids": [int(f["recommendation_id"]), int(f["spare_recommendation"])],
+    },
     "POST /api/v1/tasks/<task_id>/complete": lambda f: {"data": {}},
     "POST /api/v1/tasks/<task_id>/draft": lambda f: {"data": {}},
     "POST /api/v1/tasks/<task_id>/reassign": lambda f: {
@@ -182,14 +228,21 @@ BODIES = {
 
 # The Office's staff who may not open the authority's reply task of A, nor anyone outside it.
 NOT_THE_TASKS = MONITORS | {"lawyer", "lawyer2", "manager", "designer", "superior", "other_authority"}
+# The task pages are the Office's: the authorities' officials are refused them all (403, their own
+# site is /portal), so only the staff and monitors it is not addressed to are told it is missing.
+NOT_THE_TASK_PAGES = NOT_THE_TASKS - AUTHORITIES
 
 # One line per route. Keep them sorted; `OMBUDSFLOW_MATRIX_PRINT=1` prints the answers given as lines.
 # Records that do not exist in the world (incidents, expenses, migrations, test runs, an absence)
 # are answered 404 to the people who pass the check; a route that refuses the empty input says so.
 ROWS: dict[str, Row] = {
     "DELETE /api/v1/calendar/days/<day>": row(hidden=ADMIN),
+    "DELETE /api/v1/tokens/<int:token_id>": row(
+        ok={"lawyer2"}, refused=ADMIN, hidden=MONITORS | AUTHORITIES | {"lawyer", "manager", "designer"}
+    ),
     "DELETE /api/v1/users/<int:user_id>/grants/<permission>": row(ok=ADMIN),
     "GET /": row(ok=ACCOUNTS),
+    "GET /admin/accounts": row(ok=ADMIN),
     "GET /admin/calendar": row(ok=ADMIN),
     "GET /admin/deliveries": row(ok=ADMIN),
     "GET /api/v1/authorities": row(ok=ACCOUNTS),
@@ -199,8 +252,12 @@ ROWS: dict[str, Row] = {
     "GET /api/v1/clock": row(ok=ACCOUNTS),
     "GET /api/v1/coverage": row(ok=READERS),
     "GET /api/v1/deployments": row(ok=ADMIN | {"designer"}),
-    "GET /api/v1/documents/<int:document_id>": row(ok=READERS),
-    "GET /api/v1/documents/<int:document_id>/pdf": row(ok=READERS),
+    "GET /api/v1/documents/<int:document_id>": row(ok=READERS, hidden=AUTHORITIES),
+    "GET /api/v1/documents/<int:document_id>/pdf": row(ok=READERS, hidden=AUTHORITIES),
+    "GET /api/v1/documents/<int:document_id>/reply-links": row(ok=READERS),
+    "GET /api/v1/evidence/<int:evidence_id>": row(
+        ok=READERS | {"monitor", "authority"}, hidden={"superior", "other_authority", "other_monitor"}
+    ),
     "GET /api/v1/facilities": row(ok=ACCOUNTS),
     "GET /api/v1/facilities/<int:facility_id>": row(ok=ACCOUNTS),
     "GET /api/v1/facilities/<int:facility_id>/risk": row(ok=READERS),
@@ -221,7 +278,12 @@ ROWS: dict[str, Row] = {
     "GET /api/v1/recommendations/<int:recommendation_id>": row(
         ok=READERS | {"monitor", "authority", "superior"}, hidden={"other_authority", "other_monitor"}
     ),
-    "GET /api/v1/recommendations/<int:recommendation_id>/documents": row(ok=READERS),
+    "GET /api/v1/recommendations/<int:recommendation_id>/documents": row(
+        ok=READERS | {"authority", "superior"}, hidden={"other_authority"}
+    ),
+    "GET /api/v1/recommendations/<int:recommendation_id>/evidence": row(
+        ok=READERS | {"monitor", "authority", "superior"}, hidden={"other_authority", "other_monitor"}
+    ),
     "GET /api/v1/regions": row(ok=ACCOUNTS),
     "GET /api/v1/risk": row(ok=READERS),
     "GET /api/v1/roles": row(ok=ACCOUNTS),
@@ -230,6 +292,7 @@ ROWS: dict[str, Row] = {
     "GET /api/v1/statuses": row(ok=ACCOUNTS),
     "GET /api/v1/tasks": row(ok=ACCOUNTS),
     "GET /api/v1/tasks/<task_id>": row(ok=ADMIN | {"authority"}, hidden=NOT_THE_TASKS),
+    "GET /api/v1/tokens": row(ok=ACCOUNTS),
     "GET /api/v1/users": row(ok=OFFICE),
     "GET /api/v1/visits": row(ok=ACCOUNTS),
     "GET /api/v1/visits/<int:visit_id>": row(
@@ -254,8 +317,9 @@ ROWS: dict[str, Row] = {
     "GET /designer/test-runs/<int:run_id>": row(hidden=ADMIN | {"designer"}),
     "GET /documents/<int:document_id>": row(ok=READERS),
     "GET /documents/<int:document_id>.pdf": row(ok=READERS),
+    "GET /evidence/<int:evidence_id>": row(ok=READERS | {"monitor"}, hidden=AUTHORITIES | {"other_monitor"}),
     "GET /healthz": row(ok=EVERYONE, login=NOBODY),
-    "GET /inbox": row(ok=OFFICE | AUTHORITIES),
+    "GET /inbox": row(ok=OFFICE),
     "GET /login": row(ok=EVERYONE, login=NOBODY),
     "GET /metrics": row(ok=EVERYONE, login=NOBODY),
     "GET /planned-visits/<int:planned_visit_id>": row(ok=READERS, hidden=MONITORS),
@@ -271,6 +335,29 @@ ROWS: dict[str, Row] = {
     "GET /plans/<int:plan_id>/visits/new": row(ok=OFFICE),
     "GET /plans/facility-options": row(ok=OFFICE),
     "GET /plans/new": row(ok=OFFICE),
+    "GET /portal": row(ok=AUTHORITIES),
+    "GET /portal/acts/<int:act_id>.pdf": row(ok={"authority"}, hidden={"superior", "other_authority"}),
+    "GET /portal/authorities/<int:authority_id>/officials": row(ok=ADMIN),
+    "GET /portal/documents/<int:document_id>.pdf": row(
+        ok={"authority"}, hidden={"superior", "other_authority"}
+    ),
+    "GET /portal/documents/<int:document_id>/answer": row(
+        ok={"authority"}, hidden={"superior", "other_authority"}
+    ),
+    "GET /portal/documents/<int:document_id>/answer/files/<int:evidence_id>": row(
+        ok={"authority"}, hidden={"superior", "other_authority"}
+    ),
+    "GET /portal/documents/<int:document_id>/answer/receipt": row(
+        ok={"authority"}, hidden={"superior", "other_authority"}
+    ),
+    "GET /portal/documents/<int:document_id>/answer/receipt.pdf": row(
+        ok={"authority"}, hidden={"superior", "other_authority"}
+    ),
+    "GET /portal/officials": row(ok=ADMIN),
+    "GET /portal/recommendations/<int:recommendation_id>": row(
+        ok={"authority", "superior"}, hidden={"other_authority"}
+    ),
+    "GET /portal/welcome/<token>": row(ok=EVERYONE, login=NOBODY),
     "GET /public": row(ok=EVERYONE, login=NOBODY),
     "GET /public/data/v1/figures.json": row(ok=EVERYONE, login=NOBODY),
     "GET /public/data/v1/recommendations.csv": row(ok=EVERYONE, login=NOBODY),
@@ -278,10 +365,8 @@ ROWS: dict[str, Row] = {
     "GET /public/data/v1/schema.json": row(ok=EVERYONE, login=NOBODY),
     "GET /public/recommendations/<int:recommendation_id>": row(hidden=EVERYONE, login=NOBODY),
     "GET /readyz": row(ok=EVERYONE, login=NOBODY),
-    "GET /recommendations": row(ok=ACCOUNTS),
-    "GET /recommendations/<int:recommendation_id>": row(
-        ok=READERS | {"monitor", "authority", "superior"}, hidden={"other_authority", "other_monitor"}
-    ),
+    "GET /recommendations": row(ok=READERS | MONITORS),
+    "GET /recommendations/<int:recommendation_id>": row(ok=READERS | {"monitor"}, hidden={"other_monitor"}),
     "GET /recommendations/<int:recommendation_id>/diagram.bpmn": row(ok=READERS),
     "GET /registry/authorities": row(ok=READERS),
     "GET /registry/authorities/<int:authority_id>": row(ok=READERS),
@@ -298,19 +383,25 @@ ROWS: dict[str, Row] = {
     "GET /reports/annual": row(ok=MANAGERS),
     "GET /reports/annual.pdf": row(ok=MANAGERS),
     "GET /respond/<token>": row(ok=EVERYONE, login=NOBODY),
-    "GET /tasks/<task_id>": row(ok=ADMIN | {"authority"}, hidden=NOT_THE_TASKS),
-    "GET /tasks/<task_id>/reassign": row(ok=ADMIN | {"authority"}, hidden=NOT_THE_TASKS),
+    "GET /respond/<token>/files/<int:evidence_id>": row(ok=EVERYONE, login=NOBODY),
+    "GET /respond/<token>/receipt": row(ok=EVERYONE, login=NOBODY),
+    "GET /respond/<token>/receipt.pdf": row(ok=EVERYONE, login=NOBODY),
+    "GET /tasks/<task_id>": row(ok=ADMIN, hidden=NOT_THE_TASK_PAGES),
+    "GET /tasks/<task_id>/reassign": row(ok=ADMIN, hidden=NOT_THE_TASK_PAGES),
     "GET /visits": row(ok=READERS | MONITORS),
     "GET /visits/<int:visit_id>": row(ok=READERS | {"monitor"}, hidden={"other_monitor"}),
     "GET /visits/facility-options": row(ok=OFFICE | MONITORS),
     "GET /visits/new": row(ok=OFFICE | MONITORS),
     "PATCH /api/v1/authorities/<int:authority_id>": row(refused=ADMIN),
     "PATCH /api/v1/planned-visits/<int:planned_visit_id>": row(ok=OFFICE),
+    "POST /admin/accounts/<int:user_id>/activate": row(ok=ADMIN),
+    "POST /admin/accounts/<int:user_id>/deactivate": row(ok=ADMIN),
     "POST /admin/calendar/days": row(refused=ADMIN),
     "POST /admin/calendar/days/<day>/remove": row(ok=ADMIN),
     "POST /admin/calendar/martial-law": row(ok=ADMIN),
     "POST /admin/deliveries/<int:message_id>/retry": row(ok=ADMIN),
     "POST /admin/incidents/<int:incident_id>/retry": row(ok=ADMIN),
+    "POST /admin/tokens/<int:token_id>/revoke": row(ok=ADMIN),
     "POST /api/v1/authorities": row(refused=ADMIN),
     "POST /api/v1/deployments": row(refused=ADMIN | {"designer"}),
     "POST /api/v1/facilities": row(refused=ADMIN),
@@ -332,6 +423,7 @@ ROWS: dict[str, Row] = {
         refused={"authority", "superior"}, hidden={"other_authority"}
     ),
     "POST /api/v1/recommendations/<int:recommendation_id>/receipts": row(refused=OFFICE),
+    "POST /api/v1/reply-links/<int:link_id>/revoke": row(ok={"lawyer2"}, refused=MANAGERS | {"lawyer"}),
     "POST /api/v1/risk/refresh": row(ok=OFFICE),
     "POST /api/v1/tasks/<task_id>/claim": row(ok={"authority"}, refused=ADMIN, hidden=NOT_THE_TASKS),
     "POST /api/v1/tasks/<task_id>/complete": row(refused=ACCOUNTS),
@@ -339,9 +431,15 @@ ROWS: dict[str, Row] = {
     "POST /api/v1/tasks/<task_id>/reassign": row(refused=ADMIN, hidden=NOT_THE_TASKS),
     "POST /api/v1/tasks/<task_id>/unclaim": row(ok=ADMIN | {"authority"}, hidden=NOT_THE_TASKS),
     "POST /api/v1/timers/sweep": row(ok=ADMIN),
+    "POST /api/v1/tokens": row(ok=ACCOUNTS),
+    "POST /api/v1/users/<int:user_id>/activate": row(ok=ADMIN),
+    "POST /api/v1/users/<int:user_id>/deactivate": row(ok=ADMIN),
     "POST /api/v1/visits": row(ok=OFFICE | MONITORS),
     "POST /api/v1/visits/<int:visit_id>/findings": row(
         ok=OFFICE | {"monitor"}, hidden=AUTHORITIES | {"other_monitor"}
+    ),
+    "POST /api/v1/visits/<int:visit_id>/submission": row(
+        refused=OFFICE, hidden=AUTHORITIES | {"other_monitor"}
     ),
     "POST /dashboard/alerts": row(refused=MANAGERS),
     "POST /dashboard/alerts/<int:subscription_id>/delete": row(ok={"manager"}, hidden=ADMIN),
@@ -362,7 +460,11 @@ ROWS: dict[str, Row] = {
     "POST /designer/test-runs/<int:run_id>/clock": row(hidden=ADMIN | {"designer"}),
     "POST /designer/test-runs/<int:run_id>/messages": row(hidden=ADMIN | {"designer"}),
     "POST /designer/test-runs/<int:run_id>/tasks/<task_id>": row(hidden=ADMIN | {"designer"}),
+    "POST /documents/<int:document_id>/links/<int:link_id>/revoke": row(
+        ok={"lawyer2"}, refused=MANAGERS | {"lawyer"}
+    ),
     "POST /expenses/<int:expense_id>/reimburse": row(hidden=MANAGERS),
+    "POST /findings/<int:finding_id>/evidence": row(ok=OFFICE | {"monitor"}, hidden={"other_monitor"}),
     "POST /language": row(ok=EVERYONE, login=NOBODY),
     "POST /login": row(refused=EVERYONE, login=NOBODY),
     "POST /logout": row(login=EVERYONE),  # signing out ends at the sign-in page, for everyone
@@ -382,11 +484,25 @@ ROWS: dict[str, Row] = {
     "POST /plans/<int:plan_id>/submit": row(ok=OFFICE),
     "POST /plans/<int:plan_id>/visits/new": row(refused=OFFICE),
     "POST /plans/new": row(refused=OFFICE),
-    "POST /recommendations/<int:recommendation_id>/extension-request": row(
+    "POST /portal/authorities/<int:authority_id>/officials": row(refused=ADMIN),
+    "POST /portal/authorities/<int:authority_id>/officials/<int:user_id>/deactivate": row(ok=ADMIN),
+    "POST /portal/authorities/<int:authority_id>/officials/invitations/<int:invitation_id>/withdraw": row(
+        ok=ADMIN
+    ),
+    "POST /portal/documents/<int:document_id>/answer": row(
+        ok={"authority"}, hidden={"superior", "other_authority"}
+    ),
+    "POST /portal/documents/<int:document_id>/answer/draft": row(
+        refused={"authority"}, hidden={"superior", "other_authority"}
+    ),
+    "POST /portal/recommendations/<int:recommendation_id>/extension": row(
         refused={"authority", "superior"}, hidden={"other_authority"}
     ),
+    "POST /portal/welcome/<token>": row(refused=EVERYONE, login=NOBODY),
+    # Authorities ask on their own site now (/portal/recommendations/<id>/extension).
+    "POST /recommendations/<int:recommendation_id>/extension-request": row(),
     "POST /recommendations/<int:recommendation_id>/observations": row(
-        refused={"monitor"}, hidden={"other_authority", "other_monitor"}
+        refused={"monitor"}, hidden={"other_monitor"}
     ),
     "POST /recommendations/<int:recommendation_id>/publication": row(refused=MANAGERS),
     "POST /recommendations/<int:recommendation_id>/receipt": row(refused=OFFICE),
@@ -404,15 +520,17 @@ ROWS: dict[str, Row] = {
     "POST /registry/places/<int:facility_id>/signals": row(refused=OFFICE),
     "POST /registry/places/new": row(refused=ADMIN),
     "POST /respond/<token>": row(refused=EVERYONE, login=NOBODY),
-    "POST /tasks/<task_id>": row(refused=ADMIN | {"authority"}, hidden=NOT_THE_TASKS),
-    "POST /tasks/<task_id>/claim": row(ok=ADMIN | {"authority"}, hidden=NOT_THE_TASKS),
-    "POST /tasks/<task_id>/reassign": row(refused=ADMIN, hidden=NOT_THE_TASKS),
-    "POST /tasks/<task_id>/unclaim": row(ok=ADMIN | {"authority"}, hidden=NOT_THE_TASKS),
+    "POST /respond/<token>/draft": row(refused=EVERYONE, login=NOBODY),
+    "POST /tasks/<task_id>": row(refused=ADMIN, hidden=NOT_THE_TASK_PAGES),
+    "POST /tasks/<task_id>/claim": row(ok=ADMIN, hidden=NOT_THE_TASK_PAGES),
+    "POST /tasks/<task_id>/reassign": row(refused=ADMIN, hidden=NOT_THE_TASK_PAGES),
+    "POST /tasks/<task_id>/unclaim": row(ok=ADMIN, hidden=NOT_THE_TASK_PAGES),
     "POST /visits/<int:visit_id>/checks/<int:recommendation_id>": row(hidden=OFFICE | MONITORS),
     "POST /visits/<int:visit_id>/findings": row(refused=OFFICE | {"monitor"}, hidden={"other_monitor"}),
     "POST /visits/<int:visit_id>/findings/<int:finding_id>/recommendations": row(
         refused=OFFICE | {"monitor"}, hidden={"other_monitor"}
     ),
+    "POST /visits/<int:visit_id>/submission": row(refused=OFFICE),
     "POST /visits/new": row(refused=OFFICE | MONITORS),
     "PUT /api/v1/authorities/<int:authority_id>/parent": row(refused=ADMIN),
     "PUT /api/v1/calendar/days/<day>": row(refused=ADMIN),

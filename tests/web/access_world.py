@@ -23,10 +23,16 @@ from tests.workflows.conftest import build_world
 from tests.workflows.documents_world import build_desk
 from workflows import links
 from workflows.alerts import services as alerts
+from workflows.answers import evidence
+from workflows.answers import links as reply_links
+from workflows.answers import services as answering
 from workflows.authorities.models import Authority
+from workflows.documents import services as documents
 from workflows.monitors import services as monitors
 from workflows.observations import services as observations
 from workflows.planning import plans
+from workflows.recommendations.models import ResponseAct
+from workflows.users import accounts, invitations
 from workflows.users import services as users
 from workflows.visits import services as visits
 
@@ -150,6 +156,7 @@ def build(db, clock) -> AccessWorld:
         for principal, account in ACCOUNTS.items()
     }
     db.session.commit()
+    letters = _letters(db, desk, scenario, people, document, world)
 
     fills = {
         "recommendation_id": str(rec_a.id),
@@ -185,6 +192,88 @@ def build(db, clock) -> AccessWorld:
         "migration_id": str(MISSING_ID),
         "run_id": str(MISSING_ID),
         "token": links.reply_token(rec_a.id, rec_a.addressee_id),
+        "act_id": str(
+            db.session.scalar(sa.select(ResponseAct.id).where(ResponseAct.recommendation_id == rec_a.id))
+        ),
+        **letters,
     }
     emails = {principal: people[account].email for principal, account in ACCOUNTS.items()}
     return AccessWorld(world, fills, links.reply_token(rec_b.id, rec_b.addressee_id), tokens, emails)
+
+
+def _letters(db, desk, scenario, people, document, world) -> dict[str, str]:
+    """The letters' side of A's world (issue 16 and after): a letter sent to the colony with its
+    registry reply link, answered by the colony's official with an evidence file; a finding's file
+    kept inside the Office; spare links, tokens, accounts and invitations for the routes that end
+    them (each such route names its own, so that the first allowed principal's success changes
+    nothing another row asks about)."""
+    colony = world.colony_admin
+    rec_answered = desk.recs[2]
+    scenario.send_act(rec_answered)
+    letter = desk.approved(recs=[rec_answered])
+    documents.mark_sent(people["manager"], letter.id)
+    db.session.commit()
+    link, token = reply_links.issue(letter, actor="test")
+    actor = f"link:authority:{colony.id}"
+    (file,) = evidence.attach_to_draft(
+        [evidence.Upload("акт-перевірки.pdf", b"%PDF-1.4\n%%EOF\n")],
+        document_id=letter.id,
+        authority_id=colony.id,
+        recommendation_id=rec_answered.id,
+        actor=actor,
+    )
+    answering.submit(
+        letter,
+        colony.id,
+        items=[answering.ItemInput(rec_answered.id, "implemented", "Вентиляцію відремонтовано.", "", [])],
+        official=answering.Official("Ганна Коваль", "Начальник відділу", ""),
+        idempotency_key="matrix-answer-000001",
+        actor=people["authority"].actor,
+        user=people["authority"],
+    )
+    # Links the revoke routes end: one per route (another authority's, so none supersedes another).
+    spare_links = [
+        reply_links.issue(document, actor="test", authority_id=authority_id)[0]
+        for authority_id in (world.regional.id, world.regional.parent_id)
+    ]
+    finding_file = evidence.attach_to_finding(
+        evidence.Upload("фото.pdf", b"%PDF-1.4\n%%EOF\n"),
+        finding_id=world.finding_id,
+        internal_only=False,
+        user=people["lawyer"],
+    )
+    spare_tokens = [
+        accounts.create_token(people["lawyer2"], label=f"spare {n}", actor="test")[0] for n in (1, 2)
+    ]
+    spare_user = users.create_user(
+        "spare@ombudsman.example", name="Запасний Юрист", role="lawyer", password=PASSWORD
+    )
+    spare_official = users.create_user(
+        "spare@colony.example",
+        name="Запасний Посадовець",
+        role="authority",
+        authority_code=colony.code,
+        password=PASSWORD,
+    )
+    welcome = invitations.invite(
+        people["admin"], colony.id, email="invited@colony.example", name="Запрошений Посадовець"
+    )
+    withdrawn = invitations.invite(
+        people["admin"], colony.id, email="withdrawn@colony.example", name="Відкликаний Посадовець"
+    )
+    db.session.commit()
+    return {
+        "answered_document": str(letter.id),
+        "reply_token": token,
+        "link_id": str(link.id),
+        "spare_link_api": str(spare_links[0].id),
+        "spare_link_page": str(spare_links[1].id),
+        "evidence_id": str(file.id),
+        "finding_evidence_id": str(finding_file.id),
+        "token_id": str(spare_tokens[0].id),
+        "spare_token_page": str(spare_tokens[1].id),
+        "spare_user": str(spare_user.id),
+        "spare_official": str(spare_official.id),
+        "invitation_id": str(withdrawn.invitation.id),
+        "invitation_token": welcome.url.rsplit("/", 1)[-1],
+    }
