@@ -202,3 +202,17 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, waiting for the page's script after every navigation
+    (tests/browser_ready.py): a key pressed or a field filled never beats app.js's handlers."""
+    from playwright.sync_api import expect
+
+    from tests.browser_ready import EXPECT_TIMEOUT_MS, settle_after_navigation
+
+    # Waiting for a condition may take long on a busy machine; it never makes a test pass sooner.
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    page.set_default_timeout(EXPECT_TIMEOUT_MS)
+    return settle_after_navigation(page)

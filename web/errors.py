@@ -219,3 +219,11 @@ def init_app(app: Flask) -> None:
         return error_response(
             500, "internal_error", _("Something went wrong on our side; it has been logged.")
         )
+
+
+def reraise_refusal(exc: DomainError) -> None:
+    """Pages that show a service's errors as a flash message still answer a refusal as one: a 403
+    or a 404 (a record that is not the viewer's) is the error page with its status, never a 200
+    with a message — the access matrix (tests/web/test_access_matrix.py) tells them apart."""
+    if exc.status in (403, 404):
+        raise exc

@@ -35,10 +35,13 @@ def get(user: User, task_id: str) -> HumanTask:
 
 
 def _check_may_see(user: User, task: HumanTask | None, task_id: str) -> None:
-    if task is None:
-        raise NotFound(_("Task %(id)s does not exist.", id=task_id))
-    if not may_work_on(user, task) and not _completed_by(user, task):
-        raise Forbidden(_("This task is not addressed to you."))
+    # A task that is not the viewer's answers exactly as a missing one: ids cannot be probed.
+    if task is None or (not may_work_on(user, task) and not _completed_by(user, task)):
+        raise _missing(task_id)
+
+
+def _missing(task_id: str) -> NotFound:
+    return NotFound(_("Task %(id)s does not exist.", id=task_id))
 
 
 def _completed_by(user: User, task) -> bool:
@@ -141,7 +144,7 @@ def complete(
 
     def authorize(task: instances.LockedTask) -> None:
         if not may_work_on(user, task) and not _completed_by(user, task):
-            raise Forbidden(_("This task is not addressed to you."))
+            raise _missing(task_id)
         if task.status != "open":
             raise Conflict(_("This task has already been %(status)s.", status=_status_word(task.status)))
         _require_not_claimed_by_other(user, task)

@@ -347,9 +347,14 @@ def test_api_keeps_other_authorities_out_and_lets_a_lawyer_revoke(app, world, le
     row = db.session.scalar(sa.select(EvidenceFile))
     stranger = api["other_authority"]
     assert stranger.get(f"/api/v1/evidence/{row.id}").status_code == 404
-    assert stranger.get(f"/api/v1/recommendations/{letter.recs[0].id}/evidence").get_json() == []
+    # Another authority's recommendation answers as a missing one does (not an empty list).
+    hidden = stranger.get(f"/api/v1/recommendations/{letter.recs[0].id}/evidence")
+    missing = stranger.get("/api/v1/recommendations/987654/evidence")
+    assert hidden.status_code == missing.status_code == 404
     owner = api["authority"]
     assert owner.get(f"/api/v1/evidence/{row.id}").status_code == 200
+    # The registry of a letter's links is the Office's (documents.read), even for the addressee.
+    assert owner.get(f"/api/v1/documents/{letter.doc.id}/reply-links").status_code == 403
     lawyer = api["lawyer"]
     listed = lawyer.get(f"/api/v1/recommendations/{letter.recs[0].id}/evidence").get_json()
     assert [f["name"] for f in listed] == ["акт.pdf"] and listed[0]["content_type"] == "application/pdf"

@@ -492,7 +492,7 @@ def test_a_monitor_sees_the_planned_visits_of_their_groups_and_nothing_else(app,
     assert "Заплановані візити, у групі яких ви є ІТТ ГУНП у Харківській області" in page
     assert "Харківський слідчий ізолятор" not in page
     assert monitor.get(f"/planned-visits/{mine.id}").status_code == 200
-    assert monitor.get(f"/planned-visits/{other.id}").status_code == 403
+    assert monitor.get(f"/planned-visits/{other.id}").status_code == 404  # as if it did not exist
     assert monitor.get("/plans").status_code == 403
 
 

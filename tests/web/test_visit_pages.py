@@ -24,13 +24,13 @@ def test_monitors_see_only_their_own_visits(app, scenario, world, db):
     assert "Львівська виправна колонія № 48" in page and "Одеська психіатрична лікарня" not in page
     assert "Ви бачите візити, які зареєстрували або в яких брали участь." in page
     other_visit = db.session.scalar(sa.select(Visit.id).where(Visit.id != world.visit_id))
-    assert monitor.get(f"/visits/{other_visit}").status_code == 403
+    assert monitor.get(f"/visits/{other_visit}").status_code == 404  # hidden answers as missing
     stranger = users.create_user("other@ngo.example", name="Інший монітор", role="monitor", password="x" * 12)
     db.session.commit()
     outsider = Pages(app.test_client())
     outsider.login(stranger.email, "x" * 12)
     assert "Візитів ще немає." in text(outsider.get("/visits"))
-    assert outsider.get(f"/visits/{world.visit_id}").status_code == 403
+    assert outsider.get(f"/visits/{world.visit_id}").status_code == 404
 
 
 def test_record_a_visit_with_its_group_then_findings_then_a_recommendation(app, world, db):

@@ -31,6 +31,11 @@ class World:
 
 @pytest.fixture
 def world(app, db):
+    return build_world(db)
+
+
+def build_world(db) -> World:
+    """The world itself, for fixtures of a wider scope (the access matrix builds it once a module)."""
     deployments.deploy(deployments.collect_files([PROJECT_ROOT / "bpmn"]), actor="test")
     ministry = db.session.scalar(sa.select(Authority).where(Authority.code == "MOJ"))
     regional = authorities.create(

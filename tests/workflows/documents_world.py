@@ -61,6 +61,10 @@ class Desk:
 
 @pytest.fixture
 def desk(world, db):
+    return build_desk(world, db)
+
+
+def build_desk(world, db) -> Desk:
     signatory = users.create_user(
         "signatory@ombudsman.example",
         name="Дмитро ЛУБІНЕЦЬ",

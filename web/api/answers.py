@@ -67,6 +67,7 @@ def _evidence(row) -> dict:
 
 @blp.route("/documents/<int:document_id>/reply-links", methods=["GET"])
 @blp.response(200, ReplyLinkOut(many=True))
+@allowed(access.READ_DOCUMENTS)
 def list_reply_links(document_id):
     """The signed links issued for a letter (only their hashes are kept: no token is ever shown)."""
     doc = documents.get(g.user, document_id)
@@ -87,8 +88,7 @@ def revoke_reply_link(link_id):
 @blp.route("/recommendations/<int:recommendation_id>/evidence", methods=["GET"])
 @blp.response(200, EvidenceOut(many=True))
 def list_evidence(recommendation_id):
-    rows = evidence.of_recommendation(recommendation_id)
-    return [_evidence(r) for r in rows if evidence.may_see(r, user=g.user)]
+    return [_evidence(r) for r in evidence.visible_of_recommendation(g.user, recommendation_id)]
 
 
 @blp.route("/evidence/<int:evidence_id>", methods=["GET"])

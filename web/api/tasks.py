@@ -112,8 +112,8 @@ def save_draft(body, task_id):
 @blp.arguments(CompleteIn)
 @blp.response(200, CompleteOut)
 def complete_task(body, task_id):
-    """Complete with form data: 422 with the failing fields, 409 on a stale version, 403 when the
-    task is not addressed to the caller."""
+    """Complete with form data: 422 with the failing fields, 409 on a stale version, 404 when the
+    task is not addressed to the caller (exactly as for a task that does not exist)."""
     result = work.complete(g.user, task_id, body["data"], body["version"])
     # Read before commit, which expires the session's objects (the handlers changed the session's one
     # copy of the recommendation); tasks of other processes have none and cost no read.

@@ -32,6 +32,7 @@ from workflows.visits import services as visit_services
 
 from .. import registry
 from ..auth import allowed
+from ..errors import reraise_refusal
 from ..forms import values as parse
 from ..labels import language, named
 from ..people import actor_names
@@ -128,6 +129,7 @@ def plan_draft(plan_id: int):
         db.session.commit()
         flash(ngettext_visits(added), "success")
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(" ".join([exc.message, *[m for ms in exc.fields.values() for m in ms]]), "error")
     return redirect(url_for("planning.plan_show", plan_id=plan.id))
@@ -145,6 +147,7 @@ def plan_submit(plan_id: int):
         db.session.commit()
         flash(_("The plan has been submitted to management for approval."), "success")
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(" ".join([exc.message, *[m for ms in exc.fields.values() for m in ms]]), "error")
     return redirect(url_for("planning.plan_show", plan_id=plan.id))
@@ -279,9 +282,10 @@ def _visit_for_user(planned_visit_id: int):
     if not access.can(g.user, access.PLAN_READ) and not any(
         m.monitor.user_id == g.user.id for m in visit.members
     ):
-        from workflows.errors import Forbidden
+        # A planned visit outside the monitor's groups answers exactly as a missing one.
+        from workflows.errors import NotFound
 
-        raise Forbidden(_("You may not see this planned visit."))
+        raise NotFound(_("Planned visit %(id)s does not exist.", id=planned_visit_id))
     return visit
 
 
@@ -357,6 +361,7 @@ def visit_cancel(planned_visit_id: int):
         flash(_("The visit has been taken out of the plan."), "success")
         return redirect(url_for("planning.plan_show", plan_id=plan.id))
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(" ".join([exc.message, *[m for ms in exc.fields.values() for m in ms]]), "error")
         return redirect(url_for("planning.visit_show", planned_visit_id=visit.id))
@@ -382,6 +387,7 @@ def visit_group(planned_visit_id: int):
         db.session.commit()
         flash(message, "success")
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(" ".join([exc.message, *[m for ms in exc.fields.values() for m in ms]]), "error")
     return redirect(url_for("planning.visit_show", planned_visit_id=visit.id) + "#group")
@@ -396,6 +402,7 @@ def visit_group_approve(planned_visit_id: int):
         db.session.commit()
         flash(_("You have approved the group."), "success")
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(exc.message, "error")
     return redirect(url_for("planning.visit_show", planned_visit_id=visit.id) + "#group")
@@ -415,6 +422,7 @@ def visit_safety(planned_visit_id: int):
         db.session.rollback()
         return _visit_page(visit, 422, safety_values=values, safety_errors=exc.fields)
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("planning.visit_show", planned_visit_id=visit.id) + "#safety")
@@ -451,6 +459,7 @@ def visit_start(planned_visit_id: int):
         db.session.rollback()
         return _visit_page(visit, 422, start_errors=exc.fields)
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("planning.visit_show", planned_visit_id=visit.id))
@@ -476,6 +485,7 @@ def visit_expense(planned_visit_id: int):
         db.session.rollback()
         return _visit_page(visit, 422, expense_errors=exc.fields, expense_values=request.form)
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("planning.visit_show", planned_visit_id=visit.id) + "#expenses")
@@ -492,6 +502,7 @@ def expense_reimburse(expense_id: int):
             url_for("planning.visit_show", planned_visit_id=expense.planned_visit_id) + "#expenses"
         )
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(request.referrer or url_for("planning.plans_index"))
@@ -513,6 +524,7 @@ def visit_check(visit_id: int, recommendation_id: int):
         db.session.commit()
         flash(_("What was found has been recorded in the recommendation's history."), "success")
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(" ".join([exc.message, *[m for ms in exc.fields.values() for m in ms]]), "error")
     return redirect(url_for("visit.show", visit_id=visit.id) + f"#check-{recommendation_id}")
@@ -543,6 +555,7 @@ def plan_budget(plan_id: int):
             db.session.rollback()
             errors = exc.fields
         except DomainError as exc:
+            reraise_refusal(exc)
             db.session.rollback()
             flash(exc.message, "error")
     return render_template(
@@ -579,6 +592,7 @@ def office_change():
         db.session.commit()
         flash(_("The regional offices have been saved."), "success")
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(" ".join([exc.message, *[m for ms in exc.fields.values() for m in ms]]), "error")
     return redirect(url_for("planning.resources") + "#offices")
@@ -600,6 +614,7 @@ def resources():
             db.session.rollback()
             errors = exc.fields
         except DomainError as exc:
+            reraise_refusal(exc)
             db.session.rollback()
             flash(exc.message, "error")
     return render_template(
@@ -669,6 +684,7 @@ def risk_refresh():
             "success",
         )
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(exc.message, "error")
     return redirect(url_for("planning.risk_ranking"))

@@ -210,10 +210,11 @@ def set_observation_publication(observation_id: int):
 
 
 @bp.route("/recommendations/<int:recommendation_id>/diagram.bpmn")
-@login_required
+@allowed(access.SEE_PROCESS_DIAGRAM)
 def diagram_xml(recommendation_id: int):
+    # The capability first (403), then the record (404 whether hidden or missing, the same body).
     rec = queries.get(g.user, recommendation_id)
-    if not access.can(g.user, access.SEE_PROCESS_DIAGRAM) or not rec.process_instance_id:
+    if not rec.process_instance_id:
         abort(404)
     xml = diagram.bpmn_xml(instances.get(rec.process_instance_id))
     if xml is None:

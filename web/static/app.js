@@ -69,4 +69,11 @@
     body.appendChild(row);
     row.querySelector("input").focus();
   });
+
+  // Readiness: every handler above is bound and the page has settled (this listener runs after the
+  // other DOMContentLoaded ones). Browser tests wait for it after each navigation
+  // (tests/browser_ready.py) instead of pressing keys into a page whose script has not run yet.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.documentElement.dataset.ready = "1";
+  });
 })();

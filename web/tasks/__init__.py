@@ -20,6 +20,7 @@ from workflows.errors import Conflict, DomainError, Invalid
 from workflows.recommendations import preview as terms_preview
 
 from ..auth import safe_next
+from ..errors import reraise_refusal
 from ..forms import jsonschema_form
 from ..labels import language
 from ..people import actor_names
@@ -151,6 +152,7 @@ def claim(task_id: str):
         db.session.commit()
         flash(_("The task is yours now."), "success")
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(exc.message, "error")
     return redirect(_back(task_id))
@@ -164,6 +166,7 @@ def unclaim(task_id: str):
         db.session.commit()
         flash(_("The task is back in the group's queue."), "success")
     except DomainError as exc:
+        reraise_refusal(exc)
         db.session.rollback()
         flash(exc.message, "error")
     return redirect(_back(task_id))
@@ -190,6 +193,7 @@ def reassign(task_id: str):
             flash(_("The task has been handed over."), "success")
             return redirect(safe_next(request.form.get("next"), url_for("inbox.index")))
         except DomainError as exc:
+            reraise_refusal(exc)
             db.session.rollback()
             db.session.refresh(task)
             errors, message = exc.fields, exc.message

@@ -175,11 +175,18 @@ def remove_from_draft(evidence_id: int, *, document_id: int, authority_id: int, 
     )
 
 
-def attach_to_finding(upload: Upload, *, finding_id: int, internal_only: bool, user: User) -> EvidenceFile:
-    """A monitor's photo or document of a finding; `internal_only` keeps it inside the Office."""
+def finding_for(user: User, finding_id: int) -> Finding:
+    """The finding if `user` may see its visit; one of another visit answers exactly like a missing
+    one (404), before anything else is said about the request (an empty upload included)."""
     finding = db.session.get(Finding, finding_id)
     if finding is None or not may_see_visit(user, finding.visit):
         raise NotFound(_("Finding %(id)s does not exist.", id=finding_id))
+    return finding
+
+
+def attach_to_finding(upload: Upload, *, finding_id: int, internal_only: bool, user: User) -> EvidenceFile:
+    """A monitor's photo or document of a finding; `internal_only` keeps it inside the Office."""
+    finding_for(user, finding_id)
     stored = _store(upload, actor=user.actor, room=None)
     row = EvidenceFile(
         stored_file_id=stored.id,
@@ -230,6 +237,15 @@ def of_recommendation(recommendation_id: int) -> list[EvidenceFile]:
             .order_by(EvidenceFile.id)
         )
     )
+
+
+def visible_of_recommendation(user: User, recommendation_id: int) -> list[EvidenceFile]:
+    """The evidence of a recommendation that `user` may open; a recommendation they may not see
+    answers like a missing one (404, `recommendations.queries.get`), never as an empty list."""
+    from ..recommendations import queries
+
+    rec = queries.get(user, recommendation_id)
+    return [row for row in of_recommendation(rec.id) if may_see(row, user=user)]
 
 
 def outgoing(rows: Iterable[EvidenceFile]) -> list[EvidenceFile]:

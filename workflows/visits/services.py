@@ -22,10 +22,9 @@ from .models import FINDING_CATEGORIES, MEMBER_ROLES, SEVERITIES, VISIT_KINDS, F
 
 def get(visit_id: int, user: User) -> Visit:
     visit = db.session.get(Visit, visit_id)
-    if visit is None:
+    # A visit the viewer may not see answers exactly as a missing one: ids cannot be probed.
+    if visit is None or not may_see_visit(user, visit):
         raise NotFound(_("Visit %(id)s does not exist.", id=visit_id))
-    if not may_see_visit(user, visit):
-        raise Forbidden(_("You may not see this visit."))
     return visit
 
 
