@@ -108,7 +108,7 @@ def test_an_executable_renamed_pdf_is_refused_with_a_clear_message(app, db, tmp_
     with pytest.raises(FileRefused) as caught:
         store.store(ELF, filename="акт.pdf", actor="test", allowed_types=EVIDENCE_TYPES, field="evidence")
     message = caught.value.fields["evidence"][0]
-    assert message.startswith("Файли такого типу не приймаються (вміст: application/x-executable).")
+    assert message.startswith("Файли такого типу не приймаються (вміст: ELF).")  # named as people know it
     assert "Дозволено: DOCX, HEIC, JPEG, ODT, PDF, PNG." in message
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredFile)) == 0
     assert not any(p.is_file() for p in (tmp_path / "files").rglob("*"))

@@ -24,6 +24,9 @@ def test_a_completion_is_four_round_trips_on_postgresql(app, db, api, world):
     db.session.commit()
     task_id = started.created_tasks[0].id
     lawyer = world.users["lawyer"].actor
+    # The token's last use is written at most once a minute: this request writes it, so that the
+    # completion below is measured as a lawyer working through the inbox meets it.
+    assert api["lawyer"].get("/api/v1/tasks").status_code == 200
     db.session.remove()
 
     sent: list[str] = []
@@ -50,9 +53,11 @@ def test_a_completion_is_four_round_trips_on_postgresql(app, db, api, world):
     assert [t["element_id"] for t in response.json["next_tasks"]] == ["review_task"]
 
     statements = [s for s in sent if not s.startswith("BEGIN")]  # SQLite's BEGIN IMMEDIATE
+    chain = ["UPDATE"] if db.engine.dialect.name == "sqlite" else []  # SQLite chains each audit event
     assert [s.split()[0] for s in statements] == [
         "SELECT",  # the token's user
         "SELECT",  # the task, its instance (locked) and its open tasks: also the access check
+        *chain,  # on PostgreSQL the sealer chains events apart from the request (engine/audit.py)
         "UPDATE",  # claim the task (version check)
         "UPDATE",  # the state (version check)
         "INSERT",  # the new task
