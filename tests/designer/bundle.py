@@ -206,3 +206,10 @@ def satisfying(entry: str, candidates: tuple[str, ...]) -> str:
     excluded = re.findall(r'"([^"]*)"', entry) if "!=" in entry or "not" in entry else []
     assert entry in ("", "-") or excluded, f"cannot choose a value for {entry!r}"
     return next(c for c in candidates if c not in excluded)
+
+
+def process_id(files: dict[str, str], filename: str = PROCESS) -> str:
+    """The id of the executable process a file holds (the bundle has several processes)."""
+    return next(
+        p.get("id") for p in _root(files, filename).iter(f"{BPMN}process") if p.get("isExecutable") == "true"
+    )

@@ -173,10 +173,26 @@ def deploy(draft_id: int):
         return redirect(url_for("designer.draft", draft_id=draft.id))
     versions_text = ", ".join(f"{pid} v{v}" for pid, v in sorted(result.versions.items()))
     flash(_("Deployed as a new version: %(versions)s.", versions=versions_text), "success")
-    process_id = next(iter(sorted(result.versions)), None)
+    process_id = _landing(result.versions)
     if process_id is None:
         return redirect(url_for("designer.index"))
     return redirect(url_for("designer.version", process_id=process_id, number=result.versions[process_id]))
+
+
+def _landing(deployed: dict[str, int]) -> str | None:
+    """Whose new version a designer sees after deploying a bundle of several processes: the one whose
+    diagram changed, else the largest (the one the bundle's tables serve), never merely the first
+    by name."""
+
+    def weight(process_id: str) -> tuple[bool, int]:
+        number = deployed[process_id]
+        spec, subprocesses = deployments.spec_for(
+            versions.definition(process_id, number).deployment_id, process_id
+        )
+        size = len(spec.task_specs) + sum(len(s.task_specs) for s in subprocesses.values())
+        return bool(versions.diff(process_id, number).elements), size
+
+    return max(sorted(deployed), key=weight, default=None)
 
 
 @bp.route("/drafts/<int:draft_id>/discard", methods=["POST"])
