@@ -13,6 +13,7 @@ from config.logging import JsonFormatter
 from engine import correlation, scheduler
 from engine.models import AuditEvent, OutboxMessage
 from engine.outbox import add
+from tests.conftest import owner_url
 from tests.web.scenario import ACT
 
 
@@ -57,17 +58,21 @@ def test_readyz_is_unavailable_until_an_expected_scheduler_beats(app, client, db
 
 
 def test_readyz_says_when_the_schema_is_behind_the_code(app, client, db):
-    head = db.session.scalar(sa.text("SELECT version_num FROM alembic_version"))
-    db.session.execute(sa.text("UPDATE alembic_version SET version_num = '0004_inbox_indexes'"))
-    db.session.commit()
+    # The schema's version is the owner's to change (on PostgreSQL the application's role may not).
+    owner = db.engine
+    if db.engine.dialect.name == "postgresql":
+        owner = sa.create_engine(owner_url(db.engine.url.render_as_string(hide_password=False)))
+    with owner.begin() as conn:
+        head = conn.scalar(sa.text("SELECT version_num FROM alembic_version"))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0004_inbox_indexes'"))
     try:
         response = client.get("/readyz")
         assert response.status_code == 503
         assert response.json["checks"]["migrations"]["ok"] is False
         assert response.json["checks"]["migrations"]["database"] == ["0004_inbox_indexes"]
     finally:  # PostgreSQL's test database is shared by the session (only its rows are truncated)
-        db.session.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": head})
-        db.session.commit()
+        with owner.begin() as conn:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": head})
 
 
 def test_metrics_count_requests_commands_and_read_the_backlog(api, client, db, scenario):
