@@ -254,6 +254,26 @@ def test_two_hosts_and_two_schedulers_fire_each_timer_once_and_send_each_mail_on
             send_act(hosts[i % 2], rec_id)
         worked = [create(hosts[i % 2]) for i in range(WORKED_DURING)]
 
+        # Terms run from receipt: time moves once the mail server has accepted the first group's acts
+        # (the deliverers report it), or a late one would start its term forty days on.
+        received = sa.create_engine(database, poolclass=sa.pool.NullPool)
+        give_up = time.monotonic() + HANG_GUARD
+        with received.connect() as conn:
+            while True:
+                count = conn.exec_driver_sql(
+                    "SELECT count(*) FROM recommendation WHERE id = ANY(%(ids)s) AND received_at IS NOT NULL",
+                    {"ids": waiting},
+                ).scalar()
+                conn.rollback()
+                if count == len(waiting):
+                    break
+                _alive(processes)
+                assert time.monotonic() < give_up, (
+                    f"{count} of {len(waiting)} acts received\n{_server_errors(processes)}"
+                )
+                time.sleep(0.2)
+        received.dispose()
+
         # Forty days later (every worker and both schedulers read the shared clock): the deadlines of
         # the first group pass, and both schedulers sweep while clients send the second group's acts
         # through both hosts.
