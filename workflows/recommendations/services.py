@@ -41,9 +41,6 @@ def start_data(rec: Recommendation) -> dict[str, Any]:
         "court_note": "",
         "assessment_note": "",
         "decision_reason": "",
-        # Who drafted the act / letter (the diagram assigns a returned draft back to its author).
-        "act_author": None,
-        "letter_author": None,
         # The deadline watch: set when the act is sent and on receipt.
         "reply_due_at": None,
         "urgency_due_at": None,
