@@ -38,8 +38,11 @@ serve: install frontend
 scheduler: install
 	$(BIN)/ombudsflow scheduler
 
+# The suite on every core (pytest-xdist): each test file on one worker, so that a module's fixtures are
+# built once. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install-test frontend chromium
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Long runs (bounded in time, loopback only): several hosts under load for longer.
 soak: install-test frontend

@@ -27,14 +27,19 @@ TIMER_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def _fired(db, instance_id: int) -> list[AuditEvent]:
+    """Read, then end the transaction at once: on SQLite a transaction outside a request holds the
+    write lock (engine/db.py), and one kept open while the test sleeps starves the loop it waits for."""
     db.session.rollback()
-    return list(
+    events = list(
         db.session.scalars(
             sa.select(AuditEvent).where(
                 AuditEvent.instance_id == instance_id, AuditEvent.event == "timer_fired"
             )
         )
     )
+    db.session.expunge_all()
+    db.session.rollback()
+    return events
 
 
 def test_a_timer_written_while_the_loop_sleeps_fires_at_its_time_once(app, db, clock):
